@@ -1,0 +1,45 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both are idempotent and fast when re-run.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test lint messages compile-messages db clean bench
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+compile-messages: $(STAMP)
+	$(VENV)/bin/pybabel compile -q -d translations
+
+db: $(STAMP)
+	$(VENV)/bin/flask db upgrade
+
+run: $(STAMP) compile-messages db
+	PORTAL_DEMO=1 $(VENV)/bin/flask portal demo
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(STAMP) compile-messages lint
+	$(PY) -m portal.core.catalogs
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Re-extract the strings marked in the code and merge them into every catalog.
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header \
+		-o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+bench: $(STAMP) compile-messages
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) instance/portal.sqlite3*

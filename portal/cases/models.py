@@ -1,0 +1,234 @@
+"""Cases, their timeline and their attachments (DESIGN §5)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.cases.workflow import FINAL_STATES, Action, Role, State, allowed_actions
+from portal.core.db import CreatedAtMixin, UTCDateTime
+from portal.core.encrypted import EncryptedJSON, EncryptedText
+from portal.extensions import db
+
+
+def _in(column: str, values) -> str:
+    return "{} IN ({})".format(column, ", ".join(f"'{value}'" for value in values))
+
+
+class FilerType(StrEnum):
+    AFFECTED_PERSON = "affected_person"
+    ON_BEHALF = "on_behalf"
+    UNION = "union"
+    NGO = "ngo"
+    WITNESS = "witness"
+
+
+class Category(StrEnum):
+    CHILD_LABOUR = "child_labour"
+    FORCED_LABOUR = "forced_labour"
+    HEALTH_SAFETY = "health_safety"
+    WAGES_HOURS = "wages_hours"
+    FREEDOM_OF_ASSOCIATION = "freedom_of_association"
+    DISCRIMINATION = "discrimination"
+    ENVIRONMENT = "environment"
+    LAND = "land"
+    INDIGENOUS = "indigenous"
+    SECURITY_VIOLENCE = "security_violence"
+    CORRUPTION = "corruption"
+    RETALIATION = "retaliation"
+    OTHER = "other"
+
+
+class Commodity(StrEnum):
+    ALUMINIUM = "aluminium"
+    STEEL = "steel"
+    COBALT = "cobalt"
+    COPPER = "copper"
+    NICKEL = "nickel"
+    TIN = "tin"
+    ZINC = "zinc"
+    OTHER = "other"
+
+
+class EntryKind(StrEnum):
+    SUBMISSION = "submission"
+    FROM_COMPLAINANT = "from_complainant"
+    TO_COMPLAINANT = "to_complainant"
+    INTERNAL_NOTE = "internal_note"
+    STATE_CHANGE = "state_change"
+
+
+class Visibility(StrEnum):
+    COMPLAINANT = "complainant"  # the complainant and staff
+    INTERNAL = "internal"  # staff only
+    COMPANY = "company"  # staff and the respondent company
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number handed out per year; the row lock serialises concurrent submissions."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(CreatedAtMixin, db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(_in("state", State), name="valid_state"),
+        CheckConstraint(_in("filer_type", FilerType), name="valid_filer_type"),
+        CheckConstraint(_in("commodity", Commodity), name="valid_commodity"),
+        CheckConstraint("people_affected IS NULL OR people_affected > 0", name="people_affected_positive"),
+        CheckConstraint("anonymous OR identity_encrypted IS NOT NULL", name="identity_unless_anonymous"),
+        Index("ix_cases_state_created_at", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(32), default=State.SUBMITTED)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    filer_type: Mapped[str] = mapped_column(String(32))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    identity_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    share_identity_with_company: Mapped[bool] = mapped_column(Boolean, default=False)
+    submission_locale: Mapped[str] = mapped_column(String(16))
+
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    commodity: Mapped[str] = mapped_column(String(16), index=True)
+    place_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    companies_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    incident_date: Mapped[date | None] = mapped_column(Date)
+    incident_period_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    ongoing: Mapped[bool] = mapped_column(Boolean, default=False)
+    description_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    desired_remedy_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    people_affected: Mapped[int | None] = mapped_column(Integer)
+    children_involved: Mapped[bool] = mapped_column(Boolean, default=False)
+    retaliation_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    rules_version: Mapped[str] = mapped_column(String(16))
+    acknowledge_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    triage_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    feedback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    filed_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+    identity = EncryptedJSON("identity_encrypted")
+    place = EncryptedText("place_encrypted")
+    companies = EncryptedText("companies_encrypted")
+    incident_period = EncryptedText("incident_period_encrypted")
+    description = EncryptedText("description_encrypted")
+    desired_remedy = EncryptedText("desired_remedy_encrypted")
+
+    category_rows: Mapped[list[CaseCategory]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin"
+    )
+    entries: Mapped[list[CaseEntry]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseEntry.id"
+    )
+
+    @property
+    def categories(self) -> list[str]:
+        return [row.category for row in self.category_rows]
+
+    @categories.setter
+    def categories(self, values: list[str]) -> None:
+        self.category_rows = [CaseCategory(category=value) for value in dict.fromkeys(values)]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in FINAL_STATES
+
+    def can_complainant(self, action: Action) -> bool:
+        return action in allowed_actions(State(self.state), Role.COMPLAINANT)
+
+    def entries_for_complainant(self) -> list[CaseEntry]:
+        stmt = (
+            select(CaseEntry)
+            .where(CaseEntry.case_id == self.id, CaseEntry.visibility == Visibility.COMPLAINANT)
+            .order_by(CaseEntry.id)
+        )
+        return list(db.session.scalars(stmt))
+
+    @classmethod
+    def by_receipt_hash(cls, receipt_hash: str) -> Case | None:
+        return db.session.scalar(select(cls).where(cls.receipt_hash == receipt_hash))
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference} {self.state}>"
+
+
+class CaseCategory(db.Model):
+    __tablename__ = "case_categories"
+    __table_args__ = (CheckConstraint(_in("category", Category), name="valid_category"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+    case: Mapped[Case] = relationship(back_populates="category_rows")
+
+
+class CaseEntry(CreatedAtMixin, db.Model):
+    """One item of a case's timeline: a message, a note, a state change."""
+
+    __tablename__ = "case_entries"
+    __table_args__ = (
+        CheckConstraint(_in("kind", EntryKind), name="valid_kind"),
+        CheckConstraint(_in("visibility", Visibility), name="valid_visibility"),
+        Index("ix_case_entries_case_id_visibility", "case_id", "visibility"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    visibility: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    body_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    translation_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # For state changes: the state the case entered (not secret, used for the complainant's timeline).
+    new_state: Mapped[str | None] = mapped_column(String(32))
+
+    body = EncryptedText("body_encrypted")
+    translation = EncryptedText("translation_encrypted")
+
+    case: Mapped[Case] = relationship(back_populates="entries")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", lazy="selectin", order_by="Attachment.id"
+    )
+
+
+class Attachment(CreatedAtMixin, db.Model):
+    """Evidence: the encrypted file lives in blob storage under ``storage_key``, never in a static path."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("case_entries.id", ondelete="CASCADE"), index=True)
+    name_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+    original_name = EncryptedText("name_encrypted")
+
+    entry: Mapped[CaseEntry] = relationship(back_populates="attachments")

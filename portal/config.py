@@ -1,0 +1,89 @@
+"""Configuration from the environment.
+
+Every setting has a default that lets a newcomer start with nothing but Python: an SQLite file and secrets
+generated into ``instance/`` on first start. The README lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    INSTANCE_PATH = Path(os.environ.get("PORTAL_INSTANCE_PATH", ROOT / "instance"))
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_PATH / 'portal.sqlite3'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Secrets: given by the environment in production, generated into instance/ otherwise (core/secrets.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    RECEIPT_KEY = os.environ.get("RECEIPT_KEY")
+    # Comma-separated Fernet keys, newest first; see README "Key management".
+    ENCRYPTION_KEYS = os.environ.get("ENCRYPTION_KEYS")
+
+    ATTACHMENT_PATH = Path(os.environ.get("ATTACHMENT_PATH", INSTANCE_PATH / "attachments"))
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Secure cookies whenever the portal is served over HTTPS (the default in production).
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
+    WTF_CSRF_TIME_LIMIT = 4 * 3600  # a person on a slow phone may take hours to write their grievance
+
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_RECEIPT_CLIENT = os.environ.get("RATELIMIT_RECEIPT_CLIENT", "5 per minute;30 per hour")
+    RATELIMIT_RECEIPT_GLOBAL = os.environ.get("RATELIMIT_RECEIPT_GLOBAL", "300 per minute")
+    RATELIMIT_INTAKE_CLIENT = os.environ.get("RATELIMIT_INTAKE_CLIENT", "10 per hour;30 per day")
+
+    # Uploads (DESIGN §8, intake issue): 5 files, 20 MB each, 50 MB in all.
+    UPLOAD_MAX_FILES = 5
+    UPLOAD_MAX_FILE_BYTES = 20 * 1024 * 1024
+    UPLOAD_MAX_TOTAL_BYTES = 50 * 1024 * 1024
+    MAX_CONTENT_LENGTH = UPLOAD_MAX_TOTAL_BYTES + 1024 * 1024  # room for the text fields
+
+    FOLLOW_UP_IDLE_MINUTES = 30
+
+    # The legal clocks in days (DESIGN §2). The procedure page and the workflow both read these.
+    CLOCK_DAYS = {
+        "acknowledge": int(os.environ.get("CLOCK_ACKNOWLEDGE_DAYS", "7")),
+        "admissibility": int(os.environ.get("CLOCK_ADMISSIBILITY_DAYS", "42")),
+        "company_response": int(os.environ.get("CLOCK_COMPANY_RESPONSE_DAYS", "28")),
+        "company_extension": int(os.environ.get("CLOCK_COMPANY_EXTENSION_DAYS", "14")),
+        "feedback": int(os.environ.get("CLOCK_FEEDBACK_DAYS", "90")),
+        "decision": int(os.environ.get("CLOCK_DECISION_DAYS", "42")),
+        "review_window": int(os.environ.get("CLOCK_REVIEW_WINDOW_DAYS", "30")),
+        "monitoring_first": int(os.environ.get("CLOCK_MONITORING_FIRST_DAYS", "182")),
+        "monitoring_second": int(os.environ.get("CLOCK_MONITORING_SECOND_DAYS", "365")),
+        "info_request": int(os.environ.get("CLOCK_INFO_REQUEST_DAYS", "30")),
+    }
+    CLOCK_URGENT_TRIAGE_HOURS = int(os.environ.get("CLOCK_URGENT_TRIAGE_HOURS", "48"))
+
+    PORTAL_DEMO = _env_bool("PORTAL_DEMO", False)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    RECEIPT_KEY = "test-receipt-key"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")

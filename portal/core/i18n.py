@@ -1,0 +1,107 @@
+"""The ten languages of the portal, locale negotiation and locale-aware lists (DESIGN §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel import Locale
+from flask import g, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class PortalLocale:
+    code: str  # as in URLs and catalogs: pt_BR, zh_Hans
+    native_name: str  # the language in its own name, for the switcher
+    rtl: bool = False
+
+    @property
+    def tag(self) -> str:
+        """BCP 47 tag for <html lang>: pt-BR, zh-Hans."""
+        return self.code.replace("_", "-")
+
+
+LOCALES: dict[str, PortalLocale] = {
+    loc.code: loc
+    for loc in [
+        PortalLocale("en", "English"),
+        PortalLocale("nl", "Nederlands"),
+        PortalLocale("fr", "Français"),
+        PortalLocale("es", "Español"),
+        PortalLocale("pt_BR", "Português (Brasil)"),
+        PortalLocale("id", "Bahasa Indonesia"),
+        PortalLocale("sw", "Kiswahili"),
+        PortalLocale("zh_Hans", "中文（简体）"),
+        PortalLocale("hi", "हिन्दी"),
+        PortalLocale("ar", "العربية", rtl=True),
+    ]
+}
+DEFAULT_LOCALE = "en"
+
+# Primary language subtag -> our locale, for browsers that send "pt-PT", "zh-CN", "sw-KE" and the like.
+_BY_LANGUAGE = {code.split("_")[0].lower(): code for code in LOCALES}
+
+
+def match_locale(tag: str) -> str | None:
+    """Our locale for one Accept-Language tag, or None."""
+    tag = tag.strip().replace("_", "-").lower()
+    for code in LOCALES:
+        if code.replace("_", "-").lower() == tag:
+            return code
+    return _BY_LANGUAGE.get(tag.split("-")[0])
+
+
+def negotiate_locale() -> str:
+    """The best of our locales for this request's Accept-Language header (quality order), else English."""
+    for tag, _quality in request.accept_languages:
+        code = match_locale(tag)
+        if code:
+            return code
+    return DEFAULT_LOCALE
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the URL's locale, else a staff member's own, else the browser's."""
+    code = g.get("locale")
+    if code:
+        return code
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
+        return current_user.locale
+    return negotiate_locale()
+
+
+def current_portal_locale() -> PortalLocale:
+    return LOCALES.get(str(get_locale()), LOCALES[DEFAULT_LOCALE])
+
+
+# Territory codes Babel knows that are not countries one can file about.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+
+
+@lru_cache(maxsize=1)
+def _collator():
+    from pyuca import Collator  # loads the Unicode collation table once, on first use, not at import
+
+    return Collator()
+
+
+@lru_cache(maxsize=len(LOCALES))
+def countries(locale_code: str) -> tuple[tuple[str, str], ...]:
+    """(ISO code, name) of every country, named and sorted (Unicode collation) for the given locale."""
+    territories = Locale.parse(locale_code).territories
+    names = [
+        (code, name)
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    ]
+    collator = _collator()
+    return tuple(sorted(names, key=lambda item: collator.sort_key(item[1])))
+
+
+def country_name(code: str | None, locale_code: str | None = None) -> str:
+    if not code:
+        return ""
+    locale_code = locale_code or str(get_locale())
+    return Locale.parse(locale_code).territories.get(code, code)

@@ -1,0 +1,207 @@
+"""The grievance form and the follow-up forms. Every message a person can see is ours and translated."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.cases.labels import CATEGORIES, COMMODITIES, FILER_TYPES
+from portal.core.i18n import LOCALES, countries
+
+REQUIRED = _l("Please fill in this field.")
+TOO_LONG = _l("Please write at most %(max)d characters.")
+CHOOSE_ONE = _l("Please choose one of the options.")
+DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 20_000
+
+
+def MaxLength(maximum: int) -> Length:  # noqa: N802 - reads like the validators beside it
+    return Length(max=maximum, message=TOO_LONG)
+
+
+class OneOfChoices:
+    """Every submitted value must be one of the field's choices (WTForms' own message is English only)."""
+
+    def __call__(self, form, field):
+        valid = {str(value) for value, _label in field.choices}
+        values = field.data if isinstance(field.data, list) else [field.data]
+        if any(str(value) not in valid for value in values if value not in (None, "")):
+            raise StopValidation(CHOOSE_ONE)
+
+
+class WholeNumber:
+    def __init__(self, minimum: int = 1, maximum: int = 10_000_000):
+        self.minimum, self.maximum = minimum, maximum
+
+    def __call__(self, form, field):
+        text = (field.data or "").strip().replace(" ", "").replace(",", "").replace(".", "")
+        if not text:
+            field.data = None
+            return
+        if not text.isdigit() or not self.minimum <= int(text) <= self.maximum:
+            raise ValidationError(_l("Please give a whole number, for example 12."))
+        field.data = int(text)
+
+
+class PastDate:
+    def __call__(self, form, field):
+        if not field.data:
+            field.data = None
+            return
+        try:
+            value = date.fromisoformat(field.data)
+        except ValueError as error:
+            raise ValidationError(_l("Please give a date as year-month-day, for example 2026-03-15.")) from error
+        if value > date.today():
+            raise ValidationError(_l("This date is in the future."))
+        field.data = value
+
+
+class OptionalEmail:
+    def __call__(self, form, field):
+        if field.data:
+            try:
+                field.data = validate_email(field.data, check_deliverability=False).normalized
+            except EmailNotValidError as error:
+                raise ValidationError(_l("This email address does not look right.")) from error
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _yes_no(label_yes, label_no):
+    return [("yes", label_yes), ("no", label_no)]
+
+
+class GrievanceForm(FlaskForm):
+    filer_type = RadioField(
+        _l("Who is filing?"), choices=list(FILER_TYPES.items()), validators=[InputRequired(CHOOSE_ONE), OneOfChoices()],
+        validate_choice=False,
+    )
+    people_represented = StringField(
+        _l("On behalf of how many people?"), validators=[WholeNumber()],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    anonymous = RadioField(
+        _l("Do you want to stay anonymous?"),
+        choices=_yes_no(
+            _l("Yes, stay anonymous"), _l("No, I give my name and how to reach me")
+        ),
+        default="yes",
+        validators=[InputRequired(CHOOSE_ONE), OneOfChoices()],
+        validate_choice=False,
+    )
+    name = StringField(_l("Your name"), validators=[MaxLength(200)], render_kw={"autocomplete": "name"})
+    email = StringField(_l("Email"), validators=[MaxLength(254), OptionalEmail()], render_kw={"type": "email"})
+    phone = StringField(_l("Phone"), validators=[MaxLength(50)], render_kw={"type": "tel"})
+    whatsapp = StringField(_l("WhatsApp or Signal number"), validators=[MaxLength(50)], render_kw={"type": "tel"})
+    postal = TextAreaField(_l("Postal address"), validators=[MaxLength(500)], render_kw={"rows": 2})
+    preferred_language = SelectField(
+        _l("Language we should write to you in"),
+        choices=[(loc.code, loc.native_name) for loc in LOCALES.values()],
+        validators=[Optional(), OneOfChoices()],
+        validate_choice=False,
+    )
+    share_identity = BooleanField(_l("The company may know who I am"), default=False)
+
+    categories = CheckboxListField(
+        _l("What happened?"), choices=list(CATEGORIES.items()), validators=[DataRequired(CHOOSE_ONE), OneOfChoices()],
+        validate_choice=False,
+    )
+    country = SelectField(_l("Country"), validators=[InputRequired(CHOOSE_ONE), OneOfChoices()], validate_choice=False)
+    place = StringField(_l("Region, town or village"), validators=[MaxLength(300)])
+    companies = StringField(_l("Company, mine, plant or site"), validators=[MaxLength(500)])
+    commodity = RadioField(
+        _l("Which metal or mineral?"), choices=list(COMMODITIES.items()),
+        validators=[InputRequired(CHOOSE_ONE), OneOfChoices()], validate_choice=False,
+    )
+    incident_date = StringField(_l("When did it happen or start?"), validators=[PastDate()], render_kw={"type": "date"})
+    incident_period = StringField(_l("Or describe the period"), validators=[MaxLength(300)])
+    ongoing = BooleanField(_l("It is still going on"))
+    description = TextAreaField(
+        _l("Describe what happened"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(
+                min=DESCRIPTION_MIN, max=DESCRIPTION_MAX,
+                message=_l("Please write between 30 and 20,000 characters."),
+            ),
+        ],
+        render_kw={"rows": 8, "minlength": DESCRIPTION_MIN, "maxlength": DESCRIPTION_MAX},
+    )
+    people_affected = StringField(
+        _l("How many people are affected?"), validators=[WholeNumber()],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    children_involved = BooleanField(_l("Children are involved"))
+    retaliation_risk = BooleanField(_l("Someone is at risk of retaliation for speaking up"))
+    desired_remedy = TextAreaField(_l("What outcome do you want?"), validators=[MaxLength(5000)], render_kw={"rows": 4})
+    evidence = MultipleFileField(_l("Evidence (optional)"))
+    consent = BooleanField(
+        _l("I agree that the covenant's secretariat and committee process what I send, as the privacy page explains."),
+        validators=[DataRequired(_l("We can only handle your grievance with your agreement."))],
+    )
+    # Honeypot: hidden from people by CSS; bots fill in every field they find.
+    website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+    def __init__(self, locale: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("Choose a country"))] + list(countries(locale))
+        if not self.preferred_language.data:
+            self.preferred_language.data = locale
+
+    def validate_name(self, field):
+        if self.anonymous.data == "no" and not (field.data or "").strip():
+            raise ValidationError(_l("Please give your name, or choose to stay anonymous."))
+
+    def validate_people_represented(self, field):
+        if self.filer_type.data == "on_behalf" and not field.data:
+            raise ValidationError(_l("Please say how many people you file for."))
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.website.data)
+
+
+class ReceiptForm(FlaskForm):
+    receipt = StringField(
+        _l("Your 16-digit receipt"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class ReplyForm(FlaskForm):
+    message = TextAreaField(
+        _l("Your message"),
+        validators=[DataRequired(REQUIRED), MaxLength(DESCRIPTION_MAX)],
+        render_kw={"rows": 5},
+    )
+    evidence = MultipleFileField(_l("Add files (optional)"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Why do you withdraw? (optional)"), validators=[MaxLength(2000)], render_kw={"rows": 3})
+    confirm = BooleanField(
+        _l("Yes, I want to withdraw my grievance. I understand this cannot be undone."),
+        validators=[DataRequired(_l("Please tick the box to confirm."))],
+    )
+
+
+class LeaveForm(FlaskForm):
+    pass

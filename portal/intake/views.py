@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.cases import operations
+from portal.cases.labels import CATEGORIES, COMMODITIES, STATE_FOR_COMPLAINANT
+from portal.cases.models import Case, FilerType
+from portal.cases.workflow import Action, State
+from portal.core.i18n import country_name
+from portal.core.routing import locale_blueprint
+from portal.extensions import limiter
+from portal.intake import holder
+from portal.intake.forms import GrievanceForm, LeaveForm, ReceiptForm, ReplyForm, WithdrawForm
+from portal.intake.receipt import group_receipt, receipt_hash
+from portal.intake.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
+
+intake = locale_blueprint("intake", __name__)
+
+
+@intake.after_request
+def never_cache(response):
+    # Receipts, case content and half-typed grievances must not stay in a shared phone's cache or history.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _limit(setting: str):
+    return lambda: current_app.config[setting]
+
+
+def _grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
+    anonymous = form.anonymous.data != "no"
+    identity = {
+        "name": form.name.data,
+        "email": form.email.data,
+        "phone": form.phone.data,
+        "whatsapp": form.whatsapp.data,
+        "postal": form.postal.data,
+        "language": form.preferred_language.data,
+    }
+    return operations.GrievanceInput(
+        filer_type=FilerType(form.filer_type.data),
+        anonymous=anonymous,
+        identity=identity,
+        share_identity_with_company=form.share_identity.data,
+        categories=form.categories.data,
+        country=form.country.data,
+        commodity=form.commodity.data,
+        place=form.place.data,
+        companies=form.companies.data,
+        incident_date=form.incident_date.data,
+        incident_period=form.incident_period.data,
+        ongoing=form.ongoing.data,
+        description=form.description.data.strip(),
+        people_affected=form.people_affected.data or form.people_represented.data,
+        children_involved=form.children_involved.data,
+        retaliation_risk=form.retaliation_risk.data,
+        desired_remedy=form.desired_remedy.data,
+        locale=g.locale,
+    )
+
+
+@intake.route("/report", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_INTAKE_CLIENT"), methods=["POST"])
+def report():
+    form = GrievanceForm(g.locale)
+    status = 200
+    if form.validate_on_submit():
+        if form.is_spam:
+            # Answer a bot as if all went well, but keep nothing.
+            return render_template("intake/receipt.html", reference=None, receipt=None)
+        try:
+            files = prepare_uploads(form.evidence.data)
+        except UploadRejected as rejected:
+            form.evidence.errors.append(rejected.message)
+            status = rejected.status
+        else:
+            case, receipt = operations.submit_grievance(_grievance_input(form), files)
+            return render_template("intake/receipt.html", reference=case.reference, receipt=group_receipt(receipt))
+    elif request.method == "POST":
+        status = 400
+    return (
+        render_template("intake/report.html", form=form, accept=ACCEPT_ATTRIBUTE, had_files=request.files),
+        status,
+    )
+
+
+@intake.route("/follow-up", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_RECEIPT_CLIENT"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_RECEIPT_GLOBAL"), methods=["POST"], key_func=lambda: "all-clients")
+def follow_up():
+    form = ReceiptForm()
+    if form.validate_on_submit():
+        # Hash and look up whatever was typed, well-formed or not, so every wrong receipt costs the same.
+        case = Case.by_receipt_hash(receipt_hash(form.receipt.data))
+        if case is not None:
+            holder.open_case_session(case)
+            return redirect(url_for("intake.my_case"))
+        form.receipt.errors.append(
+            _("We could not find a grievance with this receipt. Check the 16 digits and try again.")
+        )
+        return render_template("intake/follow_up.html", form=form), 400
+    return render_template("intake/follow_up.html", form=form)
+
+
+def _case_or_redirect():
+    case = holder.current_case()
+    if case is None:
+        flash(_("For your safety you were signed out of your case. Enter your receipt to continue."))
+    return case
+
+
+@intake.route("/follow-up/case", methods=["GET", "POST"])
+def my_case():
+    case = _case_or_redirect()
+    if case is None:
+        return redirect(url_for("intake.follow_up"))
+    form = ReplyForm()
+    status = 200
+    if case.is_open and form.validate_on_submit():
+        try:
+            files = prepare_uploads(form.evidence.data)
+        except UploadRejected as rejected:
+            form.evidence.errors.append(rejected.message)
+            status = rejected.status
+        else:
+            operations.add_complainant_reply(case, form.message.data.strip(), files, g.locale)
+            flash(_("Your message was sent. Thank you."))
+            return redirect(url_for("intake.my_case"))
+    elif request.method == "POST":
+        status = 400
+    return (
+        render_template(
+            "intake/case.html",
+            case=case,
+            form=form,
+            accept=ACCEPT_ATTRIBUTE,
+            state_words=STATE_FOR_COMPLAINANT[State(case.state)],
+            state_names={state: words[0] for state, words in STATE_FOR_COMPLAINANT.items()},
+            entries=case.entries_for_complainant(),
+            categories=[CATEGORIES[c] for c in case.categories],
+            commodity=COMMODITIES[case.commodity],
+            country=country_name(case.country),
+            can_withdraw=case.can_complainant(Action.WITHDRAW),
+            leave_form=LeaveForm(),
+        ),
+        status,
+    )
+
+
+@intake.route("/follow-up/withdraw", methods=["GET", "POST"])
+def withdraw():
+    case = _case_or_redirect()
+    if case is None:
+        return redirect(url_for("intake.follow_up"))
+    if not case.can_complainant(Action.WITHDRAW):
+        return redirect(url_for("intake.my_case"))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        operations.withdraw_case(case, form.reason.data, g.locale)
+        flash(_("Your grievance has been withdrawn."))
+        return redirect(url_for("intake.my_case"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("intake/withdraw.html", case=case, form=form), status
+
+
+@intake.post("/follow-up/leave")
+def leave():
+    LeaveForm().validate_on_submit()  # CSRF is checked globally; nothing else to validate
+    holder.close_case_session()
+    flash(_("You have left your case. Your receipt is needed to come back."))
+    return redirect(url_for("public.landing"))

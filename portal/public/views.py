@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+
+from portal.core.i18n import negotiate_locale
+from portal.core.routing import locale_blueprint
+from portal.public.procedure import procedure_stages
+
+root = Blueprint("root", __name__)
+public = locale_blueprint("public", __name__)
+
+
+@root.get("/")
+def index():
+    response = redirect(url_for("public.landing", locale=negotiate_locale()))
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@public.get("/")
+def landing():
+    clocks = current_app.extensions["portal_clocks"]
+    return render_template("public/landing.html", clocks=clocks)
+
+
+@public.get("/procedure")
+def procedure():
+    clocks = current_app.extensions["portal_clocks"]
+    return render_template("public/procedure.html", clocks=clocks, stages=procedure_stages(clocks))
+
+
+@public.get("/privacy")
+def privacy():
+    return render_template("public/privacy.html")
