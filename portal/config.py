@@ -84,6 +84,9 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     RECEIPT_KEY = "test-receipt-key"
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # Limits stay on (the code path is real) but high; throttling tests lower them.
+    RATELIMIT_RECEIPT_CLIENT = "10000 per minute"
+    RATELIMIT_RECEIPT_GLOBAL = "10000 per minute"
+    RATELIMIT_INTAKE_CLIENT = "10000 per minute"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")

@@ -30,24 +30,43 @@ PARTIES = [
 
 GRIEVANCES = [
     dict(
-        locale="sw", filer_type=FilerType.AFFECTED_PERSON, country="CD", commodity="cobalt",
-        categories=["child_labour", "health_safety"], children_involved=True, place="Kolwezi, Lualaba",
+        locale="sw",
+        filer_type=FilerType.AFFECTED_PERSON,
+        country="CD",
+        commodity="cobalt",
+        categories=["child_labour", "health_safety"],
+        children_involved=True,
+        place="Kolwezi, Lualaba",
         description="Watoto wanafanya kazi kwenye ghala la kobalti usiku. Hakuna vifaa vya kujikinga na vumbi.",
     ),
     dict(
-        locale="fr", filer_type=FilerType.NGO, country="GN", commodity="aluminium",
-        categories=["land", "environment"], people_affected=40, place="Boké",
+        locale="fr",
+        filer_type=FilerType.NGO,
+        country="GN",
+        commodity="aluminium",
+        categories=["land", "environment"],
+        people_affected=40,
+        place="Boké",
         description="Quarante familles ont perdu leurs champs à cause de l'extension de la mine de bauxite, "
         "sans consultation ni compensation. Les puits sont pollués par la poussière rouge.",
     ),
     dict(
-        locale="id", filer_type=FilerType.UNION, country="ID", commodity="nickel",
-        categories=["freedom_of_association", "retaliation"], retaliation_risk=True, place="Morowali, Sulawesi",
+        locale="id",
+        filer_type=FilerType.UNION,
+        country="ID",
+        commodity="nickel",
+        categories=["freedom_of_association", "retaliation"],
+        retaliation_risk=True,
+        place="Morowali, Sulawesi",
         description="Pengurus serikat pekerja di smelter nikel dipecat setelah melaporkan kecelakaan kerja.",
     ),
     dict(
-        locale="pt_BR", filer_type=FilerType.WITNESS, country="BR", commodity="steel",
-        categories=["wages_hours"], place="Minas Gerais",
+        locale="pt_BR",
+        filer_type=FilerType.WITNESS,
+        country="BR",
+        commodity="steel",
+        categories=["wages_hours"],
+        place="Minas Gerais",
         description="Trabalhadores terceirizados da mina de minério de ferro fazem turnos de 14 horas sem pagamento "
         "de horas extras.",
     ),
@@ -65,9 +84,19 @@ def load_demo_data(echo=print) -> None:
     receipts = []
     for item in GRIEVANCES:
         grievance = operations.GrievanceInput(
-            anonymous=True, identity={}, share_identity_with_company=False, companies=None, incident_date=None,
-            incident_period=None, ongoing=True, desired_remedy=None, **{
-                "people_affected": None, "children_involved": False, "retaliation_risk": False, **item,
+            anonymous=True,
+            identity={},
+            share_identity_with_company=False,
+            companies=None,
+            incident_date=None,
+            incident_period=None,
+            ongoing=True,
+            desired_remedy=None,
+            **{
+                "people_affected": None,
+                "children_involved": False,
+                "retaliation_risk": False,
+                **item,
             },
         )
         case, receipt = operations.submit_grievance(grievance, files=[])
@@ -76,5 +105,3 @@ def load_demo_data(echo=print) -> None:
     echo("Demo data loaded. Receipts to try at /<locale>/follow-up:")
     for case, receipt in receipts:
         echo(f"  {case.reference} ({case.submission_locale}): {group_receipt(receipt)}")
-
-

@@ -22,7 +22,16 @@ from portal.core.i18n import DEFAULT_LOCALE, LOCALES
 
 TRANSLATIONS = ROOT / "translations"
 # The same options as "make messages" uses.
-EXTRACT_OPTIONS = ["-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--no-location", "--omit-header"]
+EXTRACT_OPTIONS = [
+    "-F",
+    str(ROOT / "babel.cfg"),
+    "-k",
+    "_l",
+    "-k",
+    "lazy_gettext",
+    "--no-location",
+    "--omit-header",
+]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]|\{(\w*)\}")
 
 
@@ -69,7 +78,10 @@ def check_catalog(locale: str, catalog: Catalog, template: Catalog) -> list[Prob
             required = set(placeholders(sources[0])) - ({"%(num)d"} if len(sources) > 1 else set())
             if not found <= allowed or not required <= found:
                 problems.append(
-                    Problem(locale, f"placeholders {sorted(found)} differ from {sorted(allowed)} in {sources[0]!r}")
+                    Problem(
+                        locale,
+                        f"placeholders {sorted(found)} differ from {sorted(allowed)} in {sources[0]!r}",
+                    )
                 )
     return problems
 

@@ -12,7 +12,10 @@ from portal.extensions import db
 ERROR_TEXTS = {
     400: (_l("The request could not be understood"), _l("Please go back and try again.")),
     403: (_l("You may not open this page"), _l("If you think this is a mistake, contact the secretariat.")),
-    404: (_l("Page not found"), _l("The page you asked for does not exist. Check the address or start again.")),
+    404: (
+        _l("Page not found"),
+        _l("The page you asked for does not exist. Check the address or start again."),
+    ),
     405: (_l("The request could not be understood"), _l("Please go back and try again.")),
     413: (
         _l("What you sent is too large"),

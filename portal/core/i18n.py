@@ -33,7 +33,7 @@ LOCALES: dict[str, PortalLocale] = {
         PortalLocale("pt_BR", "Português (Brasil)"),
         PortalLocale("id", "Bahasa Indonesia"),
         PortalLocale("sw", "Kiswahili"),
-        PortalLocale("zh_Hans", "中文（简体）"),
+        PortalLocale("zh_Hans", "中文（简体）"),  # noqa: RUF001 - Chinese punctuation is right here
         PortalLocale("hi", "हिन्दी"),
         PortalLocale("ar", "العربية", rtl=True),
     ]

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 
 from flask import Flask, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,5 +49,13 @@ def set_security_headers(response):
     return response
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Session cookies are marked Secure whenever the request came over HTTPS, not only when configured."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (request and request.is_secure))
+
+
 def init_security(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.after_request(set_security_headers)

@@ -17,6 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.cases.labels import CATEGORIES, COMMODITIES, FILER_TYPES
@@ -28,7 +29,7 @@ CHOOSE_ONE = _l("Please choose one of the options.")
 DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 20_000
 
 
-def MaxLength(maximum: int) -> Length:  # noqa: N802 - reads like the validators beside it
+def MaxLength(maximum: int) -> Length:
     return Length(max=maximum, message=TOO_LONG)
 
 
@@ -36,7 +37,7 @@ class OneOfChoices:
     """Every submitted value must be one of the field's choices (WTForms' own message is English only)."""
 
     def __call__(self, form, field):
-        valid = {str(value) for value, _label in field.choices}
+        valid = {str(choice.value) for choice in field.choices}
         values = field.data if isinstance(field.data, list) else [field.data]
         if any(str(value) not in valid for value in values if value not in (None, "")):
             raise StopValidation(CHOOSE_ONE)
@@ -84,24 +85,25 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _yes_no(label_yes, label_no):
-    return [("yes", label_yes), ("no", label_no)]
+def options(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class GrievanceForm(FlaskForm):
     filer_type = RadioField(
-        _l("Who is filing?"), choices=list(FILER_TYPES.items()), validators=[InputRequired(CHOOSE_ONE), OneOfChoices()],
+        _l("Who is filing?"),
+        choices=options(FILER_TYPES.items()),
+        validators=[InputRequired(CHOOSE_ONE), OneOfChoices()],
         validate_choice=False,
     )
     people_represented = StringField(
-        _l("On behalf of how many people?"), validators=[WholeNumber()],
+        _l("On behalf of how many people?"),
+        validators=[WholeNumber()],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     anonymous = RadioField(
         _l("Do you want to stay anonymous?"),
-        choices=_yes_no(
-            _l("Yes, stay anonymous"), _l("No, I give my name and how to reach me")
-        ),
+        choices=options([("yes", _l("Yes, stay anonymous")), ("no", _l("No, I give my name and how to reach me"))]),
         default="yes",
         validators=[InputRequired(CHOOSE_ONE), OneOfChoices()],
         validate_choice=False,
@@ -113,22 +115,26 @@ class GrievanceForm(FlaskForm):
     postal = TextAreaField(_l("Postal address"), validators=[MaxLength(500)], render_kw={"rows": 2})
     preferred_language = SelectField(
         _l("Language we should write to you in"),
-        choices=[(loc.code, loc.native_name) for loc in LOCALES.values()],
+        choices=options((loc.code, loc.native_name) for loc in LOCALES.values()),
         validators=[Optional(), OneOfChoices()],
         validate_choice=False,
     )
     share_identity = BooleanField(_l("The company may know who I am"), default=False)
 
     categories = CheckboxListField(
-        _l("What happened?"), choices=list(CATEGORIES.items()), validators=[DataRequired(CHOOSE_ONE), OneOfChoices()],
+        _l("What happened?"),
+        choices=options(CATEGORIES.items()),
+        validators=[DataRequired(CHOOSE_ONE), OneOfChoices()],
         validate_choice=False,
     )
     country = SelectField(_l("Country"), validators=[InputRequired(CHOOSE_ONE), OneOfChoices()], validate_choice=False)
     place = StringField(_l("Region, town or village"), validators=[MaxLength(300)])
     companies = StringField(_l("Company, mine, plant or site"), validators=[MaxLength(500)])
     commodity = RadioField(
-        _l("Which metal or mineral?"), choices=list(COMMODITIES.items()),
-        validators=[InputRequired(CHOOSE_ONE), OneOfChoices()], validate_choice=False,
+        _l("Which metal or mineral?"),
+        choices=options(COMMODITIES.items()),
+        validators=[InputRequired(CHOOSE_ONE), OneOfChoices()],
+        validate_choice=False,
     )
     incident_date = StringField(_l("When did it happen or start?"), validators=[PastDate()], render_kw={"type": "date"})
     incident_period = StringField(_l("Or describe the period"), validators=[MaxLength(300)])
@@ -138,14 +144,16 @@ class GrievanceForm(FlaskForm):
         validators=[
             DataRequired(REQUIRED),
             Length(
-                min=DESCRIPTION_MIN, max=DESCRIPTION_MAX,
+                min=DESCRIPTION_MIN,
+                max=DESCRIPTION_MAX,
                 message=_l("Please write between 30 and 20,000 characters."),
             ),
         ],
         render_kw={"rows": 8, "minlength": DESCRIPTION_MIN, "maxlength": DESCRIPTION_MAX},
     )
     people_affected = StringField(
-        _l("How many people are affected?"), validators=[WholeNumber()],
+        _l("How many people are affected?"),
+        validators=[WholeNumber()],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     children_involved = BooleanField(_l("Children are involved"))
@@ -161,7 +169,7 @@ class GrievanceForm(FlaskForm):
 
     def __init__(self, locale: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose a country"))] + list(countries(locale))
+        self.country.choices = options([("", _l("Choose a country")), *countries(locale)])
         if not self.preferred_language.data:
             self.preferred_language.data = locale
 

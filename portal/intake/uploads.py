@@ -75,7 +75,9 @@ def _strip_photo(data: bytes, content_type: str, name: str) -> bytes:
                 upright.save(out, format=PHOTO_FORMATS[content_type], **options)
                 return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombWarning) as error:
-        raise UploadRejected(_("The photo %(name)s could not be read. Please choose another file.", name=name)) from error
+        raise UploadRejected(
+            _("The photo %(name)s could not be read. Please choose another file.", name=name)
+        ) from error
 
 
 def _prepare_one(upload: FileStorage, data: bytes) -> PreparedFile:
@@ -113,7 +115,8 @@ def prepare_uploads(uploads: list[FileStorage]) -> list[PreparedFile]:
         data = upload.stream.read(config["UPLOAD_MAX_FILE_BYTES"] + 1)
         if len(data) > config["UPLOAD_MAX_FILE_BYTES"]:
             raise UploadRejected(
-                _("The file %(name)s is larger than %(size)d MB.", name=upload.filename, size=max_mb), status=413
+                _("The file %(name)s is larger than %(size)d MB.", name=upload.filename, size=max_mb),
+                status=413,
             )
         if not data:
             raise UploadRejected(_("The file %(name)s is empty.", name=upload.filename))

@@ -21,9 +21,7 @@ class OrganisationKind(StrEnum):
 class Organisation(CreatedAtMixin, db.Model):
     __tablename__ = "organisations"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ({})".format(", ".join(f"'{kind}'" for kind in OrganisationKind)), name="valid_kind"
-        ),
+        CheckConstraint("kind IN ({})".format(", ".join(f"'{kind}'" for kind in OrganisationKind)), name="valid_kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -35,7 +35,9 @@ def procedure_stages(clocks: ClockSettings) -> list[Stage]:
                 "the case first and can act to protect people at once."
             ),
             ngettext(
-                "within %(num)d hour of submission", "within %(num)d hours of submission", clocks.urgent_triage_hours
+                "within %(num)d hour of submission",
+                "within %(num)d hours of submission",
+                clocks.urgent_triage_hours,
             ),
         ),
         Stage(
@@ -64,7 +66,10 @@ def procedure_stages(clocks: ClockSettings) -> list[Stage]:
                 "The committee mediates between you and the company. If no agreement is reached, a panel hears both "
                 "sides and decides whether the grievance is founded."
             ),
-            _("decision within %(period)s after the dialogue or hearing ends", period=_days(clocks.decision_days)),
+            _(
+                "decision within %(period)s after the dialogue or hearing ends",
+                period=_days(clocks.decision_days),
+            ),
         ),
         Stage(
             _("5. Review"),
