@@ -1,0 +1,178 @@
+"""Filing a grievance: the happy path, every validation rule, the receipt."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.cases.models import Case, CaseEntry, FilerType
+from portal.extensions import db
+from portal.intake.receipt import receipt_hash
+
+
+def _case(reference: str) -> Case:
+    return db.session.scalar(select(Case).where(Case.reference == reference))
+
+
+@pytest.mark.parametrize("filer_type", list(FilerType))
+def test_happy_path_per_filer_type(app, file_grievance, filer_type):
+    extra = {"people_represented": "40"} if filer_type == FilerType.ON_BEHALF else {}
+    response, reference, receipt = file_grievance(locale="sw", filer_type=filer_type.value, **extra)
+    assert response.status_code == 200
+    assert re.fullmatch(r"MC-\d{4}-\d{5}", reference)
+    assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", receipt)
+    assert response.headers["Cache-Control"] == "no-store"
+    with app.app_context():
+        case = _case(reference)
+        assert case.filer_type == filer_type
+        assert case.state == "submitted"
+        assert case.submission_locale == "sw"
+        assert case.anonymous and case.identity == {}
+        assert case.categories == ["child_labour", "health_safety"]
+        assert case.description.startswith("Children carry sacks")
+        assert case.receipt_hash == receipt_hash(receipt)
+        assert (case.acknowledge_due_at - case.created_at).days == 7
+        if filer_type == FilerType.ON_BEHALF:
+            assert case.people_affected == 40
+        [entry] = db.session.scalars(select(CaseEntry).where(CaseEntry.case_id == case.id)).all()
+        assert entry.kind == "submission" and entry.visibility == "complainant"
+
+
+def test_receipt_is_stored_only_as_a_keyed_hash(app, file_grievance):
+    _, reference, receipt = file_grievance()
+    digits = receipt.replace(" ", "")
+    with app.app_context():
+        case = _case(reference)
+        row = db.session.execute(select(Case.__table__)).one()
+        assert all(digits not in str(value) for value in row)
+        assert case.receipt_hash != digits and len(case.receipt_hash) == 64
+
+
+@pytest.mark.parametrize(("children", "retaliation", "urgent"), [("y", None, True), (None, "y", True), (None, None, False)])
+def test_children_or_retaliation_make_a_case_urgent(app, file_grievance, children, retaliation, urgent):
+    _, reference, _ = file_grievance(children_involved=children, retaliation_risk=retaliation)
+    with app.app_context():
+        case = _case(reference)
+        assert case.urgent is urgent
+        if urgent:
+            assert (case.triage_due_at - case.created_at).total_seconds() == 48 * 3600
+        else:
+            assert case.triage_due_at is None
+
+
+def test_identity_is_kept_encrypted_when_given(app, file_grievance):
+    _, reference, _ = file_grievance(
+        anonymous="no", name="Amani Kabila", email="amani@example.org", whatsapp="+243 900 000 000",
+        preferred_language="sw", share_identity="y",
+    )
+    with app.app_context():
+        case = _case(reference)
+        assert not case.anonymous
+        assert case.identity["name"] == "Amani Kabila"
+        assert case.identity["email"] == "amani@example.org"
+        assert case.share_identity_with_company is True
+        assert b"Amani" not in case.identity_encrypted
+
+
+def test_full_form_fields_are_stored(app, file_grievance):
+    _, reference, _ = file_grievance(
+        filer_type="ngo", country="GN", commodity="aluminium", place="Boké", companies="Bauxite mine X",
+        incident_date="2026-03-01", incident_period="since March", ongoing="y", people_affected="1 200",
+        desired_remedy="Clean wells", categories=["land", "environment"],
+    )
+    with app.app_context():
+        case = _case(reference)
+        assert (case.country, case.commodity, case.place, case.companies) == ("GN", "aluminium", "Boké", "Bauxite mine X")
+        assert str(case.incident_date) == "2026-03-01" and case.ongoing and case.incident_period == "since March"
+        assert case.people_affected == 1200 and case.desired_remedy == "Clean wells"
+
+
+INVALID = [
+    ({"filer_type": None}, "filer_type", "Please choose one of the options."),
+    ({"filer_type": "robot"}, "filer_type", "Please choose one of the options."),
+    ({"categories": None}, "categories", "Please choose one of the options."),
+    ({"categories": ["child_labour", "aliens"]}, "categories", "Please choose one of the options."),
+    ({"country": ""}, "country", "Please choose one of the options."),
+    ({"country": "XX"}, "country", "Please choose one of the options."),
+    ({"commodity": "gold"}, "commodity", "Please choose one of the options."),
+    ({"description": ""}, "description", "Please fill in this field."),
+    ({"description": "too short"}, "description", "Please write between 30 and 20,000 characters."),
+    ({"description": "x" * 20_001}, "description", "Please write between 30 and 20,000 characters."),
+    ({"consent": None}, "consent", "We can only handle your grievance with your agreement."),
+    ({"anonymous": "no"}, "name", "Please give your name, or choose to stay anonymous."),
+    ({"anonymous": "no", "name": "A", "email": "not-an-email"}, "email", "This email address does not look right."),
+    ({"filer_type": "on_behalf"}, "people_represented", "Please say how many people you file for."),
+    ({"people_affected": "many"}, "people_affected", "Please give a whole number, for example 12."),
+    ({"people_affected": "0"}, "people_affected", "Please give a whole number, for example 12."),
+    ({"incident_date": "2999-01-01"}, "incident_date", "This date is in the future."),
+    ({"incident_date": "yesterday"}, "incident_date", "Please give a date as year-month-day, for example 2026-03-15."),
+    ({"place": "x" * 301}, "place", "Please write at most 300 characters."),
+]
+
+
+@pytest.mark.parametrize(("fields", "field", "message"), INVALID)
+def test_every_validation_rule(app, client, file_grievance, fields, field, message):
+    typed = "A description that I took a long time to write, in my own words."
+    response, reference, _ = file_grievance(**{"description": typed, **fields})
+    assert response.status_code == 400
+    assert reference is None
+    html = response.get_data(as_text=True)
+    assert f'<p class="error" id="{field}-error">{message}</p>' in html.replace("&#39;", "'")
+    if "description" not in fields:
+        assert typed in html  # nothing typed is lost
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_errors_come_back_in_the_page_language(file_grievance):
+    response, _, _ = file_grievance(locale="fr", consent=None)
+    html = response.get_data(as_text=True)
+    assert 'id="consent-error"' in html
+    assert "We can only handle your grievance with your agreement." not in html
+
+
+def test_chosen_files_must_be_chosen_again_after_an_error(file_grievance):
+    from tests.samples import jpeg_with_gps, upload
+
+    response, _, _ = file_grievance(consent=None, files=[upload(jpeg_with_gps(), "photo.jpg")])
+    assert "please choose them again" in response.get_data(as_text=True)
+
+
+def test_honeypot_keeps_nothing(app, file_grievance):
+    response, reference, receipt = file_grievance(website="http://spam.example")
+    assert response.status_code == 200 and reference is None and receipt is None
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_xss_in_every_text_field_comes_back_escaped(file_grievance):
+    text_fields = ["people_represented", "name", "email", "phone", "whatsapp", "postal", "place", "companies",
+                   "incident_period", "description", "people_affected", "desired_remedy", "incident_date"]
+    response, _, _ = file_grievance(anonymous="no", consent=None, **{field: XSS for field in text_fields})
+    html = response.get_data(as_text=True)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(" in html
+
+
+def test_xss_in_stored_text_is_escaped_on_the_case_page(client, file_grievance, open_case):
+    _, _, receipt = file_grievance(description=XSS + " and some more words to pass the length check")
+    open_case(receipt)
+    html = client.get("/en/follow-up/case").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_references_count_up_within_a_year(file_grievance):
+    numbers = [int(file_grievance()[1].rsplit("-", 1)[1]) for _ in range(3)]
+    assert numbers == [numbers[0], numbers[0] + 1, numbers[0] + 2]
+
+
+def test_submissions_are_throttled_per_client(app, file_grievance):
+    app.config["RATELIMIT_INTAKE_CLIENT"] = "2 per hour"
+    try:
+        statuses = [file_grievance()[0].status_code for _ in range(3)]
+    finally:
+        app.config["RATELIMIT_INTAKE_CLIENT"] = "10000 per minute"
+    assert statuses == [200, 200, 429]

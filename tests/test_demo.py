@@ -1,0 +1,20 @@
+from sqlalchemy import func, select
+
+from portal.cases.models import Case
+from portal.extensions import db
+from portal.organisations.models import Organisation
+
+
+def test_demo_loads_once_and_prints_working_receipts(app, client, open_case):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["portal", "demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["portal", "demo"])
+    assert "already present" in second.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Organisation)) == 15
+        assert db.session.scalar(select(func.count()).select_from(Case)) == 4
+    line = next(line for line in first.output.splitlines() if "(sw)" in line)
+    receipt = line.split(": ", 1)[1]
+    assert open_case(receipt, locale="sw").status_code == 302
+    assert "Kolwezi" not in client.get("/sw/follow-up/case").get_data(as_text=True)  # place is not shown back
