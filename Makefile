@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint messages compile-messages db clean bench
+.PHONY: run test lint messages compile-messages db db-check clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,17 @@ compile-messages: $(STAMP)
 
 db: $(STAMP)
 	$(VENV)/bin/flask db upgrade
+
+# `flask db upgrade` then `flask db check` on a throw-away SQLite file and, when set, on TEST_DATABASE_URL.
+db-check: $(STAMP)
+	rm -rf .ci-instance
+	PORTAL_INSTANCE_PATH=.ci-instance $(VENV)/bin/flask db upgrade
+	PORTAL_INSTANCE_PATH=.ci-instance $(VENV)/bin/flask db check
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+		PORTAL_INSTANCE_PATH=.ci-instance DATABASE_URL="$$TEST_DATABASE_URL" \
+			sh -c '$(VENV)/bin/flask db upgrade && $(VENV)/bin/flask db check && $(VENV)/bin/flask db downgrade base'; \
+	fi
+	rm -rf .ci-instance
 
 run: $(STAMP) compile-messages db
 	PORTAL_DEMO=1 $(VENV)/bin/flask portal demo

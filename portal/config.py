@@ -19,9 +19,19 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def database_url(url: str) -> str:
+    """Accept the usual ``postgresql://`` URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 class Config:
-    INSTANCE_PATH = Path(os.environ.get("PORTAL_INSTANCE_PATH", ROOT / "instance"))
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_PATH / 'portal.sqlite3'}"
+    INSTANCE_PATH = Path(os.environ.get("PORTAL_INSTANCE_PATH", ROOT / "instance")).resolve()
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_PATH / 'portal.sqlite3'}"
+    )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
     # Secrets: given by the environment in production, generated into instance/ otherwise (core/secrets.py).
@@ -89,4 +99,4 @@ class TestConfig(Config):
     RATELIMIT_RECEIPT_CLIENT = "10000 per minute"
     RATELIMIT_RECEIPT_GLOBAL = "10000 per minute"
     RATELIMIT_INTAKE_CLIENT = "10000 per minute"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -16,7 +16,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from portal import create_app
-from portal.config import TestConfig
+from portal.config import TestConfig, database_url
 from portal.extensions import db, limiter
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -25,8 +25,7 @@ DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") 
 def _database_url(kind: str, tmp: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{tmp / 'test.sqlite3'}"
-    url = os.environ["TEST_DATABASE_URL"]
-    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    return database_url(os.environ["TEST_DATABASE_URL"])
 
 
 @pytest.fixture(scope="session", params=DATABASES)

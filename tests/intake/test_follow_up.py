@@ -104,7 +104,9 @@ def test_withdraw_needs_confirmation_then_closes_the_case(app, client, file_grie
         case = db.session.scalar(select(Case).where(Case.reference == reference))
         assert case.state == "withdrawn" and case.closed_at is not None
         change = case.entries[-1]
-        assert change.kind == "state_change" and change.new_state == "withdrawn" and change.body == "I found another way"
+        assert (
+            change.kind == "state_change" and change.new_state == "withdrawn" and change.body == "I found another way"
+        )
     # A withdrawn case cannot be withdrawn again, nor replied to.
     assert client.get("/en/follow-up/withdraw").status_code == 302
     client.post("/en/follow-up/case", data={"message": "late"})
@@ -139,7 +141,9 @@ def test_receipt_guessing_is_throttled_per_client_and_globally(app, client, file
         app.config["RATELIMIT_RECEIPT_GLOBAL"] = "3 per minute"
         other = app.test_client()
         codes = [
-            other.post("/en/follow-up", data={"receipt": "2"}, environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}).status_code
+            other.post(
+                "/en/follow-up", data={"receipt": "2"}, environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}
+            ).status_code
             for i in range(4)
         ]
     finally:

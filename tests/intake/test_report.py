@@ -48,7 +48,9 @@ def test_receipt_is_stored_only_as_a_keyed_hash(app, file_grievance):
         assert case.receipt_hash != digits and len(case.receipt_hash) == 64
 
 
-@pytest.mark.parametrize(("children", "retaliation", "urgent"), [("y", None, True), (None, "y", True), (None, None, False)])
+@pytest.mark.parametrize(
+    ("children", "retaliation", "urgent"), [("y", None, True), (None, "y", True), (None, None, False)]
+)
 def test_children_or_retaliation_make_a_case_urgent(app, file_grievance, children, retaliation, urgent):
     _, reference, _ = file_grievance(children_involved=children, retaliation_risk=retaliation)
     with app.app_context():
@@ -62,8 +64,12 @@ def test_children_or_retaliation_make_a_case_urgent(app, file_grievance, childre
 
 def test_identity_is_kept_encrypted_when_given(app, file_grievance):
     _, reference, _ = file_grievance(
-        anonymous="no", name="Amani Kabila", email="amani@example.org", whatsapp="+243 900 000 000",
-        preferred_language="sw", share_identity="y",
+        anonymous="no",
+        name="Amani Kabila",
+        email="amani@example.org",
+        whatsapp="+243 900 000 000",
+        preferred_language="sw",
+        share_identity="y",
     )
     with app.app_context():
         case = _case(reference)
@@ -76,13 +82,26 @@ def test_identity_is_kept_encrypted_when_given(app, file_grievance):
 
 def test_full_form_fields_are_stored(app, file_grievance):
     _, reference, _ = file_grievance(
-        filer_type="ngo", country="GN", commodity="aluminium", place="Boké", companies="Bauxite mine X",
-        incident_date="2026-03-01", incident_period="since March", ongoing="y", people_affected="1 200",
-        desired_remedy="Clean wells", categories=["land", "environment"],
+        filer_type="ngo",
+        country="GN",
+        commodity="aluminium",
+        place="Boké",
+        companies="Bauxite mine X",
+        incident_date="2026-03-01",
+        incident_period="since March",
+        ongoing="y",
+        people_affected="1 200",
+        desired_remedy="Clean wells",
+        categories=["land", "environment"],
     )
     with app.app_context():
         case = _case(reference)
-        assert (case.country, case.commodity, case.place, case.companies) == ("GN", "aluminium", "Boké", "Bauxite mine X")
+        assert (case.country, case.commodity, case.place, case.companies) == (
+            "GN",
+            "aluminium",
+            "Boké",
+            "Bauxite mine X",
+        )
         assert str(case.incident_date) == "2026-03-01" and case.ongoing and case.incident_period == "since March"
         assert case.people_affected == 1200 and case.desired_remedy == "Clean wells"
 
@@ -149,8 +168,21 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def test_xss_in_every_text_field_comes_back_escaped(file_grievance):
-    text_fields = ["people_represented", "name", "email", "phone", "whatsapp", "postal", "place", "companies",
-                   "incident_period", "description", "people_affected", "desired_remedy", "incident_date"]
+    text_fields = [
+        "people_represented",
+        "name",
+        "email",
+        "phone",
+        "whatsapp",
+        "postal",
+        "place",
+        "companies",
+        "incident_period",
+        "description",
+        "people_affected",
+        "desired_remedy",
+        "incident_date",
+    ]
     response, _, _ = file_grievance(anonymous="no", consent=None, **{field: XSS for field in text_fields})
     html = response.get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html

@@ -42,7 +42,11 @@ def test_photo_is_stored_encrypted_without_exif_or_gps(app, file_grievance):
 
 
 def test_voice_note_and_pdf_are_accepted(app, file_grievance):
-    files = [upload(wav_voice_note(), "note.wav"), upload(PDF_BYTES, "contract.pdf"), upload(b"OggS" + b"\0" * 60, "voice.opus")]
+    files = [
+        upload(wav_voice_note(), "note.wav"),
+        upload(PDF_BYTES, "contract.pdf"),
+        upload(b"OggS" + b"\0" * 60, "voice.opus"),
+    ]
     response, _, _ = file_grievance(files=files)
     assert response.status_code == 200
     with app.app_context():
