@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 compile-messages: $(STAMP)
-	$(VENV)/bin/pybabel compile -q -d translations
+	$(VENV)/bin/pybabel -q compile -d translations
 
 db: $(STAMP)
 	$(VENV)/bin/flask db upgrade

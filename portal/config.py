@@ -71,6 +71,9 @@ class Config:
 
     FOLLOW_UP_IDLE_MINUTES = 30
 
+    COMPRESS_STREAMS = False  # see buffer_static_files in core/setup.py
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "application/json", "image/svg+xml"]
+
     # The legal clocks in days (DESIGN §2). The procedure page and the workflow both read these.
     CLOCK_DAYS = {
         "acknowledge": int(os.environ.get("CLOCK_ACKNOWLEDGE_DAYS", "7")),

@@ -67,6 +67,10 @@ def select_locale() -> str:
     code = g.get("locale")
     if code:
         return code
+    # A 404 under /fr/... never reaches the blueprint that sets g.locale, yet should answer in French.
+    first_segment = request.path.split("/")[1] if request else ""
+    if first_segment in LOCALES:
+        return first_segment
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
         return current_user.locale
     return negotiate_locale()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, g
+from flask import Flask, g, request
 
 from portal.cases.workflow import ClockSettings
 from portal.core.crypto import KeyRing
@@ -86,6 +86,15 @@ def register_request_hooks(app: Flask) -> None:
     def roll_back_on_exception(exc):
         if exc is not None:
             db.session.rollback()
+
+    @app.after_request
+    def buffer_static_files(response):
+        """Our static files are a few KB: read them whole so Flask-Compress can compress them and the file
+        handle is closed with the response (its streaming path leaves the file open)."""
+        if request.endpoint == "static" and response.status_code == 200:
+            response.direct_passthrough = False
+            response.make_sequence()
+        return response
 
     @app.context_processor
     def inject_locale():

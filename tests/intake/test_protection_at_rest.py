@@ -31,7 +31,7 @@ def test_postgresql_rows_hold_no_plaintext(app, file_grievance):
     file_grievance(description=SECRET, anonymous="no", name="Zamani Mwamba", place="Kasulo depot")
     with app.app_context():
         for table in ["cases", "case_entries"]:
-            rows = db.session.execute(text(f"SELECT * FROM {table}")).all()  # noqa: S608 - fixed table names
+            rows = db.session.execute(text(f"SELECT * FROM {table}")).all()
             dump = repr(rows)
             assert "Zamani" not in dump and "beaten" not in dump and "Kasulo" not in dump
 

@@ -26,7 +26,7 @@ def _count(model) -> int:
 def test_photo_is_stored_encrypted_without_exif_or_gps(app, file_grievance):
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the sample really carries GPS
-    response, reference, _ = file_grievance(files=[upload(original, "photo.jpg")])
+    response, _, _ = file_grievance(files=[upload(original, "photo.jpg")])
     assert response.status_code == 200
     with app.app_context():
         attachment = db.session.scalar(select(Attachment))
