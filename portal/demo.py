@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal.cases import operations
 from portal.cases.models import FilerType
 from portal.extensions import db
+from portal.intake import operations
 from portal.intake.receipt import group_receipt
 from portal.organisations.models import Organisation, OrganisationKind
 

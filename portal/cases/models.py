@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.cases.workflow import FINAL_STATES, Action, Role, State, allowed_actions
+from portal.cases.workflow import FINAL_STATES, Action, Clock, Outcome, Role, State, allowed_actions
 from portal.core.db import CreatedAtMixin, UTCDateTime
 from portal.core.encrypted import EncryptedJSON, EncryptedText
 from portal.extensions import db
@@ -69,6 +69,8 @@ class EntryKind(StrEnum):
     TO_COMPLAINANT = "to_complainant"
     INTERNAL_NOTE = "internal_note"
     STATE_CHANGE = "state_change"
+    COMPANY_RESPONSE = "company_response"
+    CASE_JOINED = "case_joined"  # another grievance about the same events was merged into this one
 
 
 class Visibility(StrEnum):
@@ -94,7 +96,10 @@ class Case(CreatedAtMixin, db.Model):
         CheckConstraint(_in("commodity", Commodity), name="valid_commodity"),
         CheckConstraint("people_affected IS NULL OR people_affected > 0", name="people_affected_positive"),
         CheckConstraint("anonymous OR identity_encrypted IS NOT NULL", name="identity_unless_anonymous"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="valid_outcome"),
+        CheckConstraint("(state = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
         Index("ix_cases_state_created_at", "state", "created_at"),
+        Index("ix_cases_state_next_due_at", "state", "next_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,11 +130,31 @@ class Case(CreatedAtMixin, db.Model):
 
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime())
     rules_version: Mapped[str] = mapped_column(String(16))
-    acknowledge_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    triage_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    feedback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(32))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     filed_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    respondent_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    assigned_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    company_summary_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    company_extension_used: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Asking the complainant a question pauses the clocks; the answer returns the case to this state.
+    state_before_question: Mapped[str | None] = mapped_column(String(32))
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    monitoring_checks_done: Mapped[int] = mapped_column(Integer, default=0)
+
+    # One column per clock (workflow.Clock); None when the clock is not running.
+    acknowledge_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    triage_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    admissibility_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    company_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    feedback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_window_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    monitoring_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    info_request_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The earliest running deadline, kept by operations, so "overdue" and "due this week" are one index range.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     identity = EncryptedJSON("identity_encrypted")
     place = EncryptedText("place_encrypted")
@@ -137,6 +162,7 @@ class Case(CreatedAtMixin, db.Model):
     incident_period = EncryptedText("incident_period_encrypted")
     description = EncryptedText("description_encrypted")
     desired_remedy = EncryptedText("desired_remedy_encrypted")
+    company_summary = EncryptedText("company_summary_encrypted")
 
     category_rows: Mapped[list[CaseCategory]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"
@@ -144,6 +170,10 @@ class Case(CreatedAtMixin, db.Model):
     entries: Mapped[list[CaseEntry]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseEntry.id"
     )
+    entity_links: Mapped[list[CaseEntity]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    respondent = relationship("Organisation", foreign_keys=[respondent_organisation_id])
+    assigned_officer = relationship("User", foreign_keys=[assigned_officer_id])
+    merged_into = relationship("Case", remote_side=[id])
 
     @property
     def categories(self) -> list[str]:
@@ -156,6 +186,22 @@ class Case(CreatedAtMixin, db.Model):
     @property
     def is_open(self) -> bool:
         return self.state not in FINAL_STATES
+
+    @property
+    def entity_ids(self) -> set[int]:
+        return {link.entity_id for link in self.entity_links}
+
+    def due(self) -> dict[Clock, datetime | None]:
+        return {clock: getattr(self, f"{clock.value}_due_at") for clock in Clock}
+
+    def set_due(self, due: dict[Clock, datetime | None]) -> None:
+        for clock, at in due.items():
+            setattr(self, f"{clock.value}_due_at", at)
+        running = [at for at in due.values() if at is not None]
+        self.next_due_at = min(running) if running and self.paused_at is None and not self.suspended else None
+
+    def running_clocks(self) -> list[tuple[Clock, datetime]]:
+        return sorted(((clock, at) for clock, at in self.due().items() if at is not None), key=lambda item: item[1])
 
     def can_complainant(self, action: Action) -> bool:
         return action in allowed_actions(State(self.state), Role.COMPLAINANT)
@@ -174,6 +220,17 @@ class Case(CreatedAtMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.state}>"
+
+
+class CaseEntity(db.Model):
+    """A supply-chain site a case concerns; the same site across cases shows patterns."""
+
+    __tablename__ = "case_entities"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("supply_chain_entities.id"), primary_key=True, index=True)
+
+    entity = relationship("SupplyChainEntity", lazy="joined")
 
 
 class CaseCategory(db.Model):

@@ -1,170 +1,242 @@
-"""The only code that creates cases and changes their state. Operations flush and send a signal; the request
-commits (portal/core/setup.py), so audit entries and emails that hang off the signals share its fate."""
+"""The only code that changes a case's state or its clocks.
+
+Each operation gathers the facts the workflow's guards need, asks ``workflow.check``, applies the transition and
+its clocks, writes the timeline entry (and the decision, if any), flushes, and sends a signal. The request commits.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
-from portal.cases.models import (
-    Attachment,
-    Case,
-    CaseEntry,
-    EntryKind,
-    FilerType,
-    ReferenceCounter,
-    Visibility,
+from portal.cases.access import is_recused
+from portal.cases.committee import Decision, DecisionKind, PanelKind, PanelSeat, SeatKind, Vote, VoteChoice
+from portal.cases.models import Case, CaseEntry, EntryKind, Visibility
+from portal.cases.workflow import (
+    Action,
+    CaseFacts,
+    Clock,
+    InvalidTransition,
+    Outcome,
+    Role,
+    State,
+    apply_clocks,
+    check,
 )
-from portal.cases.workflow import Action, Role, State, transition_for
 from portal.core import signals
-from portal.core.crypto import encrypt_text
 from portal.core.db import utcnow
-from portal.core.storage import store_blob
 from portal.extensions import db
-from portal.intake.receipt import new_receipt, receipt_hash
-from portal.intake.uploads import PreparedFile
+from portal.users.models import Nomination, User
 
-RULES_VERSION = "2026.1"
+DECISION_KIND = {
+    Action.ADMIT: DecisionKind.ADMISSIBILITY,
+    Action.REJECT: DecisionKind.ADMISSIBILITY,
+    Action.SETTLE: DecisionKind.OUTCOME,
+    Action.DECIDE: DecisionKind.OUTCOME,
+    Action.CONFIRM: DecisionKind.REVIEW,
+    Action.REVISE: DecisionKind.REVIEW,
+}
+REVIEW_ACTIONS = {Action.CONFIRM, Action.REVISE}
 
 
 @dataclass
-class GrievanceInput:
-    """What a person filed, already validated by the form."""
+class ActionInput:
+    """What a person gave with an action; every field is optional, the guards say which are needed."""
 
-    filer_type: FilerType
-    anonymous: bool
-    identity: dict
-    share_identity_with_company: bool
-    categories: list[str]
-    country: str
-    commodity: str
-    place: str | None
-    companies: str | None
-    incident_date: date | None
-    incident_period: str | None
-    ongoing: bool
-    description: str
-    people_affected: int | None
-    children_involved: bool
-    retaliation_risk: bool
-    desired_remedy: str | None
-    locale: str
+    reasons: str | None = None
+    reasons_translation: str | None = None
+    message: str | None = None
+    message_translation: str | None = None
+    outcome: Outcome | None = None
+    referral: str | None = None
+    public_summary: str | None = None
+    votes: dict[int, VoteChoice] = field(default_factory=dict)
+    merge_target: Case | None = None
 
 
-def next_reference(year: int) -> str:
-    """``MC-<year>-<number>``: the counter row's lock makes concurrent submissions take turns."""
-    increment = (
-        update(ReferenceCounter)
-        .where(ReferenceCounter.year == year)
-        .values(last_number=ReferenceCounter.last_number + 1)
-        .returning(ReferenceCounter.last_number)
-        .execution_options(synchronize_session=False)
+def seats(case: Case, panel: PanelKind) -> list[PanelSeat]:
+    return list(db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id, PanelSeat.panel == panel)))
+
+
+def has_quorum(case: Case, panel: PanelKind) -> bool:
+    """The chair or a vice-chair, one industry-nominated and one union/NGO-nominated member, none recused."""
+    by_seat = {seat.seat: seat.user for seat in seats(case, panel)}
+    if set(by_seat) != set(SeatKind):
+        return False
+    if any(not user.active or is_recused(case, user) for user in by_seat.values()):
+        return False
+    return (
+        by_seat[SeatKind.CHAIR].can_chair_panels
+        and by_seat[SeatKind.INDUSTRY].nomination == Nomination.INDUSTRY
+        and by_seat[SeatKind.CIVIL_SOCIETY].nomination == Nomination.CIVIL_SOCIETY
     )
-    number = db.session.execute(increment).scalar()
-    if number is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(ReferenceCounter(year=year, last_number=1))
-            number = 1
-        except IntegrityError:  # another submission created this year's counter first
-            number = db.session.execute(increment).scalar_one()
-    return f"MC-{year}-{number:05d}"
 
 
-def _attach(entry: CaseEntry, files: list[PreparedFile]) -> None:
-    for prepared in files:
-        entry.attachments.append(
-            Attachment(
-                name_encrypted=encrypt_text(prepared.name),
-                content_type=prepared.content_type,
-                size=len(prepared.data),
-                sha256=prepared.sha256,
-                storage_key=store_blob(db.session, prepared.data),
-            )
-        )
-
-
-def submit_grievance(grievance: GrievanceInput, files: list[PreparedFile]) -> tuple[Case, str]:
-    """File a grievance: the case, its first timeline entry and its files. Returns the case and its receipt,
-    which exists nowhere else after this request."""
-    clocks = current_app.extensions["portal_clocks"]
+def case_facts(case: Case, given: ActionInput) -> CaseFacts:
     now = utcnow()
-    receipt = new_receipt()
-    urgent = grievance.children_involved or grievance.retaliation_risk
-    case = Case(
-        reference=next_reference(now.year),
-        receipt_hash=receipt_hash(receipt),
-        state=State.SUBMITTED,
-        urgent=urgent,
-        filer_type=grievance.filer_type,
-        anonymous=grievance.anonymous,
-        share_identity_with_company=grievance.share_identity_with_company and not grievance.anonymous,
-        submission_locale=grievance.locale,
-        country=grievance.country,
-        commodity=grievance.commodity,
-        incident_date=grievance.incident_date,
-        ongoing=grievance.ongoing,
-        people_affected=grievance.people_affected,
-        children_involved=grievance.children_involved,
-        retaliation_risk=grievance.retaliation_risk,
-        consented_at=now,
-        rules_version=RULES_VERSION,
-        created_at=now,
-        acknowledge_due_at=clocks.acknowledge_due(now),
-        triage_due_at=clocks.triage_due(now) if urgent else None,
-        feedback_due_at=clocks.feedback_due(now),
+    original = {seat.user_id for seat in seats(case, PanelKind.ORIGINAL)}
+    review = {seat.user_id for seat in seats(case, PanelKind.REVIEW)}
+    return CaseFacts(
+        state=State(case.state),
+        reasons_given=bool((given.reasons or "").strip()),
+        message_given=bool((given.message or "").strip()),
+        panel_has_quorum=has_quorum(case, PanelKind.ORIGINAL),
+        review_panel_has_quorum=has_quorum(case, PanelKind.REVIEW),
+        review_panel_is_different=bool(review) and not (review & original),
+        company_summary_written=case.company_summary_encrypted is not None,
+        respondent_named=case.respondent_organisation_id is not None,
+        within_review_window=case.review_window_due_at is not None and now <= case.review_window_due_at,
+        info_request_expired=case.info_request_due_at is not None and now > case.info_request_due_at,
+        merge_target_given=given.merge_target is not None and given.merge_target.id != case.id,
+        suspended=case.suspended,
     )
-    case.identity = {} if grievance.anonymous else grievance.identity
-    case.place = grievance.place
-    case.companies = grievance.companies
-    case.incident_period = grievance.incident_period
-    case.description = grievance.description
-    case.desired_remedy = grievance.desired_remedy
-    case.categories = grievance.categories
-    entry = CaseEntry(kind=EntryKind.SUBMISSION, visibility=Visibility.COMPLAINANT, locale=grievance.locale)
-    case.entries.append(entry)
-    _attach(entry, files)
-    db.session.add(case)
-    db.session.flush()
-    signals.case_submitted.send(case, entry=entry)
-    return case, receipt
 
 
-def add_complainant_reply(case: Case, text: str, files: list[PreparedFile], locale: str) -> CaseEntry:
-    """A receipt holder writes to the committee."""
-    entry = CaseEntry(kind=EntryKind.FROM_COMPLAINANT, visibility=Visibility.COMPLAINANT, locale=locale)
-    entry.body = text
-    case.entries.append(entry)
-    _attach(entry, files)
-    db.session.flush()
-    signals.complainant_replied.send(case, entry=entry)
-    return entry
+def take_action(
+    case: Case,
+    action: Action,
+    actor: User | None,
+    role: Role,
+    locale: str | None = None,
+    reasons: str | None = None,
+    given: ActionInput | None = None,
+) -> CaseEntry:
+    """Apply one workflow action to ``case``; raise ``InvalidTransition`` if it is not allowed now."""
+    given = given or ActionInput(reasons=reasons)
+    transition = check(action, case_facts(case, given), role)
+    if transition.outcomes and given.outcome not in transition.outcomes:
+        raise InvalidTransition(action, State(case.state), role, ("outcome",))
+    now = utcnow()
+    old_state = State(case.state)
+    target = transition.target or State(case.state_before_question)
+    if action == Action.REQUEST_INFO:
+        case.state_before_question = old_state
+    elif action == Action.ANSWER:
+        case.state_before_question = None
 
-
-def withdraw_case(case: Case, reason: str | None, locale: str) -> CaseEntry:
-    """The complainant withdraws their grievance; the case is closed for good."""
-    transition = transition_for(Action.WITHDRAW, State(case.state), Role.COMPLAINANT)
-    return _change_state(case, transition.action, transition.target, reason, locale, actor=None)
-
-
-def _change_state(case: Case, action: Action, target: State, text: str | None, locale: str, actor) -> CaseEntry:
-    old_state = case.state
+    due, case.paused_at = apply_clocks(
+        transition, case.due(), case.paused_at, now, current_app.extensions["portal_clocks"]
+    )
     case.state = target
-    if target in (State.WITHDRAWN, State.CLOSED, State.MERGED):
-        case.closed_at = utcnow()
+    if transition.outcomes:
+        case.outcome = given.outcome
+    if target in (State.CLOSED, State.WITHDRAWN, State.MERGED):
+        case.closed_at = now
+    if action == Action.MERGE:
+        case.merged_into_id = given.merge_target.id
+    case.set_due(due)
+
     entry = CaseEntry(
         kind=EntryKind.STATE_CHANGE,
-        visibility=Visibility.COMPLAINANT,
+        visibility=Visibility.COMPLAINANT if transition.tells_complainant else Visibility.INTERNAL,
         locale=locale,
         new_state=target,
         author_id=getattr(actor, "id", None),
     )
-    entry.body = text
+    entry.body = given.message or given.reasons
+    entry.translation = given.message_translation or given.reasons_translation
+    case.entries.append(entry)
+    decision = _record_decision(case, action, actor, given) if action in DECISION_KIND else None
+    db.session.flush()
+    signals.case_state_changed.send(
+        case, action=action, old_state=old_state, entry=entry, actor=actor, transition=transition, decision=decision
+    )
+    if action == Action.MERGE:
+        _note_merge_on_target(given.merge_target, case, actor)
+    return entry
+
+
+def _record_decision(case: Case, action: Action, actor: User, given: ActionInput) -> Decision:
+    panel = PanelKind.REVIEW if action in REVIEW_ACTIONS else PanelKind.ORIGINAL
+    seated = {seat.user_id for seat in seats(case, panel)}
+    decision = Decision(
+        case_id=case.id,
+        kind=DECISION_KIND[action],
+        admissible={Action.ADMIT: True, Action.REJECT: False}.get(action),
+        outcome=case.outcome if action not in (Action.ADMIT, Action.REJECT) else None,
+        referral=given.referral or None,
+        signed_by_id=actor.id,
+    )
+    decision.reasons = given.reasons
+    decision.reasons_translation = given.reasons_translation
+    decision.public_summary = given.public_summary
+    decision.votes = [
+        Vote(user_id=user_id, choice=choice) for user_id, choice in given.votes.items() if user_id in seated
+    ]
+    db.session.add(decision)
+    signals.decision_recorded.send(case, decision=decision, actor=actor)
+    return decision
+
+
+def _note_merge_on_target(target: Case, merged: Case, actor: User) -> None:
+    """Merging links both cases and tells both complainants."""
+    entry = CaseEntry(kind=EntryKind.CASE_JOINED, visibility=Visibility.COMPLAINANT, author_id=actor.id)
+    target.entries.append(entry)
+    db.session.flush()
+    signals.message_to_complainant.send(target, entry=entry, actor=actor)
+
+
+def grant_company_extension(case: Case, actor: User) -> None:
+    """The company's one extension of its response clock (DESIGN §2)."""
+    if case.state != State.COMPANY_RESPONSE or case.company_extension_used or case.company_response_due_at is None:
+        raise InvalidTransition(Action.ADMIT, State(case.state), Role.COMPANY, ("extension",))
+    settings = current_app.extensions["portal_clocks"]
+    due = case.due()
+    due[Clock.COMPANY_RESPONSE] = case.company_response_due_at + timedelta(days=settings.company_extension_days)
+    case.company_extension_used = True
+    case.set_due(due)
+    db.session.flush()
+    signals.company_extension_granted.send(case, actor=actor)
+
+
+def set_suspended(case: Case, suspended: bool, actor: User) -> None:
+    """Parallel court proceedings stop every clock; resuming keeps the time that was left."""
+    if case.suspended == suspended or not case.is_open:
+        return
+    now = utcnow()
+    due = case.due()
+    if suspended:
+        case.suspended = True
+        if case.paused_at is None:
+            case.paused_at = now
+    else:
+        case.suspended = False
+        if case.state != State.INFO_REQUESTED and case.paused_at is not None:
+            shift = now - case.paused_at
+            due = {clock: (at + shift if at else at) for clock, at in due.items()}
+            case.paused_at = None
+    case.set_due(due)
+    db.session.flush()
+    signals.case_suspension_changed.send(case, suspended=suspended, actor=actor)
+
+
+def feedback_given(case: Case) -> None:
+    """A message to the complainant restarts the feedback clock (at least every three months)."""
+    if case.is_open and case.feedback_due_at is not None:
+        due = case.due()
+        due[Clock.FEEDBACK] = current_app.extensions["portal_clocks"].feedback_due(utcnow())
+        case.set_due(due)
+
+
+def record_monitoring_check(case: Case, actor: User, note: str) -> CaseEntry:
+    """A remedy check-in at 6 and then 12 months after the decision."""
+    if case.state != State.MONITORING:
+        raise InvalidTransition(Action.START_MONITORING, State(case.state), Role.SECRETARIAT, ("monitoring",))
+    settings = current_app.extensions["portal_clocks"]
+    case.monitoring_checks_done += 1
+    due = case.due()
+    due[Clock.MONITORING] = (
+        case.monitoring_due_at + timedelta(days=settings.monitoring_second_days - settings.monitoring_first_days)
+        if case.monitoring_checks_done == 1 and case.monitoring_due_at
+        else None
+    )
+    case.set_due(due)
+    entry = CaseEntry(kind=EntryKind.INTERNAL_NOTE, visibility=Visibility.INTERNAL, author_id=actor.id)
+    entry.body = note
     case.entries.append(entry)
     db.session.flush()
-    signals.case_state_changed.send(case, action=action, old_state=old_state, entry=entry, actor=actor)
+    signals.internal_note_added.send(case, entry=entry, actor=actor)
     return entry

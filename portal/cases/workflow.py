@@ -1,12 +1,14 @@
-"""The case lifecycle as data (DESIGN §3): states, actions, the transition table and the clocks.
+"""The case lifecycle as data (DESIGN §3): states, actions, who may act, guards and clocks.
 
-This module imports neither Flask nor the database, so it can be tested with plain objects. Labels for people
-live in ``portal/cases/labels.py``; the only code that applies a transition is ``portal/cases/operations.py``.
+This module imports neither Flask nor the database: it decides, from plain facts about a case, whether an action
+is allowed and what it does to the clocks. ``portal/cases/operations.py`` is the only code that applies it.
+Labels for people live in ``portal/cases/labels.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -30,6 +32,17 @@ class State(StrEnum):
 
 FINAL_STATES = frozenset({State.CLOSED, State.WITHDRAWN, State.MERGED})
 OPEN_STATES = frozenset(State) - FINAL_STATES
+# States in which the committee is working and may ask the complainant a question.
+QUESTION_STATES = frozenset(
+    {State.ACKNOWLEDGED, State.ASSESSMENT, State.COMPANY_RESPONSE, State.DIALOGUE, State.ADJUDICATION}
+)
+
+
+class Outcome(StrEnum):
+    SETTLED = "settled"
+    FOUNDED = "founded"
+    PARTLY_FOUNDED = "partly_founded"
+    UNFOUNDED = "unfounded"
 
 
 class Role(StrEnum):
@@ -42,42 +55,189 @@ class Role(StrEnum):
 
 
 class Action(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    REQUEST_INFO = "request_info"
+    ANSWER = "answer"
+    CLOSE_INCOMPLETE = "close_incomplete"
+    OPEN_ASSESSMENT = "open_assessment"
+    ADMIT = "admit"
+    REJECT = "reject"
+    START_DIALOGUE = "start_dialogue"
+    REFER_TO_ADJUDICATION = "refer_to_adjudication"
+    SETTLE = "settle"
+    DECIDE = "decide"
+    REQUEST_REVIEW = "request_review"
+    CONFIRM = "confirm"
+    REVISE = "revise"
+    START_MONITORING = "start_monitoring"
+    CLOSE = "close"
     WITHDRAW = "withdraw"
+    MERGE = "merge"
+
+
+class Clock(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    TRIAGE = "triage"
+    ADMISSIBILITY = "admissibility"
+    COMPANY_RESPONSE = "company_response"
+    FEEDBACK = "feedback"
+    DECISION = "decision"
+    REVIEW_WINDOW = "review_window"
+    MONITORING = "monitoring"
+    INFO_REQUEST = "info_request"
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the guards need to know about a case, gathered by the operations from the database."""
+
+    state: State
+    reasons_given: bool = False
+    message_given: bool = False
+    panel_has_quorum: bool = False
+    review_panel_has_quorum: bool = False
+    review_panel_is_different: bool = False
+    company_summary_written: bool = False
+    respondent_named: bool = False
+    within_review_window: bool = False
+    info_request_expired: bool = False
+    merge_target_given: bool = False
+    suspended: bool = False
+
+
+# A guard returns None when satisfied, else the key of the reason (labels.GUARD_REASONS gives the words).
+Guard = Callable[[CaseFacts], str | None]
+
+
+def needs(attribute: str, reason: str) -> Guard:
+    def guard(facts: CaseFacts) -> str | None:
+        return None if getattr(facts, attribute) else reason
+
+    guard.__name__ = f"needs_{attribute}"
+    return guard
+
+
+def not_suspended(facts: CaseFacts) -> str | None:
+    return "suspended" if facts.suspended else None
+
+
+REASONS = needs("reasons_given", "reasons")
+MESSAGE = needs("message_given", "message")
+QUORUM = needs("panel_has_quorum", "quorum")
+REVIEW_QUORUM = needs("review_panel_has_quorum", "review_quorum")
+REVIEW_PANEL_DIFFERENT = needs("review_panel_is_different", "review_panel_different")
+SUMMARY = needs("company_summary_written", "company_summary")
+RESPONDENT = needs("respondent_named", "respondent")
+IN_REVIEW_WINDOW = needs("within_review_window", "review_window")
+INFO_EXPIRED = needs("info_request_expired", "info_not_expired")
+MERGE_TARGET = needs("merge_target_given", "merge_target")
 
 
 @dataclass(frozen=True)
 class Transition:
     action: Action
     sources: frozenset[State]
-    target: State
+    # None: the case returns to the state it had before (answering a question).
+    target: State | None
     roles: frozenset[Role]
+    guards: tuple[Guard, ...] = ()
+    starts: tuple[Clock, ...] = ()
+    stops: tuple[Clock, ...] = ()
+    pauses: bool = False
+    resumes: bool = False
+    tells_complainant: bool = True
+    outcomes: frozenset[Outcome] = field(default_factory=frozenset)
 
 
-# The transition table. The committee's actions (acknowledge, admit, decide, ...) join it with the workflow issue.
+def _t(action, sources, target, roles, **kwargs) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), **kwargs)
+
+
+STAFF = {Role.SECRETARIAT, Role.CHAIR}
+DECIDED_OUTCOMES = frozenset({Outcome.FOUNDED, Outcome.PARTLY_FOUNDED, Outcome.UNFOUNDED})
+ALL_CLOCKS = tuple(Clock)
+
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in [
-        Transition(Action.WITHDRAW, OPEN_STATES, State.WITHDRAWN, frozenset({Role.COMPLAINANT})),
+        _t(Action.ACKNOWLEDGE, {State.SUBMITTED}, State.ACKNOWLEDGED, STAFF,
+           guards=(not_suspended,), starts=(Clock.ADMISSIBILITY, Clock.FEEDBACK),
+           stops=(Clock.ACKNOWLEDGE, Clock.TRIAGE)),
+        _t(Action.REQUEST_INFO, QUESTION_STATES, State.INFO_REQUESTED, STAFF,
+           guards=(MESSAGE,), pauses=True, starts=(Clock.INFO_REQUEST,)),
+        _t(Action.ANSWER, {State.INFO_REQUESTED}, None, {Role.COMPLAINANT},
+           resumes=True, stops=(Clock.INFO_REQUEST,), tells_complainant=False),
+        _t(Action.CLOSE_INCOMPLETE, {State.INFO_REQUESTED}, State.CLOSED, STAFF,
+           guards=(INFO_EXPIRED, REASONS), stops=ALL_CLOCKS),
+        _t(Action.OPEN_ASSESSMENT, {State.ACKNOWLEDGED}, State.ASSESSMENT, STAFF, guards=(not_suspended,)),
+        _t(Action.ADMIT, {State.ASSESSMENT}, State.COMPANY_RESPONSE, {Role.CHAIR},
+           guards=(QUORUM, REASONS, RESPONDENT, SUMMARY, not_suspended),
+           starts=(Clock.COMPANY_RESPONSE, Clock.FEEDBACK), stops=(Clock.ADMISSIBILITY,)),
+        _t(Action.REJECT, {State.ASSESSMENT}, State.INADMISSIBLE, {Role.CHAIR},
+           guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
+           stops=(Clock.ADMISSIBILITY, Clock.FEEDBACK)),
+        _t(Action.START_DIALOGUE, {State.COMPANY_RESPONSE}, State.DIALOGUE, STAFF,
+           guards=(not_suspended,), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.FEEDBACK,)),
+        _t(Action.REFER_TO_ADJUDICATION, {State.COMPANY_RESPONSE, State.DIALOGUE}, State.ADJUDICATION, {Role.CHAIR},
+           guards=(REASONS, not_suspended), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.DECISION, Clock.FEEDBACK)),
+        _t(Action.SETTLE, {State.DIALOGUE}, State.DECIDED, {Role.CHAIR},
+           guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,), stops=(Clock.FEEDBACK, Clock.DECISION),
+           outcomes=frozenset({Outcome.SETTLED})),
+        _t(Action.DECIDE, {State.ADJUDICATION}, State.DECIDED, {Role.CHAIR},
+           guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,), stops=(Clock.FEEDBACK, Clock.DECISION),
+           outcomes=DECIDED_OUTCOMES),
+        _t(Action.REQUEST_REVIEW, {State.DECIDED, State.INADMISSIBLE}, State.REVIEW,
+           {Role.COMPLAINANT, Role.COMPANY, Role.SECRETARIAT},
+           guards=(IN_REVIEW_WINDOW, REASONS), stops=(Clock.REVIEW_WINDOW,), starts=(Clock.DECISION, Clock.FEEDBACK)),
+        _t(Action.CONFIRM, {State.REVIEW}, State.DECIDED, {Role.CHAIR},
+           guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION, Clock.FEEDBACK)),
+        _t(Action.REVISE, {State.REVIEW}, State.DECIDED, {Role.CHAIR},
+           guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION, Clock.FEEDBACK),
+           outcomes=frozenset(Outcome)),
+        _t(Action.START_MONITORING, {State.DECIDED}, State.MONITORING, STAFF,
+           stops=(Clock.REVIEW_WINDOW,), starts=(Clock.MONITORING,)),
+        _t(Action.CLOSE, {State.MONITORING, State.INADMISSIBLE}, State.CLOSED, STAFF,
+           guards=(REASONS,), stops=ALL_CLOCKS),
+        _t(Action.WITHDRAW, OPEN_STATES, State.WITHDRAWN, {Role.COMPLAINANT, Role.SECRETARIAT}, stops=ALL_CLOCKS),
+        _t(Action.MERGE, OPEN_STATES, State.MERGED, {Role.SECRETARIAT},
+           guards=(MERGE_TARGET, REASONS), stops=ALL_CLOCKS),
     ]
-}
+}  # fmt: skip
 
 
 class InvalidTransition(Exception):
-    """The action is not possible from the case's state, or not for this role."""
+    """The action is not possible from the case's state, or not for this role, or a guard is not satisfied."""
 
-    def __init__(self, action: Action, state: State, role: Role):
-        super().__init__(f"{action} is not allowed from {state} for {role}")
-        self.action, self.state, self.role = action, state, role
+    def __init__(self, action: Action, state: State, role: Role, reasons: tuple[str, ...] = ()):
+        super().__init__(
+            f"{action} is not allowed from {state} for {role}" + (f": {', '.join(reasons)}" if reasons else "")
+        )
+        self.action, self.state, self.role, self.reasons = action, state, role, reasons
 
 
 def transition_for(action: Action, state: State, role: Role) -> Transition:
+    """The transition, if ``role`` may take ``action`` from ``state`` at all (guards not yet checked)."""
     transition = TRANSITIONS.get(action)
     if transition is None or state not in transition.sources or role not in transition.roles:
         raise InvalidTransition(action, state, role)
     return transition
 
 
+def unmet_guards(transition: Transition, facts: CaseFacts) -> tuple[str, ...]:
+    return tuple(reason for guard in transition.guards if (reason := guard(facts)) is not None)
+
+
+def check(action: Action, facts: CaseFacts, role: Role) -> Transition:
+    """Raise ``InvalidTransition`` unless ``role`` may take ``action`` now; return the transition."""
+    transition = transition_for(action, facts.state, role)
+    reasons = unmet_guards(transition, facts)
+    if reasons:
+        raise InvalidTransition(action, facts.state, role, reasons)
+    return transition
+
+
 def allowed_actions(state: State, role: Role) -> list[Action]:
+    """Actions this role could take from this state, before guards (for showing what is possible)."""
     return [t.action for t in TRANSITIONS.values() if state in t.sources and role in t.roles]
 
 
@@ -101,11 +261,43 @@ class ClockSettings:
     def from_config(cls, days: dict[str, int], urgent_triage_hours: int) -> ClockSettings:
         return cls(urgent_triage_hours=urgent_triage_hours, **{f"{key}_days": value for key, value in days.items()})
 
+    def duration(self, clock: Clock) -> timedelta:
+        if clock is Clock.TRIAGE:
+            return timedelta(hours=self.urgent_triage_hours)
+        if clock is Clock.MONITORING:
+            return timedelta(days=self.monitoring_first_days)
+        return timedelta(days=getattr(self, f"{clock.value}_days"))
+
     def acknowledge_due(self, submitted_at: datetime) -> datetime:
-        return submitted_at + timedelta(days=self.acknowledge_days)
+        return submitted_at + self.duration(Clock.ACKNOWLEDGE)
 
     def triage_due(self, submitted_at: datetime) -> datetime:
-        return submitted_at + timedelta(hours=self.urgent_triage_hours)
+        return submitted_at + self.duration(Clock.TRIAGE)
 
     def feedback_due(self, since: datetime) -> datetime:
-        return since + timedelta(days=self.feedback_days)
+        return since + self.duration(Clock.FEEDBACK)
+
+
+def apply_clocks(
+    transition: Transition,
+    due: dict[Clock, datetime | None],
+    paused_at: datetime | None,
+    now: datetime,
+    settings: ClockSettings,
+) -> tuple[dict[Clock, datetime | None], datetime | None]:
+    """The case's due dates after ``transition``: paused clocks keep their remaining time (DESIGN §2)."""
+    due = dict(due)
+    if transition.resumes and paused_at is not None:
+        shift = now - paused_at
+        due = {
+            clock: (at + shift if at is not None and clock is not Clock.INFO_REQUEST else at)
+            for clock, at in due.items()
+        }
+        paused_at = None
+    for clock in transition.stops:
+        due[clock] = None
+    if transition.pauses:
+        paused_at = now
+    for clock in transition.starts:
+        due[clock] = now + settings.duration(clock)
+    return due, paused_at

@@ -48,7 +48,10 @@ def init_extensions(app: Flask) -> None:
         return db.session.get(User, int(user_id))
 
     # Import every model so that metadata (and Alembic autogenerate) sees all tables.
-    import portal.cases.models  # noqa: F401
+    import portal.audit.models
+    import portal.cases.committee
+    import portal.cases.models
+    import portal.notifications.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,21 +1,40 @@
-"""Signals sent by operations after they change something; audit and notifications listen to them.
+"""Signals sent by operations after they change something; the audit trail and notifications listen to them.
 
-Every signal is sent with the case as sender, after the change has been flushed but before the commit.
+Every case signal is sent with the case as sender, after the change has been flushed but before the commit, and
+carries ``actor`` (a User, or None for the receipt holder or the system). The audit receivers write one
+hash-chained entry per signal; the notification receivers queue emails that leave after the commit.
 """
 
 from blinker import Namespace
 
 _signals = Namespace()
 
-case_submitted = _signals.signal(
-    "case-submitted",
-    doc="A grievance was filed. kwargs: ``entry`` (the first timeline entry).",
+
+def _signal(name: str, doc: str):
+    return _signals.signal(name, doc=doc)
+
+
+case_submitted = _signal("case-submitted", "A grievance was filed. kwargs: entry.")
+complainant_replied = _signal("complainant-replied", "The receipt holder wrote. kwargs: entry.")
+case_state_changed = _signal("case-state-changed", "A case moved. kwargs: action, old_state, entry, actor, transition.")
+message_to_complainant = _signal("message-to-complainant", "Staff wrote to the complainant. kwargs: entry, actor.")
+internal_note_added = _signal("internal-note-added", "Staff added an internal note. kwargs: entry, actor.")
+company_responded = _signal("company-responded", "The respondent company answered. kwargs: entry, actor.")
+company_extension_granted = _signal("company-extension-granted", "The company took its one extension. kwargs: actor.")
+company_summary_written = _signal("company-summary-written", "The redacted summary changed. kwargs: actor.")
+case_assigned = _signal("case-assigned", "A case officer was assigned. kwargs: officer, actor.")
+case_linked = _signal("case-linked", "Respondent or sites changed. kwargs: actor, respondent_id, entity_ids.")
+panel_seat_changed = _signal("panel-seat-changed", "A panel seat was filled or emptied. kwargs: seat, actor, removed.")
+recusal_recorded = _signal("recusal-recorded", "A staff member was recused from a case. kwargs: recusal, actor.")
+decision_recorded = _signal("decision-recorded", "A decision was signed. kwargs: decision, actor.")
+case_suspension_changed = _signal("case-suspension-changed", "Clocks stopped or resumed. kwargs: suspended, actor.")
+identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
+attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
+
+# Account signals: sender is the user concerned.
+user_logged_in = _signal("user-logged-in", "A staff member completed password and second factor. kwargs: actor.")
+user_login_failed = _signal("user-login-failed", "A password or code was wrong. kwargs: stage.")
+user_changed = _signal(
+    "user-changed", "An account was created, its role changed or it was (de)activated. kwargs: actor, change."
 )
-complainant_replied = _signals.signal(
-    "complainant-replied",
-    doc="The receipt holder wrote a message. kwargs: ``entry``.",
-)
-case_state_changed = _signals.signal(
-    "case-state-changed",
-    doc="A case moved from one state to another. kwargs: ``action``, ``old_state``, ``entry``, ``actor``.",
-)
+affiliation_changed = _signal("affiliation-changed", "A staff member declared or removed a tie. kwargs: actor.")

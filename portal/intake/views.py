@@ -3,14 +3,13 @@ from __future__ import annotations
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.cases import operations
 from portal.cases.labels import CATEGORIES, COMMODITIES, STATE_FOR_COMPLAINANT
 from portal.cases.models import Case, FilerType
 from portal.cases.workflow import Action, State
 from portal.core.i18n import country_name
 from portal.core.routing import locale_blueprint
 from portal.extensions import limiter
-from portal.intake import holder
+from portal.intake import holder, operations
 from portal.intake.forms import GrievanceForm, LeaveForm, ReceiptForm, ReplyForm, WithdrawForm
 from portal.intake.receipt import group_receipt, receipt_hash
 from portal.intake.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads

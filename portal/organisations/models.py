@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import CreatedAtMixin
 from portal.extensions import db
@@ -32,3 +32,35 @@ class Organisation(CreatedAtMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"
+
+
+class EntityKind(StrEnum):
+    MINE = "mine"
+    SMELTER = "smelter"
+    REFINERY = "refinery"
+    TRADER = "trader"
+    MANUFACTURER = "manufacturer"
+    PORT = "port"
+    DEPOT = "depot"
+
+
+class SupplyChainEntity(CreatedAtMixin, db.Model):
+    """A site in a metal supply chain: a mine, a smelter, a depot. Cases link to it; patterns become visible."""
+
+    __tablename__ = "supply_chain_entities"
+    __table_args__ = (
+        CheckConstraint("kind IN ({})".format(", ".join(f"'{kind}'" for kind in EntityKind)), name="valid_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    commodities: Mapped[str] = mapped_column(String(200), default="")  # comma-separated Commodity values
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    # The covenant member company that runs or sources from the site, if any.
+    operator_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+    operator: Mapped[Organisation | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SupplyChainEntity {self.id} {self.name!r}>"

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.db import CreatedAtMixin
+from portal.cases.workflow import Role
+from portal.core.db import CreatedAtMixin, UTCDateTime
+from portal.core.encrypted import EncryptedText
 from portal.extensions import db
-from portal.organisations.models import Organisation
+from portal.organisations.models import Organisation, SupplyChainEntity
 
 # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory profile.
 _hasher = PasswordHasher()
@@ -25,10 +28,26 @@ class UserRole(StrEnum):
     ADMIN = "admin"
 
 
+class Nomination(StrEnum):
+    """Which side nominated a committee member; a panel needs one of each beside its chair."""
+
+    INDEPENDENT = "independent"
+    INDUSTRY = "industry"
+    CIVIL_SOCIETY = "civil_society"
+
+
+STAFF_ROLES = frozenset(UserRole)  # every account is a staff account; complainants have none
+COMMITTEE_ROLES = frozenset({UserRole.CHAIR, UserRole.MEMBER})
+
+
 class User(UserMixin, CreatedAtMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ({})".format(", ".join(f"'{role}'" for role in UserRole)), name="valid_role"),
+        CheckConstraint(
+            "nomination IS NULL OR nomination IN ({})".format(", ".join(f"'{n}'" for n in Nomination)),
+            name="valid_nomination",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,13 +58,52 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     locale: Mapped[str] = mapped_column(String(16), default="en")
     totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last TOTP time step accepted: a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    nomination: Mapped[str | None] = mapped_column(String(16))
+    vice_chair: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    totp_secret = EncryptedText("totp_secret_encrypted")
 
     organisation: Mapped[Organisation | None] = relationship()
+    affiliations: Mapped[list[Affiliation]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def workflow_role(self) -> Role | None:
+        return {
+            UserRole.SECRETARIAT: Role.SECRETARIAT,
+            UserRole.CHAIR: Role.CHAIR,
+            UserRole.MEMBER: Role.MEMBER,
+            UserRole.COMPANY: Role.COMPANY,
+            UserRole.ADMIN: Role.ADMIN,
+        }.get(UserRole(self.role))
+
+    @property
+    def can_chair_panels(self) -> bool:
+        return self.role == UserRole.CHAIR or (self.role == UserRole.MEMBER and self.vice_chair)
+
+    @property
+    def affiliated_organisation_ids(self) -> set[int]:
+        ids = {a.organisation_id for a in self.affiliations if a.organisation_id}
+        # A company liaison is tied to their own company, a committee member to their nominating organisation.
+        if self.organisation_id and self.role != UserRole.SECRETARIAT:
+            ids.add(self.organisation_id)
+        return ids
+
+    @property
+    def affiliated_entity_ids(self) -> set[int]:
+        return {a.entity_id for a in self.affiliations if a.entity_id}
 
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher.hash(password)
@@ -58,3 +116,44 @@ class User(UserMixin, CreatedAtMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class Affiliation(CreatedAtMixin, db.Model):
+    """A declared tie of a staff member to an organisation or a site; a case naming it recuses them."""
+
+    __tablename__ = "affiliations"
+    __table_args__ = (
+        CheckConstraint("(organisation_id IS NULL) <> (entity_id IS NULL)", name="one_target"),
+        UniqueConstraint("user_id", "organisation_id", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("supply_chain_entities.id"), index=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    user: Mapped[User] = relationship(back_populates="affiliations")
+    organisation: Mapped[Organisation | None] = relationship()
+    entity: Mapped[SupplyChainEntity | None] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time two-factor recovery code, kept only as an Argon2 hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def matches(self, code: str) -> bool:
+        try:
+            return _hasher.verify(self.code_hash, code)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    @staticmethod
+    def hash(code: str) -> str:
+        return _hasher.hash(code)

@@ -1,0 +1,133 @@
+"""Who may see and do what with a case (DESIGN §4). Views call these, never templates.
+
+The same rules exist twice on purpose: ``can_view`` for one case in Python, ``visible_cases`` as SQL for lists.
+The access-matrix tests hold them to each other.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, false, not_, or_, select
+
+from portal.cases.committee import PanelSeat, Recusal
+from portal.cases.models import Case, CaseEntity
+from portal.cases.workflow import Action, State, allowed_actions
+from portal.organisations.models import SupplyChainEntity
+from portal.users.models import User, UserRole
+
+# From admission on, the respondent company sees its redacted summary.
+COMPANY_VISIBLE_STATES = frozenset(
+    {State.COMPANY_RESPONSE, State.DIALOGUE, State.ADJUDICATION, State.DECIDED, State.REVIEW, State.MONITORING}
+)
+
+
+def recusal_reason(case: Case, user: User) -> str | None:
+    """Why ``user`` must stay out of ``case``, or None. Committee and secretariat only."""
+    if user.role not in (UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER):
+        return None
+    organisations = user.affiliated_organisation_ids
+    if case.respondent_organisation_id and case.respondent_organisation_id in organisations:
+        return "respondent"
+    for link in case.entity_links:
+        if link.entity_id in user.affiliated_entity_ids:
+            return "site"
+        if link.entity.operator_organisation_id and link.entity.operator_organisation_id in organisations:
+            return "operator"
+    return None
+
+
+def is_recused(case: Case, user: User) -> bool:
+    if recusal_reason(case, user):
+        return True
+    return user.id in {recusal.user_id for recusal in case_recusals(case)}
+
+
+def case_recusals(case: Case) -> list[Recusal]:
+    from portal.extensions import db
+
+    return list(db.session.scalars(select(Recusal).where(Recusal.case_id == case.id)))
+
+
+def seats_of(case: Case, user: User) -> list[PanelSeat]:
+    from portal.extensions import db
+
+    return list(db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id, PanelSeat.user_id == user.id)))
+
+
+def can_view(case: Case, user: User) -> bool:
+    if not user.is_authenticated or not user.active:
+        return False
+    if user.role == UserRole.COMPANY:
+        return (
+            case.respondent_organisation_id is not None
+            and case.respondent_organisation_id == user.organisation_id
+            and case.state in COMPANY_VISIBLE_STATES
+        )
+    if user.role in (UserRole.SECRETARIAT, UserRole.CHAIR):
+        return not is_recused(case, user)
+    if user.role == UserRole.MEMBER:
+        return bool(seats_of(case, user)) and not is_recused(case, user)
+    return False  # admins manage accounts, not case content
+
+
+def can_view_identity(case: Case, user: User) -> bool:
+    """Identity: the secretariat, and the chair when needed; the company only with the complainant's consent."""
+    if case.anonymous or not can_view(case, user):
+        return False
+    if user.role == UserRole.COMPANY:
+        return case.share_identity_with_company
+    return user.role in (UserRole.SECRETARIAT, UserRole.CHAIR)
+
+
+def can_take(case: Case, user: User, action: Action) -> bool:
+    """May ``user`` try ``action`` on ``case``? (The workflow's guards decide whether it succeeds.)"""
+    role = user.workflow_role
+    return role is not None and can_view(case, user) and action in allowed_actions(State(case.state), role)
+
+
+def actions_for(case: Case, user: User) -> list[Action]:
+    role = user.workflow_role
+    if role is None or not can_view(case, user):
+        return []
+    return allowed_actions(State(case.state), role)
+
+
+def can_write_internal(case: Case, user: User) -> bool:
+    return user.role in (UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER) and can_view(case, user)
+
+
+def can_manage(case: Case, user: User) -> bool:
+    """Assign, link, message, write the company summary, seat panels: the secretariat and the chair."""
+    return user.role in (UserRole.SECRETARIAT, UserRole.CHAIR) and can_view(case, user) and case.is_open
+
+
+def can_respond_as_company(case: Case, user: User) -> bool:
+    return user.role == UserRole.COMPANY and can_view(case, user) and case.state == State.COMPANY_RESPONSE
+
+
+def visible_cases(user: User):
+    """A WHERE clause selecting the cases ``user`` may see, for lists (same rules as ``can_view``)."""
+    if user.role == UserRole.COMPANY:
+        return and_(
+            Case.respondent_organisation_id == user.organisation_id,
+            Case.state.in_(COMPANY_VISIBLE_STATES),
+        )
+    if user.role not in (UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER):
+        return false()
+    organisations = user.affiliated_organisation_ids
+    entities = user.affiliated_entity_ids
+    recused = [exists().where(Recusal.case_id == Case.id, Recusal.user_id == user.id)]
+    if organisations:
+        recused.append(Case.respondent_organisation_id.in_(organisations))
+        recused.append(
+            exists().where(
+                CaseEntity.case_id == Case.id,
+                CaseEntity.entity_id == SupplyChainEntity.id,
+                SupplyChainEntity.operator_organisation_id.in_(organisations),
+            )
+        )
+    if entities:
+        recused.append(exists().where(CaseEntity.case_id == Case.id, CaseEntity.entity_id.in_(entities)))
+    clause = not_(or_(*recused))
+    if user.role == UserRole.MEMBER:
+        clause = and_(clause, exists().where(PanelSeat.case_id == Case.id, PanelSeat.user_id == user.id))
+    return clause

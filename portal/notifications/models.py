@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.db import CreatedAtMixin, UTCDateTime
+from portal.extensions import db
+
+
+class ReminderSent(CreatedAtMixin, db.Model):
+    """A deadline reminder or escalation already sent, so the hourly cron never repeats itself."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("case_id", "clock", "due_at", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    clock: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(16))  # "reminder" before the deadline, "escalation" after it
