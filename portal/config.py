@@ -91,6 +91,23 @@ class Config:
 
     PORTAL_DEMO = _env_bool("PORTAL_DEMO", False)
 
+    # Staff sessions (DESIGN §4): both factors, idle timeout, lock-out after repeated failures.
+    STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+    RATELIMIT_LOGIN_CLIENT = os.environ.get("RATELIMIT_LOGIN_CLIENT", "10 per minute;100 per day")
+
+    # Email. Without MAIL_SERVER, mails are written to instance/mail_outbox/ and logged (development).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Covenant grievance portal <noreply@localhost>")
+    # Where links in emails point (emails are sent from cron too, outside any request).
+    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+
 
 class TestConfig(Config):
     TESTING = True
@@ -102,4 +119,5 @@ class TestConfig(Config):
     RATELIMIT_RECEIPT_CLIENT = "10000 per minute"
     RATELIMIT_RECEIPT_GLOBAL = "10000 per minute"
     RATELIMIT_INTAKE_CLIENT = "10000 per minute"
+    RATELIMIT_LOGIN_CLIENT = "10000 per minute"
     SQLALCHEMY_DATABASE_URI = "sqlite://"

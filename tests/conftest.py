@@ -121,3 +121,54 @@ def open_case(client):
         return client.post(f"/{locale}/follow-up", data={"receipt": receipt})
 
     return open_
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a staff account with a confirmed TOTP secret; returns its id and secret."""
+    import pyotp
+
+    from portal.core.db import utcnow
+    from portal.users.models import User
+
+    def make(role: str, email: str | None = None, organisation_id: int | None = None, **fields):
+        with app.app_context():
+            user = User(
+                email=email or f"{role}-{pyotp.random_base32()[:6].lower()}@example.org",
+                name=fields.pop("name", role.title()),
+                role=role,
+                organisation_id=organisation_id,
+                locale=fields.pop("locale", "en"),
+                **fields,
+            )
+            user.set_password("a long and careful passphrase")
+            secret = pyotp.random_base32()
+            user.totp_secret = secret
+            user.totp_confirmed_at = utcnow()
+            db.session.add(user)
+            db.session.commit()
+            return StaffUser(user.id, user.email, secret, role)
+
+    return make
+
+
+class StaffUser:
+    password = "a long and careful passphrase"
+
+    def __init__(self, id: int, email: str, totp_secret: str, role: str):
+        self.id, self.email, self.totp_secret, self.role = id, email, totp_secret, role
+
+
+@pytest.fixture
+def login_as():
+    """Put a user into a test client's session as a full (two-factor) login, without the login pages."""
+    import time
+
+    def login(client, user: StaffUser):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+            session["staff_seen"] = int(time.time())
+        return client
+
+    return login

@@ -55,18 +55,25 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.audit import receivers as audit_receivers
+    from portal.audit.views import audit
+    from portal.cases.views import staff
     from portal.cli import portal_cli
+    from portal.company.views import company
     from portal.core.errors import register_error_handlers
     from portal.core.health import health
     from portal.intake.views import intake
+    from portal.notifications import receivers as notification_receivers
     from portal.public.views import public, root
+    from portal.users.views import users
 
-    app.register_blueprint(root)
-    app.register_blueprint(public)
-    app.register_blueprint(intake)
-    app.register_blueprint(health)
+    for blueprint in (root, public, intake, health, users, staff, company, audit):
+        app.register_blueprint(blueprint)
     app.cli.add_command(portal_cli)
     register_error_handlers(app)
+    # Receivers connect once per process; connecting twice (several apps in tests) is harmless.
+    audit_receivers.connect()
+    notification_receivers.connect()
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -1,0 +1,2 @@
+def connect() -> None:
+    """Subscribe notification emails to signals (written by the notifications work)."""
