@@ -1,14 +1,24 @@
-"""Demonstration data for ``make run`` (PORTAL_DEMO=1): the covenant's parties and a few grievances."""
+"""Demonstration data for ``make run`` (PORTAL_DEMO=1): the covenant's parties, one account per role, supply-chain
+sites and grievances in several languages in every state of the workflow. Accounts and receipts are printed."""
 
 from __future__ import annotations
 
+import pyotp
 from sqlalchemy import func, select
 
-from portal.cases.models import FilerType
+from portal.cases.casework import link_case, seat_panel_member, write_company_summary
+from portal.cases.committee import PanelKind, SeatKind, VoteChoice
+from portal.cases.models import Case, FilerType
+from portal.cases.operations import ActionInput, take_action
+from portal.cases.workflow import Action, Outcome, Role, State
+from portal.core.db import utcnow
 from portal.extensions import db
 from portal.intake import operations
 from portal.intake.receipt import group_receipt
-from portal.organisations.models import Organisation, OrganisationKind
+from portal.organisations.models import EntityKind, Organisation, OrganisationKind, SupplyChainEntity
+from portal.users.models import Nomination, User, UserRole
+
+DEMO_PASSWORD = "demo-password-change-me"
 
 PARTIES = [
     ("VNMI — Vereniging Nederlandse Metallurgische Industrie", OrganisationKind.INDUSTRY_ASSOCIATION),
@@ -28,49 +38,134 @@ PARTIES = [
     ("Covenant secretariat", OrganisationKind.SECRETARIAT),
 ]
 
-GRIEVANCES = [
-    dict(
-        locale="sw",
-        filer_type=FilerType.AFFECTED_PERSON,
-        country="CD",
-        commodity="cobalt",
-        categories=["child_labour", "health_safety"],
-        children_involved=True,
-        place="Kolwezi, Lualaba",
-        description="Watoto wanafanya kazi kwenye ghala la kobalti usiku. Hakuna vifaa vya kujikinga na vumbi.",
-    ),
-    dict(
-        locale="fr",
-        filer_type=FilerType.NGO,
-        country="GN",
-        commodity="aluminium",
-        categories=["land", "environment"],
-        people_affected=40,
-        place="Boké",
-        description="Quarante familles ont perdu leurs champs à cause de l'extension de la mine de bauxite, "
-        "sans consultation ni compensation. Les puits sont pollués par la poussière rouge.",
-    ),
-    dict(
-        locale="id",
-        filer_type=FilerType.UNION,
-        country="ID",
-        commodity="nickel",
-        categories=["freedom_of_association", "retaliation"],
-        retaliation_risk=True,
-        place="Morowali, Sulawesi",
-        description="Pengurus serikat pekerja di smelter nikel dipecat setelah melaporkan kecelakaan kerja.",
-    ),
-    dict(
-        locale="pt_BR",
-        filer_type=FilerType.WITNESS,
-        country="BR",
-        commodity="steel",
-        categories=["wages_hours"],
-        place="Minas Gerais",
-        description="Trabalhadores terceirizados da mina de minério de ferro fazem turnos de 14 horas sem pagamento "
-        "de horas extras.",
-    ),
+# (email, name, role, organisation, nomination, vice_chair, locale)
+ACCOUNTS = [
+    ("admin@demo.test", "Ada Admin", UserRole.ADMIN, "Covenant secretariat", None, False, "en"),
+    ("officer@demo.test", "Sanne Secretariat", UserRole.SECRETARIAT, "Covenant secretariat", None, False, "nl"),
+    ("chair@demo.test", "Claire Chair", UserRole.CHAIR, None, Nomination.INDEPENDENT, False, "fr"),
+    ("industry@demo.test", "Ivo Industry", UserRole.MEMBER, "VNMI — Vereniging Nederlandse Metallurgische Industrie",
+     Nomination.INDUSTRY, False, "nl"),
+    ("industry2@demo.test", "Eva Eurometaux", UserRole.MEMBER, "Eurometaux", Nomination.INDUSTRY, False, "en"),
+    ("union@demo.test", "Fatima FNV", UserRole.MEMBER, "FNV", Nomination.CIVIL_SOCIETY, False, "ar"),
+    ("ngo@demo.test", "Uma Unicef", UserRole.MEMBER, "Unicef Nederland", Nomination.CIVIL_SOCIETY, True, "hi"),
+    ("liaison@century.test", "Carl Century", UserRole.COMPANY, "Century Aluminum Vlissingen B.V.", None, False, "en"),
+    ("liaison@tata.test", "Tara Tata", UserRole.COMPANY, "Tata Steel Nederland", None, False, "en"),
+]  # fmt: skip
+
+# (name, kind, commodities, country, operator)
+SITES = [
+    ("Boké bauxite mine", EntityKind.MINE, "aluminium", "GN", None),
+    ("Fria alumina refinery", EntityKind.REFINERY, "aluminium", "GN", None),
+    ("Vlissingen aluminium smelter", EntityKind.SMELTER, "aluminium", "NL", "Century Aluminum Vlissingen B.V."),
+    ("Kolwezi cobalt depot", EntityKind.DEPOT, "cobalt", "CD", None),
+    ("Morowali nickel smelter", EntityKind.SMELTER, "nickel", "ID", None),
+    ("IJmuiden steel mill", EntityKind.SMELTER, "steel", "NL", "Tata Steel Nederland"),
 ]
+
+GRIEVANCES = [
+    ("sw", FilerType.AFFECTED_PERSON, "CD", "cobalt", ["child_labour", "health_safety"], "Kolwezi, Lualaba",
+     "Watoto wanafanya kazi kwenye ghala la kobalti usiku. Hakuna vifaa vya kujikinga na vumbi."),
+    ("fr", FilerType.NGO, "GN", "aluminium", ["land", "environment"], "Boké",
+     "Quarante familles ont perdu leurs champs à cause de l'extension de la mine de bauxite, sans consultation ni "
+     "compensation. Les puits sont pollués par la poussière rouge."),
+    ("id", FilerType.UNION, "ID", "nickel", ["freedom_of_association", "retaliation"], "Morowali, Sulawesi",
+     "Pengurus serikat pekerja di smelter nikel dipecat setelah melaporkan kecelakaan kerja."),
+    ("pt_BR", FilerType.WITNESS, "BR", "steel", ["wages_hours"], "Minas Gerais",
+     "Trabalhadores terceirizados da mina de minério de ferro fazem turnos de 14 horas sem pagamento de horas extras."),
+    ("ar", FilerType.AFFECTED_PERSON, "NL", "aluminium", ["discrimination", "wages_hours"], "Vlissingen",
+     "العمال المهاجرون في مصهر الألومنيوم يتقاضون أجوراً أقل من زملائهم عن نفس العمل."),
+    ("en", FilerType.ON_BEHALF, "ZM", "copper", ["health_safety", "environment"], "Copperbelt",
+     "Acid mist from the copper smelter makes the children of the nearby school sick every week."),
+    ("es", FilerType.AFFECTED_PERSON, "PE", "copper", ["land", "indigenous"], "Apurímac",
+     "La mina de cobre ocupó tierras comunales sin el consentimiento de la comunidad quechua."),
+    ("hi", FilerType.AFFECTED_PERSON, "IN", "zinc", ["forced_labour"], "Rajasthan",
+     "ठेकेदार ने हमारे पहचान पत्र रख लिए हैं और कर्ज़ चुकाने तक हमें काम छोड़ने नहीं देता।"),
+    ("zh_Hans", FilerType.WITNESS, "ID", "nickel", ["health_safety"], "Morowali",
+     "冶炼厂的工人在没有防护的情况下处理高温炉渣，上个月有两人严重烧伤。"),
+    ("nl", FilerType.UNION, "NL", "steel", ["health_safety"], "IJmuiden",
+     "Onderaannemers bij de staalfabriek werken zonder goede adembescherming in de stofzone."),
+]  # fmt: skip
+
+# The path of actions that brings a case into each state.
+PATHS = {
+    State.SUBMITTED: [],
+    State.ACKNOWLEDGED: [Action.ACKNOWLEDGE],
+    State.INFO_REQUESTED: [Action.ACKNOWLEDGE, Action.REQUEST_INFO],
+    State.ASSESSMENT: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT],
+    State.INADMISSIBLE: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.REJECT],
+    State.COMPANY_RESPONSE: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.ADMIT],
+    State.DIALOGUE: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.ADMIT, Action.START_DIALOGUE],
+    State.ADJUDICATION: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.ADMIT, Action.REFER_TO_ADJUDICATION],
+    State.DECIDED: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.ADMIT, Action.START_DIALOGUE, Action.SETTLE],
+    State.REVIEW: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.ADMIT, Action.REFER_TO_ADJUDICATION,
+                   Action.DECIDE, Action.REQUEST_REVIEW],
+    State.MONITORING: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.ADMIT, Action.START_DIALOGUE, Action.SETTLE,
+                       Action.START_MONITORING],
+    State.CLOSED: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.REJECT, Action.CLOSE],
+    State.WITHDRAWN: [Action.WITHDRAW],
+    State.MERGED: [Action.MERGE],
+}  # fmt: skip
+
+ROLE_FOR = {
+    Action.ADMIT: "chair", Action.REJECT: "chair", Action.SETTLE: "chair", Action.DECIDE: "chair",
+    Action.REFER_TO_ADJUDICATION: "chair", Action.CONFIRM: "chair", Action.REVISE: "chair",
+}  # fmt: skip
+
+
+def _org(name: str | None) -> int | None:
+    if name is None:
+        return None
+    return db.session.scalar(select(Organisation.id).where(Organisation.name == name))
+
+
+def create_accounts(echo) -> dict[str, User]:
+    users = {}
+    for email, name, role, organisation, nomination, vice_chair, locale in ACCOUNTS:
+        user = User(
+            email=email, name=name, role=role, organisation_id=_org(organisation), nomination=nomination,
+            vice_chair=vice_chair, locale=locale,
+        )  # fmt: skip
+        user.set_password(DEMO_PASSWORD)
+        user.totp_secret = pyotp.random_base32()
+        user.totp_confirmed_at = utcnow()
+        db.session.add(user)
+        users[email.split("@")[0]] = user
+    db.session.flush()
+    echo(f"Demo accounts (password for all: {DEMO_PASSWORD}); add the TOTP secret to an authenticator app:")
+    for user in users.values():
+        echo(f"  {user.role:<12} {user.email:<24} TOTP secret {user.totp_secret}")
+    return users
+
+
+def seat_panel(case: Case, users: dict[str, User], panel: PanelKind = PanelKind.ORIGINAL) -> None:
+    chair, members = (
+        (users["chair"], (users["industry"], users["union"]))
+        if panel == PanelKind.ORIGINAL
+        else (users["ngo"], (users["industry2"], None))
+    )
+    seat_panel_member(case, chair, SeatKind.CHAIR, panel, users["chair"])
+    seat_panel_member(case, members[0], SeatKind.INDUSTRY, panel, users["chair"])
+    if members[1] is not None:
+        seat_panel_member(case, members[1], SeatKind.CIVIL_SOCIETY, panel, users["chair"])
+
+
+def advance(case: Case, target: State, users: dict[str, User], merge_into: Case | None = None) -> None:
+    """Walk ``case`` along the demo path to ``target`` through the real operations."""
+    for action in PATHS[target]:
+        if action == Action.OPEN_ASSESSMENT:
+            seat_panel(case, users)
+        if action == Action.ADMIT:
+            write_company_summary(case, users["officer"], "Workers report unsafe conditions at a site you source from.")
+        actor = users[ROLE_FOR.get(action, "officer")]
+        role = Role.CHAIR if actor.role == UserRole.CHAIR else Role.SECRETARIAT
+        given = ActionInput(
+            reasons="Recorded for the demonstration.",
+            message="Can you tell us when this started?" if action == Action.REQUEST_INFO else None,
+            outcome={Action.SETTLE: Outcome.SETTLED, Action.DECIDE: Outcome.PARTLY_FOUNDED}.get(action),
+            votes={seat: VoteChoice.FOR for seat in (users["chair"].id, users["industry"].id, users["union"].id)},
+            merge_target=merge_into,
+        )
+        take_action(case, action, actor, role, given=given)
 
 
 def load_demo_data(echo=print) -> None:
@@ -81,27 +176,34 @@ def load_demo_data(echo=print) -> None:
         db.session.add(
             Organisation(name=name, kind=kind, covenant_party=kind != OrganisationKind.SECRETARIAT, verified=True)
         )
-    receipts = []
-    for item in GRIEVANCES:
-        grievance = operations.GrievanceInput(
-            anonymous=True,
-            identity={},
-            share_identity_with_company=False,
-            companies=None,
-            incident_date=None,
-            incident_period=None,
-            ongoing=True,
-            desired_remedy=None,
-            **{
-                "people_affected": None,
-                "children_involved": False,
-                "retaliation_risk": False,
-                **item,
-            },
+    db.session.flush()
+    sites = {}
+    for name, kind, commodities, country, operator in SITES:
+        site = SupplyChainEntity(
+            name=name, kind=kind, commodities=commodities, country=country, operator_organisation_id=_org(operator)
         )
+        db.session.add(site)
+        sites[name] = site
+    db.session.flush()
+    users = create_accounts(echo)
+    century = _org("Century Aluminum Vlissingen B.V.")
+    receipts, first = [], None
+    for number, state in enumerate(State):
+        locale, filer, country, commodity, categories, place, description = GRIEVANCES[number % len(GRIEVANCES)]
+        grievance = operations.GrievanceInput(
+            filer_type=filer, anonymous=True, identity={}, share_identity_with_company=False, categories=categories,
+            country=country, commodity=commodity, place=place, companies=None, incident_date=None,
+            incident_period=None, ongoing=True, description=description, people_affected=None,
+            children_involved="child_labour" in categories, retaliation_risk="retaliation" in categories,
+            desired_remedy=None, locale=locale,
+        )  # fmt: skip
         case, receipt = operations.submit_grievance(grievance, files=[])
+        first = first or case
+        link_case(case, users["officer"], century, [sites["Vlissingen aluminium smelter"].id])
+        advance(case, state, users, merge_into=first if state == State.MERGED else None)
+        case.assigned_officer_id = users["officer"].id if number % 3 else None
         receipts.append((case, receipt))
     db.session.commit()
-    echo("Demo data loaded. Receipts to try at /<locale>/follow-up:")
+    echo("Demo grievances; receipts to try at /<locale>/follow-up:")
     for case, receipt in receipts:
-        echo(f"  {case.reference} ({case.submission_locale}): {group_receipt(receipt)}")
+        echo(f"  {case.reference} ({case.submission_locale}, {case.state}): {group_receipt(receipt)}")

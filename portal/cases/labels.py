@@ -2,8 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
-from portal.cases.models import Category, Commodity, FilerType
-from portal.cases.workflow import State
+from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
+from portal.cases.models import Category, Commodity, EntryKind, FilerType, Visibility
+from portal.cases.workflow import Action, Clock, Outcome, State
 
 FILER_TYPES = {
     FilerType.AFFECTED_PERSON: _l("I am affected myself"),
@@ -86,4 +87,124 @@ STATE_FOR_COMPLAINANT = {
         _l("Joined with another case"),
         _l("Your grievance is handled together with another one about the same events."),
     ),
+}
+
+# --- staff-facing words ---
+
+STATE_NAMES = {
+    State.SUBMITTED: _l("Submitted"),
+    State.ACKNOWLEDGED: _l("Acknowledged"),
+    State.INFO_REQUESTED: _l("Information requested"),
+    State.ASSESSMENT: _l("Admissibility assessment"),
+    State.INADMISSIBLE: _l("Inadmissible"),
+    State.COMPANY_RESPONSE: _l("Company response"),
+    State.DIALOGUE: _l("Dialogue"),
+    State.ADJUDICATION: _l("Adjudication"),
+    State.DECIDED: _l("Decided"),
+    State.REVIEW: _l("Review"),
+    State.MONITORING: _l("Monitoring"),
+    State.CLOSED: _l("Closed"),
+    State.WITHDRAWN: _l("Withdrawn"),
+    State.MERGED: _l("Merged"),
+}
+
+ACTIONS = {
+    Action.ACKNOWLEDGE: _l("Acknowledge receipt"),
+    Action.REQUEST_INFO: _l("Ask the complainant a question"),
+    Action.ANSWER: _l("Answer"),
+    Action.CLOSE_INCOMPLETE: _l("Close as incomplete"),
+    Action.OPEN_ASSESSMENT: _l("Open the admissibility assessment"),
+    Action.ADMIT: _l("Admit and notify the company"),
+    Action.REJECT: _l("Declare inadmissible"),
+    Action.START_DIALOGUE: _l("Start the dialogue"),
+    Action.REFER_TO_ADJUDICATION: _l("Refer to adjudication"),
+    Action.SETTLE: _l("Record the settlement"),
+    Action.DECIDE: _l("Decide"),
+    Action.REQUEST_REVIEW: _l("Request a review"),
+    Action.CONFIRM: _l("Confirm the decision on review"),
+    Action.REVISE: _l("Revise the decision on review"),
+    Action.START_MONITORING: _l("Start monitoring the remedy"),
+    Action.CLOSE: _l("Close the case"),
+    Action.WITHDRAW: _l("Withdraw"),
+    Action.MERGE: _l("Merge into another case"),
+}
+
+GUARD_REASONS = {
+    "reasons": _l("Reasons are required."),
+    "message": _l("Write the question for the complainant."),
+    "quorum": _l(
+        "The panel has no quorum: it needs the chair or a vice-chair, one industry-nominated and one union/NGO-"
+        "nominated member, none recused."
+    ),
+    "review_quorum": _l("The review panel has no quorum."),
+    "review_panel_different": _l("The review panel must not include anyone who sat on the original panel."),
+    "company_summary": _l("Write the redacted summary for the company first."),
+    "respondent": _l("Name the respondent company first."),
+    "review_window": _l("The review window has closed."),
+    "info_not_expired": _l("The complainant still has time to answer."),
+    "merge_target": _l("Give the reference of another case to merge into."),
+    "suspended": _l("The case is suspended."),
+    "outcome": _l("Choose an outcome."),
+    "extension": _l("The one extension has already been used or is not possible now."),
+    "monitoring": _l("The case is not being monitored."),
+}
+
+CASEWORK_REASONS = {
+    "recused": _l("This person is recused from the case."),
+    "not_committee": _l("Only active committee members can sit on a panel."),
+    "not_chair": _l("Only the chair or a vice-chair can take the chair's seat."),
+    "wrong_nomination": _l("This seat is for a member nominated by the other side."),
+    "sat_before": _l("A review panel needs members who did not sit on the original panel."),
+    "not_assignable": _l("Only a case officer of the secretariat who is not recused can be assigned."),
+}
+
+OUTCOMES = {
+    Outcome.SETTLED: _l("Settled by agreement"),
+    Outcome.FOUNDED: _l("Founded"),
+    Outcome.PARTLY_FOUNDED: _l("Partly founded"),
+    Outcome.UNFOUNDED: _l("Unfounded"),
+}
+
+CLOCKS = {
+    Clock.ACKNOWLEDGE: _l("Acknowledge receipt"),
+    Clock.TRIAGE: _l("Urgent triage"),
+    Clock.ADMISSIBILITY: _l("Admissibility decision"),
+    Clock.COMPANY_RESPONSE: _l("Company response"),
+    Clock.FEEDBACK: _l("Feedback to the complainant"),
+    Clock.DECISION: _l("Decision"),
+    Clock.REVIEW_WINDOW: _l("Review window ends"),
+    Clock.MONITORING: _l("Remedy check-in"),
+    Clock.INFO_REQUEST: _l("Complainant's answer"),
+}
+
+SEATS = {
+    SeatKind.CHAIR: _l("Chair"),
+    SeatKind.INDUSTRY: _l("Industry-nominated member"),
+    SeatKind.CIVIL_SOCIETY: _l("Union/NGO-nominated member"),
+}
+
+PANELS = {PanelKind.ORIGINAL: _l("Panel"), PanelKind.REVIEW: _l("Review panel")}
+
+VOTES = {VoteChoice.FOR: _l("For"), VoteChoice.AGAINST: _l("Against"), VoteChoice.ABSTAIN: _l("Abstain")}
+
+DECISION_KINDS = {
+    DecisionKind.ADMISSIBILITY: _l("Admissibility"),
+    DecisionKind.OUTCOME: _l("Outcome"),
+    DecisionKind.REVIEW: _l("Review"),
+}
+
+ENTRY_KINDS = {
+    EntryKind.SUBMISSION: _l("Filed"),
+    EntryKind.FROM_COMPLAINANT: _l("From the complainant"),
+    EntryKind.TO_COMPLAINANT: _l("To the complainant"),
+    EntryKind.INTERNAL_NOTE: _l("Internal note"),
+    EntryKind.STATE_CHANGE: _l("Step"),
+    EntryKind.COMPANY_RESPONSE: _l("Company response"),
+    EntryKind.CASE_JOINED: _l("Another case was merged into this one"),
+}
+
+VISIBILITY = {
+    Visibility.COMPLAINANT: _l("Seen by the complainant"),
+    Visibility.INTERNAL: _l("Internal"),
+    Visibility.COMPANY: _l("Seen by the company"),
 }

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.cases.workflow import FINAL_STATES, Action, Clock, Outcome, Role, State, allowed_actions
-from portal.core.db import CreatedAtMixin, UTCDateTime
+from portal.core.db import CreatedAtMixin, UTCDateTime, utcnow
 from portal.core.encrypted import EncryptedJSON, EncryptedText
 from portal.extensions import db
 
@@ -188,6 +188,10 @@ class Case(CreatedAtMixin, db.Model):
         return self.state not in FINAL_STATES
 
     @property
+    def review_window_open(self) -> bool:
+        return self.review_window_due_at is not None and utcnow() <= self.review_window_due_at
+
+    @property
     def entity_ids(self) -> set[int]:
         return {link.entity_id for link in self.entity_links}
 
@@ -267,7 +271,15 @@ class CaseEntry(CreatedAtMixin, db.Model):
     body = EncryptedText("body_encrypted")
     translation = EncryptedText("translation_encrypted")
 
+    @property
+    def text_for_complainant(self) -> str | None:
+        """Messages to the complainant are written in their language; reasons may come with a translation."""
+        if self.kind == EntryKind.TO_COMPLAINANT:
+            return self.body
+        return self.translation or self.body
+
     case: Mapped[Case] = relationship(back_populates="entries")
+    author = relationship("User", lazy="selectin")
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", lazy="selectin", order_by="Attachment.id"
     )

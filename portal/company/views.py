@@ -1,5 +1,121 @@
+"""Company liaisons: the cases that name their company, as the secretariat's redacted summary, and their answer."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
+
+from portal.cases import access, casework, labels
+from portal.cases.committee import Decision
+from portal.cases.models import Attachment, Case, CaseEntry, Visibility
+from portal.cases.operations import grant_company_extension
+from portal.cases.forms import text_of
+from portal.cases.views import send_attachment
+from portal.cases.workflow import InvalidTransition
+from portal.company.forms import CompanyResponseForm, ExtensionForm
+from portal.core.auth import staff_required
+from portal.core.db import utcnow
+from portal.extensions import db
+from portal.intake.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
+from portal.users.models import UserRole
 
 company = Blueprint("company", __name__, url_prefix="/company")
+
+
+def load_case(reference: str) -> Case:
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    if case is None or not access.can_view(case, current_user):
+        abort(404)
+    return case
+
+
+@company.get("/")
+@staff_required(UserRole.COMPANY)
+def case_list():
+    cases = db.session.scalars(
+        select(Case)
+        .where(access.visible_cases(current_user))
+        .options(lazyload(Case.category_rows), lazyload(Case.entity_links))
+        .order_by(Case.company_response_due_at, Case.created_at.desc())
+    ).all()
+    return render_template("company/list.html", cases=cases, labels=labels, now=utcnow())
+
+
+def _render(case: Case, form: CompanyResponseForm | None = None, status: int = 200):
+    entries = db.session.scalars(
+        select(CaseEntry)
+        .where(CaseEntry.case_id == case.id, CaseEntry.visibility == Visibility.COMPANY)
+        .order_by(CaseEntry.id)
+    ).all()
+    decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
+    return (
+        render_template(
+            "company/case.html",
+            case=case,
+            entries=entries,
+            decisions=decisions,
+            labels=labels,
+            now=utcnow(),
+            form=form or CompanyResponseForm(),
+            extension_form=ExtensionForm(),
+            accept=ACCEPT_ATTRIBUTE,
+            can_respond=access.can_respond_as_company(case, current_user),
+            identity=case.identity if access.can_view_identity(case, current_user) else None,
+        ),
+        status,
+    )
+
+
+@company.get("/cases/<reference>")
+@staff_required(UserRole.COMPANY)
+def case_page(reference: str):
+    return _render(load_case(reference))
+
+
+@company.post("/cases/<reference>/response")
+@staff_required(UserRole.COMPANY)
+def respond(reference: str):
+    case = load_case(reference)
+    if not access.can_respond_as_company(case, current_user):
+        abort(403)
+    form = CompanyResponseForm()
+    if not form.validate_on_submit():
+        return _render(case, form, 400)
+    try:
+        files = prepare_uploads(form.documents.data)
+    except UploadRejected as rejected:
+        form.documents.errors.append(rejected.message)
+        return _render(case, form, rejected.status)
+    casework.company_respond(case, current_user, text_of(form.response), files)
+    flash(_("Your response was sent to the committee."))
+    return redirect(url_for("company.case_page", reference=case.reference))
+
+
+@company.post("/cases/<reference>/extension")
+@staff_required(UserRole.COMPANY)
+def extension(reference: str):
+    case = load_case(reference)
+    if not access.can_respond_as_company(case, current_user) or not ExtensionForm().validate_on_submit():
+        abort(403)
+    try:
+        grant_company_extension(case, current_user)
+    except InvalidTransition:
+        flash(_("The one extension has already been used or is not possible now."))
+        return redirect(url_for("company.case_page", reference=case.reference))
+    flash(_("Your deadline was extended once."))
+    return redirect(url_for("company.case_page", reference=case.reference))
+
+
+@company.get("/cases/<reference>/attachments/<int:attachment_id>")
+@staff_required(UserRole.COMPANY)
+def download(reference: str, attachment_id: int):
+    case = load_case(reference)
+    attachment = db.session.get(Attachment, attachment_id)
+    # A company sees only the files of its own responses.
+    if attachment is None or attachment.entry.case_id != case.id or attachment.entry.visibility != Visibility.COMPANY:
+        abort(404)
+    casework.record_download(attachment, current_user)
+    return send_attachment(attachment)

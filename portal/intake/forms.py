@@ -213,3 +213,11 @@ class WithdrawForm(FlaskForm):
 
 class LeaveForm(FlaskForm):
     pass
+
+
+class ReviewRequestForm(FlaskForm):
+    reasons = TextAreaField(
+        _l("Why should the decision be reviewed?"),
+        validators=[DataRequired(REQUIRED), MaxLength(DESCRIPTION_MAX)],
+        render_kw={"rows": 4},
+    )

@@ -137,7 +137,7 @@ def submit_grievance(grievance: GrievanceInput, files: list[PreparedFile]) -> tu
     _attach(entry, files)
     db.session.add(case)
     db.session.flush()
-    signals.case_submitted.send(case, entry=entry)
+    signals.case_submitted.send(case, entry=entry, actor=None)
     return case, receipt
 
 
@@ -157,6 +157,11 @@ def add_complainant_reply(case: Case, text: str, files: list[PreparedFile], loca
 def withdraw_case(case: Case, reason: str | None, locale: str) -> None:
     """The complainant withdraws their grievance; the case is closed for good."""
     take_action(case, Action.WITHDRAW, actor=None, role=Role.COMPLAINANT, reasons=reason, locale=locale)
+
+
+def request_review(case: Case, reasons: str, locale: str) -> None:
+    """The complainant asks a different panel to review a decision, within the review window."""
+    take_action(case, Action.REQUEST_REVIEW, actor=None, role=Role.COMPLAINANT, reasons=reasons, locale=locale)
 
 
 def attach_files(entry: CaseEntry, files: list[PreparedFile]) -> None:

@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from portal.cases.labels import CATEGORIES, COMMODITIES, STATE_FOR_COMPLAINANT
+from portal.cases.committee import Decision
+from portal.cases.labels import CATEGORIES, COMMODITIES, OUTCOMES, STATE_FOR_COMPLAINANT
 from portal.cases.models import Case, FilerType
 from portal.cases.workflow import Action, State
 from portal.core.i18n import country_name
 from portal.core.routing import locale_blueprint
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 from portal.intake import holder, operations
-from portal.intake.forms import GrievanceForm, LeaveForm, ReceiptForm, ReplyForm, WithdrawForm
+from portal.intake.forms import GrievanceForm, LeaveForm, ReceiptForm, ReplyForm, ReviewRequestForm, WithdrawForm
 from portal.intake.receipt import group_receipt, receipt_hash
 from portal.intake.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
 
@@ -110,14 +112,17 @@ def _case_or_redirect():
     return case
 
 
+def decisions_for(case: Case) -> list[Decision]:
+    return list(db.session.scalars(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)))
+
+
 @intake.route("/follow-up/case", methods=["GET", "POST"])
-def my_case():
+def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
     case = _case_or_redirect()
     if case is None:
         return redirect(url_for("intake.follow_up"))
     form = ReplyForm()
-    status = 200
-    if case.is_open and form.validate_on_submit():
+    if review_form is None and case.is_open and form.validate_on_submit():
         try:
             files = prepare_uploads(form.evidence.data)
         except UploadRejected as rejected:
@@ -127,7 +132,7 @@ def my_case():
             operations.add_complainant_reply(case, form.message.data.strip(), files, g.locale)
             flash(_("Your message was sent. Thank you."))
             return redirect(url_for("intake.my_case"))
-    elif request.method == "POST":
+    elif request.method == "POST" and review_form is None:
         status = 400
     return (
         render_template(
@@ -142,10 +147,29 @@ def my_case():
             commodity=COMMODITIES[case.commodity],
             country=country_name(case.country),
             can_withdraw=case.can_complainant(Action.WITHDRAW),
+            decisions=decisions_for(case),
+            outcomes=OUTCOMES,
+            can_request_review=case.can_complainant(Action.REQUEST_REVIEW) and case.review_window_open,
+            review_form=review_form or ReviewRequestForm(),
             leave_form=LeaveForm(),
         ),
         status,
     )
+
+
+@intake.post("/follow-up/review")
+def review():
+    case = _case_or_redirect()
+    if case is None:
+        return redirect(url_for("intake.follow_up"))
+    form = ReviewRequestForm()
+    if not (case.can_complainant(Action.REQUEST_REVIEW) and case.review_window_open):
+        return redirect(url_for("intake.my_case"))
+    if not form.validate_on_submit():
+        return my_case(review_form=form, status=400)
+    operations.request_review(case, form.reasons.data.strip(), g.locale)
+    flash(_("Your request for a review was sent."))
+    return redirect(url_for("intake.my_case"))
 
 
 @intake.route("/follow-up/withdraw", methods=["GET", "POST"])

@@ -1,5 +1,378 @@
+"""Staff login with a mandatory second factor, the idle timeout, the account page and account administration."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+import time
+
+import segno
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh as refresh_locale
+from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, raiseload
+
+from portal.cases.casework import declare_affiliation
+from portal.core.auth import staff_required
+from portal.extensions import db, limiter
+from portal.organisations.models import Organisation, SupplyChainEntity
+from portal.users import operations
+from portal.users.forms import (
+    AffiliationForm,
+    CodeForm,
+    EditUserForm,
+    EnrolForm,
+    LocaleForm,
+    LoginForm,
+    NewUserForm,
+    PasswordForm,
+)
+from portal.users.labels import CHANGE_REFUSALS, ROLES
+from portal.users.models import Affiliation, User, UserRole
 
 users = Blueprint("users", __name__, url_prefix="/staff")
+
+# Between the password and the second factor: how long the half-finished login waits.
+PENDING_SECONDS = 10 * 60
+STAFF_BLUEPRINTS = {"users", "staff", "company", "audit"}
+
+
+def _login_limit():
+    return current_app.config["RATELIMIT_LOGIN_CLIENT"]
+
+
+@users.after_request
+def never_cache(response):
+    # Codes, one-time passwords and account details must not stay in a browser's cache or history.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@users.before_app_request
+def end_idle_session():
+    """Log a staff member out after STAFF_IDLE_MINUTES without a request, or at once when deactivated."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    idle = now - session.get("staff_seen", now)
+    if current_user.active and idle <= current_app.config["STAFF_IDLE_MINUTES"] * 60:
+        session["staff_seen"] = now
+        return None
+    logout_user()
+    session.clear()
+    if request.blueprint in STAFF_BLUEPRINTS:
+        flash(_("You were logged out after a period of inactivity. Please log in again."))
+        resume = request.method == "GET" and request.endpoint not in ("users.login", "users.logout")
+        return redirect(url_for("users.login", next=request.full_path if resume else None))
+    return None
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never another host (``//evil``, ``/\\evil``) or a scheme."""
+    if not target:
+        return None
+    target = target.rstrip("?")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+def _home(user: User) -> str:
+    if user.role in (UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER):
+        return "/staff/"  # staff.dashboard
+    if user.role == UserRole.COMPANY:
+        return "/company/"
+    if user.role == UserRole.ADMIN:
+        return url_for("users.admin_users")
+    return url_for("users.profile")
+
+
+def _pending_user() -> User | None:
+    """The user who gave the right password in this session and has not yet passed the second step."""
+    user_id, since = session.get("pending_user_id"), session.get("pending_since", 0)
+    if user_id is None or time.time() - since > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def _restart_login():
+    session.pop("pending_user_id", None)
+    session.pop("pending_since", None)
+    flash(_("Please log in again."))
+    return redirect(url_for("users.login"))
+
+
+def _finish_login(user: User):
+    """Both factors passed: a fresh session (nothing from before the login survives) that dies with the browser."""
+    target = session.get("login_next")
+    session.clear()
+    session.permanent = False
+    login_user(user)
+    session["staff_seen"] = int(time.time())
+    operations.record_login(user)
+    return target or _home(user)
+
+
+def _refusal_message(reason: str) -> str:
+    if reason == "locked":
+        return " ".join(
+            [
+                _("The email address or password is not right."),
+                _("After too many attempts the account is locked for a while: please try again later."),
+            ]
+        )
+    if reason == "code":
+        return _("This code is not right, or it was already used.")
+    return _("The email address or password is not right.")
+
+
+@users.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_home(current_user))
+    form = LoginForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(form.email.data, form.password.data)
+        except operations.LoginRefused as refused:
+            # 200, not 401: the request must commit so that the failure counts toward the lock-out.
+            error = _refusal_message(refused.reason)
+        else:
+            next_path = _safe_next(request.args.get("next"))
+            session.clear()
+            session.permanent = False
+            session["pending_user_id"] = user.id
+            session["pending_since"] = int(time.time())
+            if next_path:
+                session["login_next"] = next_path
+            return redirect(url_for("users.login_code" if user.totp_confirmed_at else "users.enrol"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("users/login.html", form=form, error=error), status
+
+
+@users.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login_code():
+    user = _pending_user()
+    if user is None:
+        return _restart_login()
+    if user.totp_confirmed_at is None:
+        return redirect(url_for("users.enrol"))
+    form = CodeForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            operations.check_second_factor(user, form.code.data.strip(), form.recovery_code.data.strip())
+        except operations.LoginRefused as refused:
+            if refused.reason == "locked":
+                session.clear()
+                flash(_refusal_message("locked"))
+                return redirect(url_for("users.login"))
+            error = _refusal_message(refused.reason)
+        else:
+            return redirect(_finish_login(user))
+    elif request.method == "POST":
+        status = 400
+    return render_template("users/code.html", form=form, error=error), status
+
+
+@users.route("/enrol", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def enrol():
+    user = _pending_user()
+    if user is None:
+        return _restart_login()
+    if user.totp_confirmed_at is not None:
+        return redirect(url_for("users.login_code"))
+    form = EnrolForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        codes = operations.confirm_enrolment(user, form.code.data)
+        if codes is not None:
+            target = _finish_login(user)
+            return render_template("users/recovery_codes.html", codes=codes, target=target)
+        error = _("This code is not right. Check the time on your phone and try the newest code.")
+    elif request.method == "POST":
+        status = 400
+    secret = operations.enrolment_secret(user)
+    qr = segno.make(operations.provisioning_uri(user), error="m").svg_inline(
+        scale=4, omitsize=True, light="#fff", title=_("QR code to scan with your authenticator app")
+    )
+    grouped_secret = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return render_template(
+        "users/enrol.html", form=form, error=error, qr=Markup(qr), secret=grouped_secret, email=user.email
+    ), status
+
+
+@users.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."))
+    return redirect(url_for("users.login"))
+
+
+# --- My account ----------------------------------------------------------------------------------------------------
+
+
+def _affiliation_form(formdata=None) -> AffiliationForm:
+    organisations = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
+    entities = db.session.execute(
+        select(SupplyChainEntity.id, SupplyChainEntity.name, SupplyChainEntity.country).order_by(SupplyChainEntity.name)
+    ).all()
+    return AffiliationForm(
+        [(str(org.id), org.name) for org in organisations],
+        [(str(entity.id), f"{entity.name} ({entity.country})") for entity in entities],
+        formdata=formdata,
+    )
+
+
+@users.route("/account", methods=["GET", "POST"])
+@staff_required()
+def profile():
+    user: User = current_user._get_current_object()
+    action = request.form.get("action") if request.method == "POST" else None
+    locale_form = LocaleForm(formdata=request.form if action == "locale" else None, data={"locale": user.locale})
+    password_form = PasswordForm(formdata=request.form if action == "password" else None)
+    affiliation_form = _affiliation_form(request.form if action == "affiliation" else None)
+    status = 400 if action else 200
+
+    if action == "locale" and locale_form.validate():
+        operations.set_locale(user, locale_form.locale.data)
+        refresh_locale()  # the message below already speaks the new language
+        flash(_("Your language is saved."))
+        return redirect(url_for("users.profile"))
+    if action == "password" and password_form.validate():
+        if user.check_password(password_form.current_password.data):
+            operations.change_password(user, user, password_form.new_password.data)
+            flash(_("Your password is changed."))
+            return redirect(url_for("users.profile"))
+        password_form.current_password.errors.append(_("This is not your current password."))
+    if action == "affiliation" and affiliation_form.validate():
+        organisation_id = int(affiliation_form.organisation_id.data) if affiliation_form.organisation_id.data else None
+        entity_id = int(affiliation_form.entity_id.data) if affiliation_form.entity_id.data else None
+        if any(a.organisation_id == organisation_id and a.entity_id == entity_id for a in user.affiliations):
+            affiliation_form.organisation_id.errors.append(_("You have already declared this."))
+        else:
+            declare_affiliation(user, user, organisation_id, entity_id, affiliation_form.note.data.strip())
+            flash(_("Your affiliation is declared. Cases that name it will no longer be shown to you."))
+            return redirect(url_for("users.profile"))
+
+    affiliations = db.session.scalars(
+        select(Affiliation)
+        .where(Affiliation.user_id == user.id)
+        .options(joinedload(Affiliation.organisation), joinedload(Affiliation.entity))
+        .order_by(Affiliation.id)
+    ).all()
+    return render_template(
+        "users/profile.html",
+        user=user,
+        role_label=ROLES.get(user.role, user.role),
+        locale_form=locale_form,
+        password_form=password_form,
+        affiliation_form=affiliation_form,
+        affiliations=affiliations,
+    ), status
+
+
+# --- Administration ------------------------------------------------------------------------------------------------
+
+
+def _organisation_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
+    return [(str(row.id), row.name) for row in rows]
+
+
+def _optional_id(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+@users.route("/admin/users")
+@staff_required("admin")
+def admin_users():
+    # One query: organisations joined, affiliations not loaded at all.
+    accounts = (
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.organisation), raiseload(User.affiliations))
+            .order_by(User.active.desc(), User.name, User.id)
+        )
+        .unique()
+        .all()
+    )
+    return render_template("users/admin_users.html", accounts=accounts, roles=ROLES)
+
+
+@users.route("/admin/users/new", methods=["GET", "POST"])
+@staff_required("admin")
+def admin_user_new():
+    form = NewUserForm(_organisation_choices(), data={"locale": "en"})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user, password = operations.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                actor=current_user._get_current_object(),
+                organisation_id=_optional_id(form.organisation_id.data),
+                nomination=form.nomination.data,
+                vice_chair=form.vice_chair.data,
+                locale=form.locale.data,
+            )
+        except operations.UserChangeRefused as refused:
+            form.email.errors.append(CHANGE_REFUSALS[refused.reason])
+        else:
+            # Shown once, in this response only; nothing stores it but its hash.
+            return render_template("users/one_time_password.html", account=user, password=password)
+    if request.method == "POST":
+        status = 400
+    return render_template("users/admin_user_form.html", form=form, account=None), status
+
+
+@users.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@staff_required("admin")
+def admin_user_edit(user_id: int):
+    account = db.get_or_404(User, user_id)
+    form = EditUserForm(
+        _organisation_choices(),
+        data={
+            "role": account.role,
+            "organisation_id": str(account.organisation_id or ""),
+            "nomination": account.nomination or "",
+            "vice_chair": account.vice_chair,
+            "active": account.active,
+        },
+    )
+    status = 200
+    if form.validate_on_submit():
+        try:
+            changes = operations.update_user(
+                account,
+                current_user._get_current_object(),
+                role=form.role.data,
+                organisation_id=_optional_id(form.organisation_id.data),
+                nomination=form.nomination.data,
+                vice_chair=form.vice_chair.data,
+                active=form.active.data,
+            )
+        except operations.UserChangeRefused as refused:
+            field = form.active if refused.reason == "self_deactivate" else form.role
+            field.errors.append(CHANGE_REFUSALS[refused.reason])
+        else:
+            flash(_("The account is saved.") if changes else _("Nothing was changed."))
+            return redirect(url_for("users.admin_users"))
+    if request.method == "POST":
+        status = 400
+    return render_template("users/admin_user_form.html", form=form, account=account), status
+
+
+from portal.users import cli as _cli  # noqa: E402,F401 - registers ``flask portal create-user``

@@ -1,0 +1,31 @@
+"""Words for people: what each audit action means, in the page's language."""
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "case-submitted": _l("Grievance filed"),
+    "complainant-replied": _l("Complainant wrote"),
+    "case-state-changed": _l("Case moved"),
+    "message-to-complainant": _l("Message to the complainant"),
+    "internal-note-added": _l("Internal note"),
+    "company-responded": _l("Company responded"),
+    "company-extension-granted": _l("Company response extended"),
+    "company-summary-written": _l("Summary for the company written"),
+    "case-assigned": _l("Case officer assigned"),
+    "case-linked": _l("Company or sites named"),
+    "panel-seat-changed": _l("Panel seat changed"),
+    "recusal-recorded": _l("Recusal recorded"),
+    "decision-recorded": _l("Decision signed"),
+    "case-suspension-changed": _l("Clocks stopped or resumed"),
+    "identity-viewed": _l("Complainant's identity viewed"),
+    "attachment-downloaded": _l("Attachment downloaded"),
+    "user-logged-in": _l("Logged in"),
+    "user-login-failed": _l("Failed login"),
+    "user-changed": _l("Account changed"),
+    "affiliation-changed": _l("Affiliation declared or removed"),
+}
+
+
+def action_label(action: str):
+    """The label of a known action; an action without one (a signal added later) shows its own name."""
+    return ACTIONS.get(action, action)

@@ -1,0 +1,22 @@
+"""``flask portal deadlines``: the hourly deadline reminders (see ``portal/notifications/deadlines.py``)."""
+
+from __future__ import annotations
+
+import click
+
+from portal.cli import portal_cli
+from portal.extensions import db
+
+
+@portal_cli.command("deadlines")
+def deadlines() -> None:
+    """Remind staff of deadlines due soon and escalate missed ones to the chair.
+
+    Run hourly: `flask portal deadlines` (cron: `0 * * * * cd /srv/portal && .venv/bin/flask portal deadlines`).
+    Safe to repeat: each reminder and escalation is sent once per deadline.
+    """
+    from portal.notifications.deadlines import send_deadline_notices
+
+    notices = send_deadline_notices()
+    db.session.commit()  # the command owns its transaction; the mails leave after this commit
+    click.echo(f"reminders: {notices.reminders}, escalations: {notices.escalations}")

@@ -1,0 +1,165 @@
+"""Emails that leave only after the database transaction that caused them commits.
+
+``queue_mail`` remembers a rendered mail on the SQLAlchemy session. After the outermost commit the pending mails
+are sent (one SMTP connection per batch); a rollback forgets them, so a request that fails sends nothing. This is
+the mail twin of ``portal/core/storage.py``. Without ``MAIL_SERVER`` (development), each mail is written as an
+``.eml`` file into ``<INSTANCE_PATH>/mail_outbox/`` instead.
+
+A mail that cannot be sent is logged and dropped: the change it reports has already been committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import smtplib
+import ssl
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
+
+logger = logging.getLogger(__name__)
+
+_PENDING = "portal_mail_pending"
+OUTBOX_DIRECTORY = "mail_outbox"
+SMTP_TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class _Queued:
+    app: Flask  # the listener may run outside any app context (CLI, after the request context is gone)
+    mail: Mail
+    once_key: Hashable | None
+    savepoint: SessionTransaction | None  # the innermost SAVEPOINT when queued, to forget it if that rolls back
+
+
+def queue_mail(
+    session: Session | scoped_session, to: str, subject: str, body: str, *, once_key: Hashable | None = None
+) -> bool:
+    """Send this mail after ``session``'s transaction commits. Returns False if it was already queued.
+
+    An identical mail is queued only once per transaction; so is every mail with the same ``once_key`` (for
+    instance one "there is an update" mail per complainant, however many updates one request makes).
+    """
+    if isinstance(session, scoped_session):  # db.session: the session of this thread / app context
+        session = session()
+    pending: list[_Queued] = session.info.setdefault(_PENDING, [])
+    mail = Mail(to=to, subject=subject, body=body)
+    for queued in pending:
+        if queued.mail == mail or (once_key is not None and queued.once_key == once_key):
+            return False
+    pending.append(_Queued(current_app._get_current_object(), mail, once_key, session.get_nested_transaction()))
+    return True
+
+
+def pending_mails(session: Session | scoped_session) -> list[Mail]:
+    """What would be sent if the transaction committed now (for tests and diagnostics)."""
+    return [queued.mail for queued in session.info.get(_PENDING, [])]
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # releasing a SAVEPOINT commits nothing yet
+        return
+    pending: list[_Queued] = session.info.pop(_PENDING, [])
+    by_app: dict[int, tuple[Flask, list[Mail]]] = {}
+    for queued in pending:
+        by_app.setdefault(id(queued.app), (queued.app, []))[1].append(queued.mail)
+    for app, mails in by_app.values():
+        try:
+            deliver(app, mails)
+        except Exception:  # the change is committed; a lost mail must not turn the response into an error
+            logger.exception("Could not send %d mail(s)", len(mails))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.parent is None:  # only the outermost rollback ends the transaction
+        session.info.pop(_PENDING, None)
+    elif previous_transaction.nested and session.info.get(_PENDING):
+        session.info[_PENDING] = [
+            queued for queued in session.info[_PENDING] if not _queued_within(queued.savepoint, previous_transaction)
+        ]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_unless_committed(session: Session, transaction: SessionTransaction) -> None:
+    # Closing a session without commit or rollback ends its transaction too: whatever is left was not committed.
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def _queued_within(savepoint: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
+    while savepoint is not None:
+        if savepoint is rolled_back:
+            return True
+        savepoint = savepoint.parent
+    return False
+
+
+def deliver(app: Flask, mails: list[Mail]) -> None:
+    """Send ``mails`` now: by SMTP if ``MAIL_SERVER`` is set, else into the outbox directory."""
+    if not mails:
+        return
+    config = app.config
+    messages = [_message(config["MAIL_DEFAULT_SENDER"], mail) for mail in mails]
+    if config.get("MAIL_SERVER"):
+        _send_smtp(config, messages)
+    else:
+        _write_outbox(Path(config["INSTANCE_PATH"]) / OUTBOX_DIRECTORY, messages)
+
+
+def _message(sender: str, mail: Mail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=_domain(sender) or "localhost")
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(mail.body)
+    return message
+
+
+def _domain(address: str) -> str:
+    """The part after the @, the only part of an address that goes into the logs."""
+    return parseaddr(address)[1].rpartition("@")[2]
+
+
+def _send_smtp(config, messages: list[EmailMessage]) -> None:
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        for message in messages:
+            try:
+                smtp.send_message(message)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
+                # One refused address must not keep the others' mails back.
+                logger.exception("Mail to a recipient at %s was refused", _domain(message["To"]))
+
+
+def _write_outbox(outbox: Path, messages: list[EmailMessage]) -> None:
+    outbox.mkdir(parents=True, exist_ok=True)
+    for message in messages:
+        name = "{}-{}.eml".format(datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f"), secrets.token_hex(4))
+        descriptor = os.open(outbox / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(message.as_bytes())
+        logger.info("Mail to a recipient at %s written to %s", _domain(message["To"]), outbox / name)

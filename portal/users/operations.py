@@ -1,0 +1,302 @@
+"""Staff accounts: password and second-factor login with lock-out, TOTP enrolment, recovery codes, account changes.
+
+Like every operation these flush and send a signal; the request (or the CLI command) commits.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from datetime import timedelta
+from functools import cache
+
+import pyotp
+from flask import current_app
+from sqlalchemy import delete, func, or_, select, update
+
+from portal.core import signals
+from portal.core.db import utcnow
+from portal.extensions import db
+from portal.users.models import RecoveryCode, User, UserRole
+
+ISSUER = "Covenant grievance portal"  # the account's name in authenticator apps
+RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_LENGTH = 10
+PASSWORD_MIN_LENGTH = 12
+# Codes and generated passwords are read from paper or a screen: no 0/o, 1/l/i to mix up.
+_READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+class LoginRefused(Exception):
+    """A login step failed. ``reason``: "credentials" (password step), "code" (second step) or "locked"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class UserChangeRefused(Exception):
+    """An account change the rules do not allow; ``reason`` is a key in labels.CHANGE_REFUSALS."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _readable_secret(groups: int, size: int = 5) -> str:
+    return "-".join("".join(secrets.choice(_READABLE) for _ in range(size)) for _ in range(groups))
+
+
+def generate_password() -> str:
+    """A random one-time password of about 99 bits, e.g. ``k7mpq-2xwra-...``."""
+    return _readable_secret(4)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+# --- Login ---------------------------------------------------------------------------------------------------------
+
+
+@cache
+def _dummy_user() -> User:
+    user = User()
+    user.set_password(secrets.token_urlsafe(16))
+    return user
+
+
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def _lift_expired_lock(user: User) -> None:
+    if user.locked_until is not None and user.locked_until <= utcnow():
+        user.failed_logins = 0
+        user.locked_until = None
+        db.session.flush()
+
+
+def record_failure(user: User, stage: str) -> None:
+    """Count a wrong password or code; at LOGIN_MAX_FAILURES the account locks for LOGIN_LOCK_MINUTES."""
+    config = current_app.config
+    user.failed_logins = User.failed_logins + 1  # in SQL, so that concurrent attempts all count
+    db.session.flush()
+    if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = utcnow() + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+        db.session.flush()
+    signals.user_login_failed.send(user, stage=stage)
+
+
+def authenticate(email: str, password: str) -> User:
+    """The first step: the user whose email and password these are, or LoginRefused. Nobody is logged in yet."""
+    user = find_user(email)
+    if user is None:
+        _dummy_user().check_password(password)  # take as long as for a real account
+        raise LoginRefused("credentials")
+    _lift_expired_lock(user)
+    if is_locked(user):
+        raise LoginRefused("locked")
+    if not user.check_password(password) or not user.active:
+        record_failure(user, "password")
+        raise LoginRefused("locked" if is_locked(user) else "credentials")
+    return user
+
+
+def _claim_totp_step(user: User, step: int) -> bool:
+    """Accept a time step only if it is later than the last one accepted; atomic, so a code works only once."""
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(user, ["totp_last_step"])
+    return result.rowcount == 1
+
+
+def verify_totp(user: User, code: str) -> bool:
+    """A 6-digit code of the current time step or one either side, never one already used."""
+    code = "".join((code or "").split())
+    secret = user.totp_secret
+    if not secret or len(code) != 6 or not code.isdigit():
+        return False
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(int(time.time()))
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return _claim_totp_step(user, step)
+    return False
+
+
+def normalise_recovery_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").lower() if ch.isalnum())
+
+
+def use_recovery_code(user: User, code: str) -> bool:
+    """Spend one unused recovery code; each works once."""
+    code = normalise_recovery_code(code)
+    if len(code) != RECOVERY_CODE_LENGTH:
+        return False
+    unused = db.session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).all()
+    for recovery in unused:
+        if recovery.matches(code):
+            result = db.session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == recovery.id, RecoveryCode.used_at.is_(None))
+                .values(used_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            db.session.expire(recovery)
+            return result.rowcount == 1
+    return False
+
+
+def check_second_factor(user: User, code: str = "", recovery_code: str = "") -> None:
+    """The second step for a user whose password was right: a TOTP code or a recovery code, else LoginRefused."""
+    _lift_expired_lock(user)
+    if is_locked(user):
+        raise LoginRefused("locked")
+    accepted = verify_totp(user, code) if code else use_recovery_code(user, recovery_code)
+    if not accepted or not user.active:
+        record_failure(user, "code")
+        raise LoginRefused("locked" if is_locked(user) else "code")
+
+
+def record_login(user: User) -> None:
+    """Both factors passed: the failure count starts again."""
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    db.session.flush()
+    signals.user_logged_in.send(user, actor=user)
+
+
+# --- Two-factor enrolment ------------------------------------------------------------------------------------------
+
+
+def enrolment_secret(user: User) -> str:
+    """The TOTP secret being enrolled; created once and kept, so that reloading the page shows the same one."""
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+        db.session.flush()
+    return user.totp_secret
+
+
+def provisioning_uri(user: User) -> str:
+    return pyotp.TOTP(enrolment_secret(user)).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def replace_recovery_codes(user: User) -> list[str]:
+    """Ten new recovery codes, stored only as hashes; returned once for the user to write down."""
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = [_readable_secret(2, RECOVERY_CODE_LENGTH // 2) for _ in range(RECOVERY_CODE_COUNT)]
+    db.session.add_all(
+        RecoveryCode(user_id=user.id, code_hash=RecoveryCode.hash(normalise_recovery_code(code))) for code in codes
+    )
+    db.session.flush()
+    return codes
+
+
+def confirm_enrolment(user: User, code: str) -> list[str] | None:
+    """A right code from the new authenticator confirms it; returns the recovery codes, or None."""
+    if user.totp_confirmed_at is not None or not verify_totp(user, code):
+        return None
+    user.totp_confirmed_at = utcnow()
+    codes = replace_recovery_codes(user)
+    signals.user_changed.send(user, actor=user, change="two_factor:enrolled")
+    return codes
+
+
+# --- Account changes -----------------------------------------------------------------------------------------------
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    actor: User | None,
+    organisation_id: int | None = None,
+    nomination: str | None = None,
+    vice_chair: bool = False,
+    locale: str = "en",
+    password: str | None = None,
+) -> tuple[User, str]:
+    """A new account and its password (generated unless given); its owner enrols a second factor at first login."""
+    if find_user(email) is not None:
+        raise UserChangeRefused("email_taken")
+    password = password or generate_password()
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        role=UserRole(role).value,
+        organisation_id=organisation_id,
+        nomination=nomination or None,
+        vice_chair=vice_chair,
+        locale=locale,
+        active=True,
+        failed_logins=0,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    signals.user_changed.send(user, actor=actor, change="created")
+    return user, password
+
+
+def update_user(
+    user: User,
+    actor: User,
+    *,
+    role: str,
+    organisation_id: int | None,
+    nomination: str | None,
+    vice_chair: bool,
+    active: bool,
+) -> list[str]:
+    """Change an account; one ``user_changed`` signal per change, e.g. ``role:member->chair``, ``deactivated``."""
+    if actor.id == user.id:
+        if not active:
+            raise UserChangeRefused("self_deactivate")
+        if user.role == UserRole.ADMIN and role != UserRole.ADMIN:
+            raise UserChangeRefused("self_demote")
+    nomination = nomination or None
+    changes = []
+    if role != user.role:
+        changes.append(f"role:{user.role}->{role}")
+        user.role = UserRole(role).value
+    if organisation_id != user.organisation_id:
+        changes.append(f"organisation:{user.organisation_id or '-'}->{organisation_id or '-'}")
+        user.organisation_id = organisation_id
+    if nomination != user.nomination:
+        changes.append(f"nomination:{user.nomination or '-'}->{nomination or '-'}")
+        user.nomination = nomination
+    if vice_chair != user.vice_chair:
+        changes.append("vice_chair:on" if vice_chair else "vice_chair:off")
+        user.vice_chair = vice_chair
+    if active != user.active:
+        changes.append("activated" if active else "deactivated")
+        user.active = active
+    db.session.flush()
+    for change in changes:
+        signals.user_changed.send(user, actor=actor, change=change)
+    return changes
+
+
+def change_password(user: User, actor: User, new_password: str) -> None:
+    user.set_password(new_password)
+    db.session.flush()
+    signals.user_changed.send(user, actor=actor, change="password")
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    db.session.flush()

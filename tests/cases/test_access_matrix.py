@@ -1,0 +1,108 @@
+"""Every staff route, every role: the right status, and nothing of the case leaks to anyone who may not see it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cases.conftest import ROLES, SECRET_DESCRIPTION
+
+R, N, F, OK = 302, 404, 403, 200  # redirect (to login, or after a successful POST), hidden, forbidden, shown
+
+#              anon admin  sec  sec_rec chair m_panel m_off m_rec liaison other
+GET_MATRIX = {
+    "/staff/": [R, F, OK, OK, OK, OK, OK, OK, F, F],
+    "/staff/cases": [R, F, OK, OK, OK, OK, OK, OK, F, F],
+    "/staff/cases/{ref}": [R, F, OK, N, OK, OK, N, N, F, F],
+    "/staff/cases/{ref}/attachments/{submission_attachment}": [R, F, OK, N, OK, OK, N, N, F, F],
+    "/company/": [R, F, F, F, F, F, F, F, OK, OK],
+    "/company/cases/{ref}": [R, F, F, F, F, F, F, F, OK, N],
+    "/company/cases/{ref}/attachments/{company_attachment}": [R, F, F, F, F, F, F, F, OK, N],
+    # A company never downloads the complainant's evidence.
+    "/company/cases/{ref}/attachments/{submission_attachment}": [R, F, F, F, F, F, F, F, N, N],
+}
+
+POST_MATRIX = {
+    "/staff/cases/{ref}/message": ({"text": "Hello"}, [R, F, R, N, R, F, N, N, F, F]),
+    "/staff/cases/{ref}/note": ({"note": "Call the depot"}, [R, F, R, N, R, R, N, N, F, F]),
+    "/staff/cases/{ref}/identity": ({}, [R, F, OK, N, OK, F, F, F, F, F]),
+    "/staff/cases/{ref}/actions/start_dialogue": ({}, [R, F, R, N, R, F, N, N, F, F]),
+    "/staff/cases/{ref}/actions/decide": ({}, [R, F, F, N, F, F, N, N, F, F]),
+    "/staff/cases/{ref}/company-summary": ({"summary": "New summary"}, [R, F, R, N, R, F, F, F, F, F]),
+    "/staff/cases/{ref}/assign": ({"officer": ""}, [R, F, R, N, R, F, F, F, F, F]),
+    "/staff/cases/{ref}/suspension": ({"suspend": "1"}, [R, F, F, F, R, F, F, F, F, F]),
+    "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
+    "/company/cases/{ref}/extension": ({}, [R, F, F, F, F, F, F, F, R, N]),
+}
+
+
+def _url(template: str, world) -> str:
+    return template.format(
+        ref=world.reference,
+        submission_attachment=world.submission_attachment_id,
+        company_attachment=world.company_attachment_id,
+    )
+
+
+def _assert_no_leak(response, world, status):
+    if status in (F, N, R):
+        body = response.get_data()
+        assert SECRET_DESCRIPTION.encode() not in body
+        assert b"Amani" not in body
+
+
+@pytest.mark.parametrize("route", list(GET_MATRIX))
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_get_routes(world, client_as, route, role_index):
+    expected = GET_MATRIX[route][role_index]
+    response = client_as(ROLES[role_index]).get(_url(route, world))
+    assert response.status_code == expected, (route, ROLES[role_index])
+    _assert_no_leak(response, world, expected)
+    if expected == R:
+        assert "/staff/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("route", list(POST_MATRIX))
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_post_routes(world, client_as, route, role_index):
+    data, statuses = POST_MATRIX[route]
+    expected = statuses[role_index]
+    response = client_as(ROLES[role_index]).post(_url(route, world), data=data)
+    assert response.status_code == expected, (route, ROLES[role_index])
+    _assert_no_leak(response, world, expected)
+    if ROLES[role_index] == "anonymous":
+        assert "/staff/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ["secretariat_recused", "member_off_panel", "member_recused"])
+def test_lists_do_not_show_invisible_cases(world, client_as, role):
+    for path in ["/staff/", "/staff/cases"]:
+        assert world.reference not in client_as(role).get(path).get_data(as_text=True)
+
+
+def test_lists_show_visible_cases(world, client_as):
+    for role in ["secretariat", "chair", "member_panel"]:
+        assert world.reference in client_as(role).get("/staff/cases").get_data(as_text=True)
+    assert world.reference in client_as("liaison").get("/company/").get_data(as_text=True)
+    assert world.reference not in client_as("liaison_other").get("/company/").get_data(as_text=True)
+
+
+def test_company_sees_the_summary_never_the_description_or_identity(world, client_as):
+    html = client_as("liaison").get(f"/company/cases/{world.reference}").get_data(as_text=True)
+    assert "Night work by children is reported" in html
+    assert SECRET_DESCRIPTION not in html and "Amani" not in html
+
+
+def test_recusals_are_recorded_on_the_case(app, world):
+    from sqlalchemy import select
+
+    from portal.cases.committee import Recusal
+    from portal.extensions import db
+
+    with app.app_context():
+        recused = set(db.session.scalars(select(Recusal.user_id)))
+    assert recused == {world.users["secretariat_recused"], world.users["member_recused"]}
+
+
+def test_identity_view_shows_identity_to_the_secretariat(world, client_as):
+    html = client_as("secretariat").post(f"/staff/cases/{world.reference}/identity").get_data(as_text=True)
+    assert "Amani" in html and "amani@example.org" in html
