@@ -98,15 +98,19 @@ class Case(CreatedAtMixin, db.Model):
         CheckConstraint("anonymous OR identity_encrypted IS NOT NULL", name="identity_unless_anonymous"),
         CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="valid_outcome"),
         CheckConstraint("(state = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
+        # One index per list filter and sort (the staff list must stay fast at hundreds of thousands of cases).
         Index("ix_cases_state_created_at", "state", "created_at"),
         Index("ix_cases_state_next_due_at", "state", "next_due_at"),
+        Index("ix_cases_created_at_id", "created_at", "id"),
+        Index("ix_cases_urgent_next_due_at", "urgent", "next_due_at"),
+        Index("ix_cases_assigned_officer_id_created_at", "assigned_officer_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
     state: Mapped[str] = mapped_column(String(32), default=State.SUBMITTED)
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
 
     filer_type: Mapped[str] = mapped_column(String(32))
@@ -134,7 +138,7 @@ class Case(CreatedAtMixin, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     filed_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     respondent_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    assigned_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     company_summary_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     company_extension_used: Mapped[bool] = mapped_column(Boolean, default=False)
