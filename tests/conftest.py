@@ -12,12 +12,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from portal import create_app
 from portal.config import TestConfig, database_url
 from portal.extensions import db, limiter
+from tests.mailbox import Mailbox, free_port
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -172,3 +174,18 @@ def login_as():
         return client
 
     return login
+
+
+@pytest.fixture
+def smtp_server(app):
+    """Point the app at a live SMTP server for one test; gives the mailbox."""
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False, MAIL_USERNAME=None)
+    try:
+        yield mailbox
+    finally:
+        app.config.update(saved)
+        controller.stop()

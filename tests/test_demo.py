@@ -1,11 +1,13 @@
 from sqlalchemy import func, select
 
 from portal.cases.models import Case
+from portal.cases.workflow import State
 from portal.extensions import db
 from portal.organisations.models import Organisation
+from portal.users.models import User, UserRole
 
 
-def test_demo_loads_once_and_prints_working_receipts(app, client, open_case):
+def test_demo_loads_once_with_every_state_role_and_working_receipts(app, client, open_case):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["portal", "demo"])
     assert first.exit_code == 0, first.output
@@ -13,8 +15,12 @@ def test_demo_loads_once_and_prints_working_receipts(app, client, open_case):
     assert "already present" in second.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Organisation)) == 15
-        assert db.session.scalar(select(func.count()).select_from(Case)) == 4
-    line = next(line for line in first.output.splitlines() if "(sw)" in line)
+        assert set(db.session.scalars(select(Case.state))) == {state.value for state in State}
+        roles = set(db.session.scalars(select(User.role)))
+        assert {UserRole.ADMIN, UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER, UserRole.COMPANY} <= roles
+        assert all(user.totp_secret for user in db.session.scalars(select(User)))
+    assert "TOTP secret" in first.output
+    line = next(line for line in first.output.splitlines() if "(sw," in line)
     reference, receipt = line.split()[0], line.split(": ", 1)[1]
     assert open_case(receipt, locale="sw").status_code == 302
     assert reference in client.get("/sw/follow-up/case").get_data(as_text=True)

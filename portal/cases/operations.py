@@ -107,6 +107,8 @@ def take_action(
     """Apply one workflow action to ``case``; raise ``InvalidTransition`` if it is not allowed now."""
     given = given or ActionInput(reasons=reasons)
     transition = check(action, case_facts(case, given), role)
+    if len(transition.outcomes) == 1 and given.outcome is None:  # a settlement can only end settled
+        given.outcome = next(iter(transition.outcomes))
     if transition.outcomes and given.outcome not in transition.outcomes:
         raise InvalidTransition(action, State(case.state), role, ("outcome",))
     now = utcnow()

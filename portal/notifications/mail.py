@@ -150,9 +150,15 @@ def _send_smtp(config, messages: list[EmailMessage]) -> None:
         for message in messages:
             try:
                 smtp.send_message(message)
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
-                # One refused address must not keep the others' mails back.
-                logger.exception("Mail to a recipient at %s was refused", _domain(message["To"]))
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as refused:
+                # One refused address must not keep the others' mails back. No traceback: the exception holds
+                # the whole address, and a complainant's address is part of their identity.
+                logger.error(
+                    "Mail to a recipient at %s was refused (%s %s)",
+                    _domain(message["To"]),
+                    type(refused).__name__,
+                    getattr(refused, "smtp_code", ""),
+                )
 
 
 def _write_outbox(outbox: Path, messages: list[EmailMessage]) -> None:

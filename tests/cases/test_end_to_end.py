@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from flask_babel import force_locale
+from markupsafe import escape
 from sqlalchemy import select
 
 from portal.cases.labels import STATE_FOR_COMPLAINANT
@@ -77,7 +78,7 @@ def test_from_submission_to_closure(app, client, smtp_server, make_user, login_a
     question = "Depuis quand les enfants travaillent-ils de nuit ?"
     assert staff.post(f"{base}/actions/request_info", data={"request_info-message": question}).status_code == 302
     html = _complainant_sees(app, client, State.INFO_REQUESTED)
-    assert question in html
+    assert str(escape(question)) in html
     paused = _case(app, reference)
     assert paused.paused_at is not None and paused.info_request_due_at is not None
 
@@ -132,14 +133,15 @@ def test_from_submission_to_closure(app, client, smtp_server, make_user, login_a
     )
     assert response.status_code == 302
     html = _complainant_sees(app, client, State.DECIDED)
-    assert reasons_fr in html and "/fr/follow-up/review" in html  # the review window is offered
+    assert str(escape(reasons_fr)) in html and "/fr/follow-up/review" in html  # the review window is offered
 
     # 9. Monitoring, a check-in, and closure.
     assert staff.post(f"{base}/actions/start_monitoring").status_code == 302
     _complainant_sees(app, client, State.MONITORING)
     assert staff.post(f"{base}/monitoring", data={"note": "Wages paid."}).status_code == 302
     assert _case(app, reference).monitoring_due_at is not None
-    assert staff.post(f"{base}/actions/close", data={"close-reasons": "Remedy delivered."}).status_code == 302
+    response = staff.post(f"{base}/actions/close", data={"close-reasons": "Remedy delivered."})
+    assert response.status_code == 302, re.findall(r"error-summary.*?</div>", response.get_data(as_text=True), re.S)
     _complainant_sees(app, client, State.CLOSED)
     assert _case(app, reference).next_due_at is None
 

@@ -1,0 +1,46 @@
+"""A real SMTP server on localhost that keeps what it receives, and helpers to move cases along."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+from sqlalchemy import select
+
+from portal.cases.models import Case
+from portal.extensions import db
+from portal.users.models import User
+
+COMPLAINANT = {
+    "anonymous": "no",
+    "name": "Amani Kabila",
+    "email": "amani@example.net",
+}
+
+
+@pytest.fixture
+def smtp(smtp_server):
+    """The live SMTP server of tests/conftest.py, under this folder's older name."""
+    return smtp_server
+
+
+def body_of(message: EmailMessage) -> str:
+    return message.get_content()
+
+
+@pytest.fixture
+def case_by_reference():
+    """Inside an app context: the case with this reference."""
+
+    def get(reference: str) -> Case:
+        return db.session.scalar(select(Case).where(Case.reference == reference))
+
+    return get
+
+
+@pytest.fixture
+def user_by_id():
+    def get(staff_user) -> User:
+        return db.session.get(User, staff_user.id)
+
+    return get
