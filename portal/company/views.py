@@ -10,9 +10,9 @@ from sqlalchemy.orm import lazyload
 
 from portal.cases import access, casework, labels
 from portal.cases.committee import Decision
+from portal.cases.forms import text_of
 from portal.cases.models import Attachment, Case, CaseEntry, Visibility
 from portal.cases.operations import grant_company_extension
-from portal.cases.forms import text_of
 from portal.cases.views import send_attachment
 from portal.cases.workflow import InvalidTransition
 from portal.company.forms import CompanyResponseForm, ExtensionForm
