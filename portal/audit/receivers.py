@@ -81,7 +81,12 @@ def _entry(kwargs: dict[str, Any]) -> Facts:
 
 @facts("case-submitted")
 def _submitted(case, kwargs) -> Facts:
-    return {**_case(case), **_entry(kwargs), "state": _plain(case.state), "urgent": bool(case.urgent)}
+    return {
+        **_case(case),
+        **_entry(kwargs),
+        "state": _plain(getattr(case, "state", None)),
+        "urgent": _plain(getattr(case, "urgent", None)),
+    }
 
 
 @facts("complainant-replied", "message-to-complainant", "internal-note-added", "company-responded")
@@ -100,8 +105,8 @@ def _state_changed(case, kwargs) -> Facts:
         **_entry(kwargs),
         "action": _plain(kwargs.get("action")),
         "from_state": _plain(kwargs.get("old_state")),
-        "to_state": _plain(case.state),
-        "outcome": _plain(case.outcome),
+        "to_state": _plain(getattr(case, "state", None)),
+        "outcome": _plain(getattr(case, "outcome", None)),
         "decision_id": _id(kwargs.get("decision")),
     }
 
@@ -185,11 +190,17 @@ def _login_failed(user, kwargs) -> Facts:
 
 @facts("user-changed")
 def _user_changed(user, kwargs) -> Facts:
+    # ``change`` is a short code such as "created", "role:member->chair" or "deactivated".
     change = kwargs.get("change")
     if isinstance(change, dict):
         change = {str(key): _plain(value) for key, value in change.items() if str(key) in SAFE_CHANGE_KEYS}
+    elif isinstance(change, Enum | str):
+        change = _plain(change)
+        if "@" in change:  # an address has no place here: keep only what kind of change it was
+            kind = change.split(":", 1)[0]
+            change = None if "@" in kind else kind
     else:
-        change = _plain(change) if isinstance(change, Enum | str | bool) else None
+        change = None
     return {
         "user_id": _id(user),
         "change": change,

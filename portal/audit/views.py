@@ -53,9 +53,7 @@ def trail():
 
     actor_ids = {entry.actor_id for entry in entries if entry.actor_id is not None}
     names = (
-        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).tuples().all())
-        if actor_ids
-        else {}
+        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
     )
     rows = [
         {

@@ -169,7 +169,9 @@ def login_code():
     status = 200
     if form.validate_on_submit():
         try:
-            operations.check_second_factor(user, form.code.data.strip(), form.recovery_code.data.strip())
+            operations.check_second_factor(
+                user, (form.code.data or "").strip(), (form.recovery_code.data or "").strip()
+            )
         except operations.LoginRefused as refused:
             if refused.reason == "locked":
                 session.clear()
@@ -262,7 +264,7 @@ def profile():
         if any(a.organisation_id == organisation_id and a.entity_id == entity_id for a in user.affiliations):
             affiliation_form.organisation_id.errors.append(_("You have already declared this."))
         else:
-            declare_affiliation(user, user, organisation_id, entity_id, affiliation_form.note.data.strip())
+            declare_affiliation(user, user, organisation_id, entity_id, (affiliation_form.note.data or "").strip())
             flash(_("Your affiliation is declared. Cases that name it will no longer be shown to you."))
             return redirect(url_for("users.profile"))
 
