@@ -20,13 +20,13 @@ from sqlalchemy import select, text
 
 from portal.audit import cli as _cli  # noqa: F401  (importing it registers ``flask portal audit-verify``)
 from portal.audit.models import AuditEntry
+from portal.audit.verify import GENESIS_HASH
 from portal.cases.models import Case
 from portal.core import signals
 from portal.core.db import utcnow
 from portal.extensions import db
 from portal.users.models import User
 
-GENESIS_HASH = "0" * 64
 # Any constant will do, as long as nothing else in the database takes the same advisory lock.
 CHAIN_LOCK_KEY = 7_242_031_377
 

@@ -17,6 +17,7 @@ from portal.users.models import User
 audit = Blueprint("audit", __name__, url_prefix="/staff/audit")
 
 PER_PAGE = 50
+MAX_PAGE = 1_000_000  # beyond, an offset overflows; filter instead
 
 
 def _facts(data: str) -> list[tuple[str, str]]:
@@ -36,7 +37,7 @@ def _facts(data: str) -> list[tuple[str, str]]:
 @staff_required("admin", "chair")
 def trail():
     actions = [(signal.name, action_label(signal.name)) for signal in all_signals()]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     target = request.args.get("target", "").strip()[:64]
     action = request.args.get("action", "")
     if action not in dict(actions):

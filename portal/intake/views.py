@@ -9,6 +9,7 @@ from portal.cases.labels import CATEGORIES, COMMODITIES, OUTCOMES, STATE_FOR_COM
 from portal.cases.models import Case, FilerType
 from portal.cases.workflow import Action, State
 from portal.core.i18n import country_name
+from portal.core.page_cache import cached_page
 from portal.core.routing import locale_blueprint
 from portal.extensions import db, limiter
 from portal.intake import holder, operations
@@ -65,6 +66,11 @@ def _grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
 @intake.route("/report", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_INTAKE_CLIENT"), methods=["POST"])
 def report():
+    if request.method == "GET":  # the empty form is the same for everyone but its CSRF token
+        return cached_page(
+            lambda: render_template("intake/report.html", form=GrievanceForm(g.locale), accept=ACCEPT_ATTRIBUTE),
+            with_csrf=True,
+        )
     form = GrievanceForm(g.locale)
     status = 200
     if form.validate_on_submit():

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, url_for
 
 from portal.core.i18n import negotiate_locale
+from portal.core.page_cache import cached_page
 from portal.core.routing import locale_blueprint
 from portal.public.procedure import procedure_stages
 
@@ -20,15 +21,15 @@ def index():
 @public.get("/")
 def landing():
     clocks = current_app.extensions["portal_clocks"]
-    return render_template("public/landing.html", clocks=clocks)
+    return cached_page(lambda: render_template("public/landing.html", clocks=clocks))
 
 
 @public.get("/procedure")
 def procedure():
     clocks = current_app.extensions["portal_clocks"]
-    return render_template("public/procedure.html", clocks=clocks, stages=procedure_stages(clocks))
+    return cached_page(lambda: render_template("public/procedure.html", clocks=clocks, stages=procedure_stages(clocks)))
 
 
 @public.get("/privacy")
 def privacy():
-    return render_template("public/privacy.html")
+    return cached_page(lambda: render_template("public/privacy.html"))

@@ -56,13 +56,17 @@ def end_idle_session():
         return None
     now = int(time.time())
     idle = now - session.get("staff_seen", now)
-    if current_user.active and idle <= current_app.config["STAFF_IDLE_MINUTES"] * 60:
+    active = current_user.active
+    if active and idle <= current_app.config["STAFF_IDLE_MINUTES"] * 60:
         session["staff_seen"] = now
         return None
     logout_user()
     session.clear()
     if request.blueprint in STAFF_BLUEPRINTS:
-        flash(_("You were logged out after a period of inactivity. Please log in again."))
+        if active:
+            flash(_("You were logged out after a period of inactivity. Please log in again."))
+        else:
+            flash(_("Your account has been deactivated. Contact the portal administrator if this is a mistake."))
         resume = request.method == "GET" and request.endpoint not in ("users.login", "users.logout")
         return redirect(url_for("users.login", next=request.full_path if resume else None))
     return None

@@ -1,0 +1,281 @@
+"""``make bench``: the portal under load, as ratios against a bare Flask baseline served the same way.
+
+Seeds BENCH_CASES synthetic cases (default 100,000; encrypted as in production), serves the portal and the
+baseline with gunicorn (2 workers) on loopback ports, drives each endpoint with wrk (16 connections, after a
+warm-up), and writes ``bench/results.json`` plus a Markdown table. SQLite by default; PostgreSQL when
+BENCH_DATABASE_URL is set. Needs ``wrk`` (Debian: ``apt-get install wrk``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+CONNECTIONS = 16
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+CASES = int(os.environ.get("BENCH_CASES", "100000"))
+SMALL = min(10_000, CASES)
+BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
+    "landing": 0.40,
+    "form": 0.40,
+    "follow_up": 0.25,
+    "staff_case": 0.15,
+    "staff_list": 0.10,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn with 2 workers on a loopback port; the same settings for the portal and the baseline."""
+
+    def __init__(self, app: str, env: dict):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "1", "--bind",
+             f"127.0.0.1:{self.port}", "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level",
+             "warning", app],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        self.url = f"http://127.0.0.1:{self.port}"
+        for _ in range(200):
+            try:
+                urlopen(self.url + "/", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{app} did not start")
+
+    def worker_peak_mb(self) -> float:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        peaks = []
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+        return max(peaks)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk(url: str, script: str = "report.lua", env: dict | None = None, cookie: str | None = None) -> dict:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", "-s", str(ROOT / "bench" / script), *headers, url]
+    subprocess.run([*command[:3], f"-d{WARMUP}s", *command[3:]], capture_output=True, check=True, env=env)
+    output = subprocess.run([*command[:3], f"-d{DURATION}s", *command[3:]], capture_output=True, text=True,
+                            check=True, env=env).stdout  # fmt: skip
+    result = json.loads(output.split("RESULT ", 1)[1].splitlines()[0])
+    seconds = result["duration_us"] / 1e6
+    return {
+        "requests_per_s": round(result["requests"] / seconds, 1),
+        "requests": result["requests"],
+        "errors": result["errors"],
+        "p50_ms": round(result["p50_us"] / 1000, 2),
+        "p95_ms": round(result["p95_us"] / 1000, 2),
+        "p99_ms": round(result["p99_us"] / 1000, 2),
+    }
+
+
+def prepare(env: dict, cases: int, fresh: bool) -> dict:
+    """Seed (in this process) and mint the cookies the load needs: a staff login, a receipt holder, a form."""
+    os.environ.update(env)
+    from flask import session
+    from flask_migrate import upgrade
+    from flask_wtf.csrf import generate_csrf
+    from sqlalchemy import func, insert, select, text
+
+    from bench.seed import seed
+    from portal import create_app
+    from portal.cases.models import Case, CaseEntry
+    from portal.extensions import db
+    from portal.users.models import User
+
+    app = create_app()
+    with app.app_context():
+        if fresh:
+            if db.engine.dialect.name == "postgresql":
+                db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+                db.session.commit()
+            upgrade()
+            db.session.add(User(email="bench@example.org", name="Bench", role="secretariat", password_hash="-"))
+            db.session.commit()
+        have = db.session.scalar(select(func.count()).select_from(Case))
+        started = time.perf_counter()
+        seed(cases - have, seed_value=have + 1, receipts_path=None)
+        seeded_seconds = time.perf_counter() - started
+        user_id = db.session.scalar(select(User.id).where(User.email == "bench@example.org"))
+        case = db.session.get(Case, 1)
+        missing = 10 - db.session.scalar(select(func.count()).where(CaseEntry.case_id == 1))
+        if missing > 0:
+            body = case.description_encrypted
+            db.session.execute(
+                insert(CaseEntry),
+                [{"case_id": 1, "kind": "to_complainant", "visibility": "complainant", "body_encrypted": body,
+                  "created_at": case.created_at} for _ in range(missing)],
+            )  # fmt: skip
+            db.session.commit()
+        reference = case.reference
+        assessment = db.session.scalar(select(func.count()).where(Case.state == "assessment"))
+    serializer = app.session_interface.get_signing_serializer(app)
+    now = int(time.time())
+    with app.test_request_context("/en/report"):
+        token = generate_csrf()
+        form_cookie = "session=" + serializer.dumps(dict(session))
+    return {
+        "seeded_seconds": round(seeded_seconds, 1),
+        "staff_cookie": "session=" + serializer.dumps({"_user_id": str(user_id), "_fresh": True, "staff_seen": now}),
+        "holder_cookie": "session=" + serializer.dumps({"receipt_holder": {"case": 1, "seen": now}}),
+        "form_cookie": form_cookie,
+        "csrf_token": token,
+        "reference": reference,
+        "deep_page": max(assessment // 13 // 50, 1),
+    }
+
+
+def count_cases(env: dict) -> tuple[int, int]:
+    from sqlalchemy import distinct, func, select
+
+    from portal import create_app
+    from portal.cases.models import Case
+    from portal.extensions import db
+
+    with create_app().app_context():
+        return (
+            db.session.scalar(select(func.count()).select_from(Case)),
+            db.session.scalar(select(func.count(distinct(Case.reference)))),
+        )
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("make bench needs wrk: apt-get install wrk")
+    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    env = {
+        **os.environ, "PORTAL_INSTANCE_PATH": str(workdir), "DATABASE_URL": database, "RATELIMIT_ENABLED": "0",
+        "FLASK_APP": "wsgi", "PYTHONPATH": str(ROOT),
+    }  # fmt: skip
+    results = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": f"{os.cpu_count()} cores, "
+               f"{platform.machine()}, Python {platform.python_version()}", "database": database.split(":")[0],
+               "cases": CASES, "connections": CONNECTIONS, "duration_s": DURATION, "endpoints": {}}  # fmt: skip
+
+    baseline = Server("bench.baseline:app", env)
+    try:
+        results["baseline"] = wrk(baseline.url + "/")
+        results["baseline"]["peak_worker_mb"] = round(baseline.worker_peak_mb(), 1)
+    finally:
+        baseline.stop()
+
+    scaling = {}
+    for stage, cases in (("small", SMALL), ("large", CASES)):
+        data = prepare(env, cases, fresh=stage == "small")
+        results[f"seeded_{stage}_seconds"] = data["seeded_seconds"]
+        portal = Server("wsgi:app", env)
+        try:
+            staff_list = "/staff/cases?state=assessment&category=child_labour"
+            scaling[stage] = {
+                "staff_list": wrk(portal.url + staff_list, cookie=data["staff_cookie"]),
+                "follow_up": wrk(portal.url + "/en/follow-up/case", cookie=data["holder_cookie"]),
+            }
+            if stage == "large":
+                endpoints = results["endpoints"]
+                endpoints["landing"] = wrk(portal.url + "/en/")
+                endpoints["form"] = wrk(portal.url + "/en/report")
+                endpoints["follow_up"] = scaling["large"]["follow_up"]
+                endpoints["staff_list"] = scaling["large"]["staff_list"]
+                endpoints["staff_list_deep"] = wrk(
+                    portal.url + f"{staff_list}&page={data['deep_page']}", cookie=data["staff_cookie"]
+                )
+                endpoints["staff_case"] = wrk(
+                    portal.url + f"/staff/cases/{data['reference']}", cookie=data["staff_cookie"]
+                )
+                endpoints["healthz"] = wrk(portal.url + "/healthz")
+                before, _ = count_cases(env)
+                body = urlencode(
+                    {"csrf_token": data["csrf_token"], "filer_type": "affected_person", "anonymous": "yes",
+                     "categories": "health_safety", "country": "CD", "commodity": "cobalt", "consent": "y",
+                     "description": "Workers at the depot carry ore without any protection, day and night."}
+                )  # fmt: skip
+                post_env = {**env, "BENCH_BODY": body, "BENCH_COOKIE": data["form_cookie"]}
+                endpoints["submit"] = wrk(portal.url + "/en/report", script="post.lua", env=post_env)
+                after, distinct = count_cases(env)
+                endpoints["submit"]["rows_added"] = after - before
+                endpoints["submit"]["unique_references"] = distinct == after
+                results["portal_peak_worker_mb"] = round(portal.worker_peak_mb(), 1)
+        finally:
+            portal.stop()
+    results["scaling"] = scaling
+    report(results)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(results: dict) -> None:
+    base = results["baseline"]["requests_per_s"]
+    rows = [
+        "| endpoint | req/s | p50 ms | p95 ms | p99 ms | ratio | budget | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows.append(f"| baseline | {base} | {results['baseline']['p50_ms']} | {results['baseline']['p95_ms']} | "
+                f"{results['baseline']['p99_ms']} | 1.00 | | {results['baseline']['errors']} |")  # fmt: skip
+    verdicts = {}
+    for name, measured in results["endpoints"].items():
+        ratio = measured["requests_per_s"] / base
+        measured["ratio"] = round(ratio, 2)
+        budget = BUDGETS.get(name)
+        verdict = "" if budget is None else ("met" if ratio >= budget else "MISSED")
+        if budget is not None:
+            verdicts[name] = verdict
+        rows.append(f"| {name} | {measured['requests_per_s']} | {measured['p50_ms']} | {measured['p95_ms']} | "
+                    f"{measured['p99_ms']} | {ratio:.2f} | {f'≥ {budget:.2f} {verdict}' if budget else ''} | "
+                    f"{measured['errors']} |")  # fmt: skip
+    submit = results["endpoints"]["submit"]
+    submit_ok = (
+        submit["requests_per_s"] >= 100 and submit["errors"] == 0
+        and submit["rows_added"] == submit["requests"] and submit["unique_references"]
+    )  # fmt: skip
+    verdicts["submissions ≥ 100/s, none lost"] = "met" if submit_ok else "MISSED"
+    growth = {
+        key: round(
+            results["scaling"]["large"][key]["p50_ms"] / max(results["scaling"]["small"][key]["p50_ms"], 0.01), 2
+        )
+        for key in ("staff_list", "follow_up")
+    }
+    results["p50_growth_small_to_large"] = growth
+    verdicts["staff list p50 growth ≤ 1.5x"] = "met" if growth["staff_list"] <= 1.5 else "MISSED"
+    verdicts["peak RSS ≤ 150 MB per worker"] = "met" if results["portal_peak_worker_mb"] <= 150 else "MISSED"
+    results["verdicts"] = verdicts
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\n{results['date']} · {results['machine']} · {results['database']} · {results['cases']} cases")
+    print("\n".join(rows))
+    print(f"\nsubmissions: {submit['requests']} answered, {submit['rows_added']} stored, "
+          f"unique references: {submit['unique_references']}")  # fmt: skip
+    print(f"p50 growth {SMALL} → {CASES} cases: staff list x{growth['staff_list']}, follow-up x{growth['follow_up']}")
+    print(f"peak RSS per worker: portal {results['portal_peak_worker_mb']} MB, baseline "
+          f"{results['baseline']['peak_worker_mb']} MB")  # fmt: skip
+    print(f"seeding: {results['seeded_small_seconds']} s for {SMALL}, {results['seeded_large_seconds']} s for the rest")
+    for name, verdict in verdicts.items():
+        print(f"- {name}: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Pages that are the same for every visitor in a locale are rendered once per process, not per request.
+
+The landing, procedure and privacy pages, and the empty grievance form, depend only on the locale and on
+settings read at start-up. A flashed message or a form with data bypasses the cache. The form's CSRF token is
+the one per-visitor part: it is cut out when the page is cached and filled in on each request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+
+TOKEN_SLOT = "\x00csrf-token\x00"
+
+
+def _cache() -> dict:
+    return current_app.extensions.setdefault("portal_page_cache", {})
+
+
+def cached_page(render: Callable[[], str], with_csrf: bool = False) -> str:
+    """The page for this endpoint and locale, rendered at most once per process."""
+    if session.get("_flashes"):
+        return render()
+    csrf = with_csrf and current_app.config.get("WTF_CSRF_ENABLED", True)
+    key = (request.endpoint, g.get("locale"))
+    cache = _cache()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        if csrf:
+            token = generate_csrf()  # the same token the form just rendered (cached for the request)
+            if html.count(token) != 1:
+                return html  # nothing we can safely personalise: do not cache
+            html = html.replace(token, TOKEN_SLOT)
+        cache[key] = html
+    return html.replace(TOKEN_SLOT, generate_csrf()) if csrf else html
