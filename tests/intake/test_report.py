@@ -208,3 +208,10 @@ def test_submissions_are_throttled_per_client(app, file_grievance):
     finally:
         app.config["RATELIMIT_INTAKE_CLIENT"] = "10000 per minute"
     assert statuses == [200, 200, 429]
+
+
+def test_only_required_fields_are_marked_required(client):
+    html = client.get("/en/report").get_data(as_text=True)
+    assert 'required="None"' not in html
+    assert re.search(r'<textarea[^>]*id="description"[^>]*required', html)
+    assert not re.search(r'<input[^>]*id="place"[^>]*required', html)
