@@ -13,7 +13,7 @@ import random
 import time
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from portal.cases.models import Case, CaseCategory, CaseEntry, Category, Commodity, EntryKind, FilerType, Visibility
 from portal.cases.workflow import FINAL_STATES, State
@@ -94,9 +94,11 @@ def seed(cases: int, seed_value: int = 7, receipts_path: str | None = "bench/rec
                         "created_at": created + timedelta(days=index),
                     }
                 )
-        db.session.execute(insert(Case), case_rows)
-        db.session.execute(insert(CaseCategory), category_rows)
-        db.session.execute(insert(CaseEntry), entry_rows)
+        # Core inserts of the tables (not the ORM's bulk path): executemany straight to the driver.
+        connection = db.session.connection()
+        connection.execute(Case.__table__.insert(), case_rows)
+        connection.execute(CaseCategory.__table__.insert(), category_rows)
+        connection.execute(CaseEntry.__table__.insert(), entry_rows)
         db.session.commit()
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as connection:
