@@ -53,7 +53,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code if error.code in ERROR_TEXTS else 500)
+        # Keep the real status (a 409 stays a 409); codes without their own words borrow the 400's or 500's.
+        fallback = ERROR_TEXTS[400] if error.code < 500 else ERROR_TEXTS[500]
+        return render_error(error.code, ERROR_TEXTS.get(error.code, fallback))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -32,6 +32,7 @@ class World:
     users: dict
     submission_attachment_id: int
     company_attachment_id: int
+    company_entry_id: int
     organisations: dict
     site_id: int
 
@@ -94,6 +95,7 @@ def build_world(file_grievance) -> World:
         users={key: user.id for key, user in users.items()},
         submission_attachment_id=submission.id,
         company_attachment_id=response.attachments[0].id,
+        company_entry_id=response.id,
         organisations={"century": century.id, "tata": tata.id},
         site_id=site.id,
     )

@@ -19,6 +19,9 @@ GET_MATRIX = {
     "/company/cases/{ref}/attachments/{company_attachment}": [R, F, F, F, F, F, F, F, OK, N],
     # A company never downloads the complainant's evidence.
     "/company/cases/{ref}/attachments/{submission_attachment}": [R, F, F, F, F, F, F, F, N, N],
+    "/staff/audit/": [R, OK, F, F, OK, F, F, F, F, F],
+    "/staff/admin/users": [R, OK, F, F, F, F, F, F, F, F],
+    "/staff/account": [R, OK, OK, OK, OK, OK, OK, OK, OK, OK],
 }
 
 POST_MATRIX = {
@@ -30,6 +33,17 @@ POST_MATRIX = {
     "/staff/cases/{ref}/company-summary": ({"summary": "New summary"}, [R, F, R, N, R, F, F, F, F, F]),
     "/staff/cases/{ref}/assign": ({"officer": ""}, [R, F, R, N, R, F, F, F, F, F]),
     "/staff/cases/{ref}/suspension": ({"suspend": "1"}, [R, F, F, F, R, F, F, F, F, F]),
+    "/staff/cases/{ref}/panel": (
+        {"user_id": "{member_off_panel}", "seat": "civil_society", "panel": "review"},
+        [R, F, R, N, R, F, F, F, F, F],
+    ),
+    "/staff/cases/{ref}/links": ({"respondent": "{century}"}, [R, F, R, N, R, F, F, F, F, F]),
+    # Not in monitoring yet: the secretariat and the chair get a conflict, the others never get that far.
+    "/staff/cases/{ref}/monitoring": ({"note": "Checked"}, [R, F, 409, N, 409, F, F, F, F, F]),
+    "/staff/cases/{ref}/entries/{company_entry}/translation": (
+        {"translation": "Nous enquêtons."},
+        [R, F, R, N, R, F, F, F, F, F],
+    ),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({}, [R, F, F, F, F, F, F, F, R, N]),
 }
@@ -40,6 +54,9 @@ def _url(template: str, world) -> str:
         ref=world.reference,
         submission_attachment=world.submission_attachment_id,
         company_attachment=world.company_attachment_id,
+        company_entry=world.company_entry_id,
+        member_off_panel=world.users["member_off_panel"],
+        century=world.organisations["century"],
     )
 
 
@@ -66,7 +83,7 @@ def test_get_routes(world, client_as, route, role_index):
 def test_post_routes(world, client_as, route, role_index):
     data, statuses = POST_MATRIX[route]
     expected = statuses[role_index]
-    response = client_as(ROLES[role_index]).post(_url(route, world), data=data)
+    response = client_as(ROLES[role_index]).post(_url(route, world), data={k: _url(v, world) for k, v in data.items()})
     assert response.status_code == expected, (route, ROLES[role_index])
     _assert_no_leak(response, world, expected)
     if ROLES[role_index] == "anonymous":
