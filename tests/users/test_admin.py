@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import pyotp
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import event, select
 
 from portal.core import signals
@@ -323,6 +324,9 @@ def test_enrolled_user_logs_in_after_an_invitation(app, client, make_user, login
     with app.app_context():
         secret = db.session.scalars(select(User).filter_by(email="ana@example.org")).one().totp_secret
     response = newcomer.post("/staff/enrol", data={"code": pyotp.TOTP(secret).now()})
-    assert "Your recovery codes" in response.get_data(as_text=True)
+    with app.test_request_context(), force_locale("pt_BR"):  # the invited user chose Brazilian Portuguese
+        expected = gettext("Your recovery codes")
+    assert expected != "Your recovery codes"
+    assert expected in response.get_data(as_text=True)
     assert newcomer.get("/staff/account").status_code == 200
     assert stored_user(app, email="ana@example.org").last_login_at is not None
