@@ -49,6 +49,8 @@ messages: $(STAMP)
 		-o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
+# Load test against a bare baseline (needs wrk: apt-get install wrk). BENCH_CASES, BENCH_DATABASE_URL,
+# BENCH_DURATION and BENCH_WARMUP tune it; see bench/README.md.
 bench: $(STAMP) compile-messages
 	$(PY) -m bench.run
 
