@@ -162,11 +162,12 @@ def count_cases(env: dict) -> tuple[int, int]:
     from portal.cases.models import Case
     from portal.extensions import db
 
+    time.sleep(1)  # let requests still in flight when wrk stopped finish first
     with create_app().app_context():
-        return (
-            db.session.scalar(select(func.count()).select_from(Case)),
-            db.session.scalar(select(func.count(distinct(Case.reference)))),
-        )
+        total, distinct_references = db.session.execute(
+            select(func.count(), func.count(distinct(Case.reference))).select_from(Case)
+        ).one()
+        return total, distinct_references
 
 
 def main() -> None:
@@ -257,7 +258,8 @@ def report(results: dict) -> None:
     submit = results["endpoints"]["submit"]
     submit_ok = (
         submit["requests_per_s"] >= 100 and submit["errors"] == 0
-        and submit["rows_added"] == submit["requests"] and submit["unique_references"]
+        # Every answered request stored its case (more rows than answers: requests in flight when wrk stopped).
+        and submit["rows_added"] >= submit["requests"] and submit["unique_references"]
     )  # fmt: skip
     verdicts["submissions ≥ 100/s, none lost"] = "met" if submit_ok else "MISSED"
     growth = {

@@ -174,7 +174,7 @@ class Case(CreatedAtMixin, db.Model):
     entries: Mapped[list[CaseEntry]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseEntry.id"
     )
-    entity_links: Mapped[list[CaseEntity]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    entity_links: Mapped[list[CaseEntity]] = relationship(cascade="all, delete-orphan")
     respondent = relationship("Organisation", foreign_keys=[respondent_organisation_id])
     assigned_officer = relationship("User", foreign_keys=[assigned_officer_id])
     merged_into = relationship("Case", remote_side=[id])
@@ -283,7 +283,7 @@ class CaseEntry(CreatedAtMixin, db.Model):
         return self.translation or self.body
 
     case: Mapped[Case] = relationship(back_populates="entries")
-    author = relationship("User", lazy="selectin")
+    author = relationship("User")
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", lazy="selectin", order_by="Attachment.id"
     )

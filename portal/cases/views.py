@@ -11,8 +11,8 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import exists, func, select, union
-from sqlalchemy.orm import lazyload
+from sqlalchemy import exists, select, union
+from sqlalchemy.orm import lazyload, selectinload
 
 from portal.cases import access, casework, labels
 from portal.cases.committee import Decision, PanelKind, PanelSeat, Recusal, SeatKind, VoteChoice
@@ -117,17 +117,17 @@ def case_list():
         "due": (Case.next_due_at, Case.id),
     }[form.sort.data]
     page = max(request.args.get("page", 1, type=int), 1)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    cases = db.session.scalars(query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    # One row more than a page tells whether a next page exists; no COUNT over every matching case, which
+    # would grow with the database (bench: the list's p50 doubled from 10,000 to 100,000 cases with it).
+    rows = db.session.scalars(query.order_by(*order).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    cases, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     arguments = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(
         "staff/case_list.html",
         form=form,
         cases=cases,
         page=page,
-        pages=pages,
-        total=total,
+        has_next=has_next,
         arguments=arguments,
         now=utcnow(),
         labels=labels,
@@ -175,7 +175,12 @@ def render_case(case: Case, status: int = 200, **forms):
             case=case,
             labels=labels,
             now=utcnow(),
-            entries=case.entries,
+            entries=db.session.scalars(
+                select(CaseEntry)
+                .where(CaseEntry.case_id == case.id)
+                .options(selectinload(CaseEntry.author))
+                .order_by(CaseEntry.id)
+            ).all(),
             seats=seats,
             decisions=decisions,
             recusals=recusals,
