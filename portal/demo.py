@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyotp
 from sqlalchemy import func, select
 
-from portal.cases.casework import link_case, seat_panel_member, write_company_summary
+from portal.cases.casework import assign_officer, link_case, seat_panel_member, write_company_summary
 from portal.cases.committee import PanelKind, SeatKind, VoteChoice
 from portal.cases.models import Case, FilerType
 from portal.cases.operations import ActionInput, take_action
@@ -201,7 +201,8 @@ def load_demo_data(echo=print) -> None:
         first = first or case
         link_case(case, users["officer"], century, [sites["Vlissingen aluminium smelter"].id])
         advance(case, state, users, merge_into=first if state == State.MERGED else None)
-        case.assigned_officer_id = users["officer"].id if number % 3 else None
+        if number % 3 and case.is_open:
+            assign_officer(case, users["officer"], users["chair"])
         receipts.append((case, receipt))
     db.session.commit()
     echo("Demo grievances; receipts to try at /<locale>/follow-up:")

@@ -8,14 +8,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.cases.workflow import Outcome
-from portal.core.db import CreatedAtMixin
+from portal.core.db import CreatedAtMixin, one_of
 from portal.core.encrypted import EncryptedText
 from portal.extensions import db
 from portal.users.models import Nomination, User
-
-
-def _in(column: str, values) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{value}'" for value in values))
 
 
 class SeatKind(StrEnum):
@@ -36,8 +32,8 @@ SEAT_NOMINATION = {SeatKind.INDUSTRY: Nomination.INDUSTRY, SeatKind.CIVIL_SOCIET
 class PanelSeat(CreatedAtMixin, db.Model):
     __tablename__ = "panel_seats"
     __table_args__ = (
-        CheckConstraint(_in("seat", SeatKind), name="valid_seat"),
-        CheckConstraint(_in("panel", PanelKind), name="valid_panel"),
+        CheckConstraint(one_of("seat", SeatKind), name="valid_seat"),
+        CheckConstraint(one_of("panel", PanelKind), name="valid_panel"),
         UniqueConstraint("case_id", "panel", "user_id"),
         UniqueConstraint("case_id", "panel", "seat"),
     )
@@ -80,8 +76,8 @@ class VoteChoice(StrEnum):
 class Decision(CreatedAtMixin, db.Model):
     __tablename__ = "decisions"
     __table_args__ = (
-        CheckConstraint(_in("kind", DecisionKind), name="valid_kind"),
-        CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="valid_outcome"),
+        CheckConstraint(one_of("kind", DecisionKind), name="valid_kind"),
+        CheckConstraint(f"outcome IS NULL OR {one_of('outcome', Outcome)}", name="valid_outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,7 +104,7 @@ class Decision(CreatedAtMixin, db.Model):
 class Vote(db.Model):
     __tablename__ = "votes"
     __table_args__ = (
-        CheckConstraint(_in("choice", VoteChoice), name="valid_choice"),
+        CheckConstraint(one_of("choice", VoteChoice), name="valid_choice"),
         UniqueConstraint("decision_id", "user_id"),
     )
 

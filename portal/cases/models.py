@@ -19,13 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.cases.workflow import FINAL_STATES, Action, Clock, Outcome, Role, State, allowed_actions
-from portal.core.db import CreatedAtMixin, UTCDateTime, utcnow
+from portal.core.db import CreatedAtMixin, UTCDateTime, one_of, utcnow
 from portal.core.encrypted import EncryptedJSON, EncryptedText
 from portal.extensions import db
-
-
-def _in(column: str, values) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{value}'" for value in values))
 
 
 class FilerType(StrEnum):
@@ -91,12 +87,12 @@ class ReferenceCounter(db.Model):
 class Case(CreatedAtMixin, db.Model):
     __tablename__ = "cases"
     __table_args__ = (
-        CheckConstraint(_in("state", State), name="valid_state"),
-        CheckConstraint(_in("filer_type", FilerType), name="valid_filer_type"),
-        CheckConstraint(_in("commodity", Commodity), name="valid_commodity"),
+        CheckConstraint(one_of("state", State), name="valid_state"),
+        CheckConstraint(one_of("filer_type", FilerType), name="valid_filer_type"),
+        CheckConstraint(one_of("commodity", Commodity), name="valid_commodity"),
         CheckConstraint("people_affected IS NULL OR people_affected > 0", name="people_affected_positive"),
         CheckConstraint("anonymous OR identity_encrypted IS NOT NULL", name="identity_unless_anonymous"),
-        CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="valid_outcome"),
+        CheckConstraint(f"outcome IS NULL OR {one_of('outcome', Outcome)}", name="valid_outcome"),
         CheckConstraint("(state = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
         # One index per list filter and sort (the staff list must stay fast at hundreds of thousands of cases).
         Index("ix_cases_state_created_at", "state", "created_at"),
@@ -243,7 +239,7 @@ class CaseEntity(db.Model):
 
 class CaseCategory(db.Model):
     __tablename__ = "case_categories"
-    __table_args__ = (CheckConstraint(_in("category", Category), name="valid_category"),)
+    __table_args__ = (CheckConstraint(one_of("category", Category), name="valid_category"),)
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     category: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
@@ -256,8 +252,8 @@ class CaseEntry(CreatedAtMixin, db.Model):
 
     __tablename__ = "case_entries"
     __table_args__ = (
-        CheckConstraint(_in("kind", EntryKind), name="valid_kind"),
-        CheckConstraint(_in("visibility", Visibility), name="valid_visibility"),
+        CheckConstraint(one_of("kind", EntryKind), name="valid_kind"),
+        CheckConstraint(one_of("visibility", Visibility), name="valid_visibility"),
         Index("ix_case_entries_case_id_visibility", "case_id", "visibility"),
     )
 

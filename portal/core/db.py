@@ -22,6 +22,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def one_of(column: str, values) -> str:
+    """SQL for a CHECK constraint keeping ``column`` within an enum's values: the database guards the invariant too."""
+    return "{} IN ({})".format(column, ", ".join(f"'{value}'" for value in values))
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -5,7 +5,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.db import CreatedAtMixin
+from portal.core.db import CreatedAtMixin, one_of
 from portal.extensions import db
 
 
@@ -20,9 +20,7 @@ class OrganisationKind(StrEnum):
 
 class Organisation(CreatedAtMixin, db.Model):
     __tablename__ = "organisations"
-    __table_args__ = (
-        CheckConstraint("kind IN ({})".format(", ".join(f"'{kind}'" for kind in OrganisationKind)), name="valid_kind"),
-    )
+    __table_args__ = (CheckConstraint(one_of("kind", OrganisationKind), name="valid_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -48,9 +46,7 @@ class SupplyChainEntity(CreatedAtMixin, db.Model):
     """A site in a metal supply chain: a mine, a smelter, a depot. Cases link to it; patterns become visible."""
 
     __tablename__ = "supply_chain_entities"
-    __table_args__ = (
-        CheckConstraint("kind IN ({})".format(", ".join(f"'{kind}'" for kind in EntityKind)), name="valid_kind"),
-    )
+    __table_args__ = (CheckConstraint(one_of("kind", EntityKind), name="valid_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinar
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.cases.workflow import Role
-from portal.core.db import CreatedAtMixin, UTCDateTime
+from portal.core.db import CreatedAtMixin, UTCDateTime, one_of
 from portal.core.encrypted import EncryptedText
 from portal.extensions import db
 from portal.organisations.models import Organisation, SupplyChainEntity
@@ -43,9 +43,9 @@ COMMITTEE_ROLES = frozenset({UserRole.CHAIR, UserRole.MEMBER})
 class User(UserMixin, CreatedAtMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ({})".format(", ".join(f"'{role}'" for role in UserRole)), name="valid_role"),
+        CheckConstraint(one_of("role", UserRole), name="valid_role"),
         CheckConstraint(
-            "nomination IS NULL OR nomination IN ({})".format(", ".join(f"'{n}'" for n in Nomination)),
+            f"nomination IS NULL OR {one_of('nomination', Nomination)}",
             name="valid_nomination",
         ),
     )
