@@ -58,7 +58,7 @@ def test_pages_cover_every_case_once(app, officer_client):
     while True:
         html = officer_client.get(f"/staff/cases?sort=oldest&page={page}").get_data(as_text=True)
         seen += REFERENCE.findall(html)
-        if "page=%d" % (page + 1) not in html:
+        if f"page={page + 1}" not in html:
             break
         page += 1
     assert page == 3 and len(seen) == 130 and len(set(seen)) == 130
