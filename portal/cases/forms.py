@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from portal.cases.committee import PanelKind, SeatKind
@@ -139,10 +139,6 @@ class MonitoringForm(FlaskForm):
     note = TextAreaField(
         _l("What the check-in found"), validators=[DataRequired(REQUIRED), MaxLength(TEXT_MAX)], render_kw={"rows": 3}
     )
-
-
-class SuspendForm(FlaskForm):
-    suspend = HiddenField()
 
 
 def text_of(field) -> str | None:
