@@ -78,10 +78,10 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def wrk(url: str, script: str = "report.lua", env: dict | None = None, cookie: str | None = None,
+def wrk(url: str, env: dict | None = None, cookie: str | None = None,
         after_warmup=None) -> dict:  # fmt: skip
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", "-s", str(ROOT / "bench" / script), *headers, url]
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", "-s", str(ROOT / "bench" / "report.lua"), *headers, url]
     subprocess.run([*command[:3], f"-d{WARMUP}s", *command[3:]], capture_output=True, check=True, env=env)
     if after_warmup:
         after_warmup()
@@ -222,7 +222,7 @@ def main() -> None:
                 )  # fmt: skip
                 post_env = {**env, "BENCH_BODY": body, "BENCH_COOKIE": data["form_cookie"]}
                 endpoints["submit"] = wrk(
-                    portal.url + "/en/report", script="post.lua", env=post_env,
+                    portal.url + "/en/report", env=post_env,
                     after_warmup=lambda counted=counted: counted.update(before=count_cases(env)[0]),
                 )  # fmt: skip
                 after, distinct = count_cases(env)
