@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from portal.cases.access import is_recused
+from portal.cases.access import case_recusals, recusal_reason
 from portal.cases.committee import Decision, DecisionKind, PanelKind, PanelSeat, SeatKind, Vote, VoteChoice
 from portal.cases.models import Case, CaseEntry, EntryKind, Visibility
 from portal.cases.workflow import (
@@ -66,7 +66,8 @@ def has_quorum(case: Case, panel: PanelKind) -> bool:
     by_seat = {seat.seat: seat.user for seat in seats(case, panel)}
     if set(by_seat) != set(SeatKind):
         return False
-    if any(not user.active or is_recused(case, user) for user in by_seat.values()):
+    recorded = {recusal.user_id for recusal in case_recusals(case)}  # one query, not one per seat
+    if any(not user.active or user.id in recorded or recusal_reason(case, user) for user in by_seat.values()):
         return False
     return (
         by_seat[SeatKind.CHAIR].can_chair_panels
