@@ -13,12 +13,13 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
 
+    from portal.app import compose
     from portal.core import setup
 
     setup.load_configuration(app)
     setup.init_extensions(app)
-    setup.register_blueprints(app)
     setup.register_request_hooks(app)
+    compose(app)
 
     if app.config["TRUSTED_PROXIES"]:
         proxies = app.config["TRUSTED_PROXIES"]

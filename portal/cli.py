@@ -1,4 +1,5 @@
-"""``flask portal ...``: commands for operators."""
+"""``flask portal rotate-keys`` and ``flask portal demo``; each package keeps its own commands in its ``cli.py``,
+and ``portal/app.py`` gathers them all under ``flask portal``."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from pathlib import Path
 import click
 from cryptography.fernet import Fernet
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from portal.cases.models import Attachment
 from portal.core.crypto import KeyRing
 from portal.core.secrets import keyring_file
+from portal.extensions import db
 
-portal_cli = AppGroup("portal", help="Covenant portal commands.")
 
-
-@portal_cli.command("rotate-keys")
+@click.command("rotate-keys")
+@with_appcontext
 @click.option("--retire-old", is_flag=True, help="After re-encrypting, drop every key but the newest.")
 @click.option("--no-new-key", is_flag=True, help="Re-encrypt under the current newest key; add none.")
 def rotate_keys(retire_old: bool, no_new_key: bool) -> None:
@@ -38,7 +41,7 @@ def rotate_keys(retire_old: bool, no_new_key: bool) -> None:
         ring = KeyRing([Fernet.generate_key().decode(), *ring.keys])
         _write_ring(ring_path, ring)
     values = reencrypt_database(ring)
-    files = reencrypt_blobs(ring)
+    files = reencrypt_blobs(ring, db.session.scalars(select(Attachment.storage_key)).all())
     click.echo(f"Re-encrypted {values} values and {files} files under the newest key.")
     if retire_old:
         if not from_file:
@@ -56,7 +59,8 @@ def _write_ring(path: Path, ring: KeyRing) -> None:
     current_app.extensions["portal_keyring"] = ring
 
 
-@portal_cli.command("demo")
+@click.command("demo")
+@with_appcontext
 def load_demo() -> None:
     """Load demonstration data into an empty database (used by ``make run``)."""
     from portal.demo import load_demo_data

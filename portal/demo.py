@@ -10,13 +10,14 @@ from portal.cases.casework import assign_officer, link_case, seat_panel_member, 
 from portal.cases.committee import PanelKind, SeatKind, VoteChoice
 from portal.cases.models import Case, FilerType
 from portal.cases.operations import ActionInput, take_action
-from portal.cases.workflow import Action, Outcome, Role, State
+from portal.cases.workflow import Action, Outcome, State
 from portal.core.db import utcnow
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.intake import operations
 from portal.intake.receipt import group_receipt
 from portal.organisations.models import EntityKind, Organisation, OrganisationKind, SupplyChainEntity
-from portal.users.models import Nomination, User, UserRole
+from portal.users.models import Nomination, User
 
 DEMO_PASSWORD = "demo-password-change-me"
 
@@ -40,16 +41,16 @@ PARTIES = [
 
 # (email, name, role, organisation, nomination, vice_chair, locale)
 ACCOUNTS = [
-    ("admin@demo.test", "Ada Admin", UserRole.ADMIN, "Covenant secretariat", None, False, "en"),
-    ("officer@demo.test", "Sanne Secretariat", UserRole.SECRETARIAT, "Covenant secretariat", None, False, "nl"),
-    ("chair@demo.test", "Claire Chair", UserRole.CHAIR, None, Nomination.INDEPENDENT, False, "fr"),
-    ("industry@demo.test", "Ivo Industry", UserRole.MEMBER, "VNMI — Vereniging Nederlandse Metallurgische Industrie",
+    ("admin@demo.test", "Ada Admin", Role.ADMIN, "Covenant secretariat", None, False, "en"),
+    ("officer@demo.test", "Sanne Secretariat", Role.SECRETARIAT, "Covenant secretariat", None, False, "nl"),
+    ("chair@demo.test", "Claire Chair", Role.CHAIR, None, Nomination.INDEPENDENT, False, "fr"),
+    ("industry@demo.test", "Ivo Industry", Role.MEMBER, "VNMI — Vereniging Nederlandse Metallurgische Industrie",
      Nomination.INDUSTRY, False, "nl"),
-    ("industry2@demo.test", "Eva Eurometaux", UserRole.MEMBER, "Eurometaux", Nomination.INDUSTRY, False, "en"),
-    ("union@demo.test", "Fatima FNV", UserRole.MEMBER, "FNV", Nomination.CIVIL_SOCIETY, False, "ar"),
-    ("ngo@demo.test", "Uma Unicef", UserRole.MEMBER, "Unicef Nederland", Nomination.CIVIL_SOCIETY, True, "hi"),
-    ("liaison@century.test", "Carl Century", UserRole.COMPANY, "Century Aluminum Vlissingen B.V.", None, False, "en"),
-    ("liaison@tata.test", "Tara Tata", UserRole.COMPANY, "Tata Steel Nederland", None, False, "en"),
+    ("industry2@demo.test", "Eva Eurometaux", Role.MEMBER, "Eurometaux", Nomination.INDUSTRY, False, "en"),
+    ("union@demo.test", "Fatima FNV", Role.MEMBER, "FNV", Nomination.CIVIL_SOCIETY, False, "ar"),
+    ("ngo@demo.test", "Uma Unicef", Role.MEMBER, "Unicef Nederland", Nomination.CIVIL_SOCIETY, True, "hi"),
+    ("liaison@century.test", "Carl Century", Role.COMPANY, "Century Aluminum Vlissingen B.V.", None, False, "en"),
+    ("liaison@tata.test", "Tara Tata", Role.COMPANY, "Tata Steel Nederland", None, False, "en"),
 ]  # fmt: skip
 
 # (name, kind, commodities, country, operator)
@@ -157,7 +158,7 @@ def advance(case: Case, target: State, users: dict[str, User], merge_into: Case 
         if action == Action.ADMIT:
             write_company_summary(case, users["officer"], "Workers report unsafe conditions at a site you source from.")
         actor = users[ROLE_FOR.get(action, "officer")]
-        role = Role.CHAIR if actor.role == UserRole.CHAIR else Role.SECRETARIAT
+        role = Role.CHAIR if actor.role == Role.CHAIR else Role.SECRETARIAT
         given = ActionInput(
             reasons="Recorded for the demonstration.",
             message="Can you tell us when this started?" if action == Action.REQUEST_INFO else None,

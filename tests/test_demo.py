@@ -2,9 +2,10 @@ from sqlalchemy import func, select
 
 from portal.cases.models import Case
 from portal.cases.workflow import State
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.organisations.models import Organisation
-from portal.users.models import User, UserRole
+from portal.users.models import User
 
 
 def test_demo_loads_once_with_every_state_role_and_working_receipts(app, client, open_case):
@@ -17,7 +18,7 @@ def test_demo_loads_once_with_every_state_role_and_working_receipts(app, client,
         assert db.session.scalar(select(func.count()).select_from(Organisation)) == 15
         assert set(db.session.scalars(select(Case.state))) == {state.value for state in State}
         roles = set(db.session.scalars(select(User.role)))
-        assert {UserRole.ADMIN, UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER, UserRole.COMPANY} <= roles
+        assert {Role.ADMIN, Role.SECRETARIAT, Role.CHAIR, Role.MEMBER, Role.COMPANY} <= roles
         assert all(user.totp_secret for user in db.session.scalars(select(User)))
     assert "TOTP secret" in first.output
     line = next(line for line in first.output.splitlines() if "(sw," in line)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 from portal.audit.verify import check_chain
-from portal.cli import portal_cli
 from portal.extensions import db
 
 
-@portal_cli.command("audit-verify")
+@click.command("audit-verify")
+@with_appcontext
 @click.option("--batch-size", default=2000, show_default=True, help="Entries read per query.")
 def audit_verify(batch_size: int) -> None:
     """Recompute the audit trail's hash chain; exit 1 and list the problems if it is broken."""

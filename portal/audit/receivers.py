@@ -18,7 +18,6 @@ from typing import Any
 from blinker import NamedSignal
 from sqlalchemy import select, text
 
-from portal.audit import cli as _cli  # noqa: F401  (importing it registers ``flask portal audit-verify``)
 from portal.audit.models import AuditEntry
 from portal.audit.verify import GENESIS_HASH
 from portal.cases.models import Case

@@ -11,6 +11,7 @@ from portal.audit.labels import action_label
 from portal.audit.models import AuditEntry
 from portal.audit.receivers import all_signals
 from portal.core.auth import staff_required
+from portal.core.roles import AUDIT_READERS
 from portal.extensions import db
 from portal.users.models import User
 
@@ -34,7 +35,7 @@ def _facts(data: str) -> list[tuple[str, str]]:
 
 
 @audit.route("/")
-@staff_required("admin", "chair")
+@staff_required(AUDIT_READERS)
 def trail():
     actions = [(signal.name, action_label(signal.name)) for signal in all_signals()]
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)

@@ -11,8 +11,9 @@ from sqlalchemy import and_, exists, false, not_, or_, select
 from portal.cases.committee import PanelSeat, Recusal
 from portal.cases.models import Case, CaseEntity
 from portal.cases.workflow import Action, State, allowed_actions
+from portal.core.roles import CASE_STAFF, CASEWORK, Role
 from portal.organisations.models import SupplyChainEntity
-from portal.users.models import User, UserRole
+from portal.users.models import User
 
 # From admission on, the respondent company sees its redacted summary.
 COMPANY_VISIBLE_STATES = frozenset(
@@ -22,7 +23,7 @@ COMPANY_VISIBLE_STATES = frozenset(
 
 def recusal_reason(case: Case, user: User) -> str | None:
     """Why ``user`` must stay out of ``case``, or None. Committee and secretariat only."""
-    if user.role not in (UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER):
+    if not user.is_in(CASEWORK):
         return None
     organisations = user.affiliated_organisation_ids
     if case.respondent_organisation_id and case.respondent_organisation_id in organisations:
@@ -56,15 +57,15 @@ def seats_of(case: Case, user: User) -> list[PanelSeat]:
 def can_view(case: Case, user: User) -> bool:
     if not user.is_authenticated or not user.active:
         return False
-    if user.role == UserRole.COMPANY:
+    if user.role == Role.COMPANY:
         return (
             case.respondent_organisation_id is not None
             and case.respondent_organisation_id == user.organisation_id
             and case.state in COMPANY_VISIBLE_STATES
         )
-    if user.role in (UserRole.SECRETARIAT, UserRole.CHAIR):
+    if user.is_in(CASE_STAFF):
         return not is_recused(case, user)
-    if user.role == UserRole.MEMBER:
+    if user.role == Role.MEMBER:
         return bool(seats_of(case, user)) and not is_recused(case, user)
     return False  # admins manage accounts, not case content
 
@@ -73,45 +74,43 @@ def can_view_identity(case: Case, user: User) -> bool:
     """Identity: the secretariat, and the chair when needed; the company only with the complainant's consent."""
     if case.anonymous or not can_view(case, user):
         return False
-    if user.role == UserRole.COMPANY:
+    if user.role == Role.COMPANY:
         return case.share_identity_with_company
-    return user.role in (UserRole.SECRETARIAT, UserRole.CHAIR)
+    return user.is_in(CASE_STAFF)
 
 
 def can_take(case: Case, user: User, action: Action) -> bool:
     """May ``user`` try ``action`` on ``case``? (The workflow's guards decide whether it succeeds.)"""
-    role = user.workflow_role
-    return role is not None and can_view(case, user) and action in allowed_actions(State(case.state), role)
+    return can_view(case, user) and action in allowed_actions(State(case.state), user.account_role)
 
 
 def actions_for(case: Case, user: User) -> list[Action]:
-    role = user.workflow_role
-    if role is None or not can_view(case, user):
+    if not can_view(case, user):
         return []
-    return allowed_actions(State(case.state), role)
+    return allowed_actions(State(case.state), user.account_role)
 
 
 def can_write_internal(case: Case, user: User) -> bool:
-    return user.role in (UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER) and can_view(case, user)
+    return user.is_in(CASEWORK) and can_view(case, user)
 
 
 def can_manage(case: Case, user: User) -> bool:
     """Assign, link, message, write the company summary, seat panels: the secretariat and the chair."""
-    return user.role in (UserRole.SECRETARIAT, UserRole.CHAIR) and can_view(case, user) and case.is_open
+    return user.is_in(CASE_STAFF) and can_view(case, user) and case.is_open
 
 
 def can_respond_as_company(case: Case, user: User) -> bool:
-    return user.role == UserRole.COMPANY and can_view(case, user) and case.state == State.COMPANY_RESPONSE
+    return user.role == Role.COMPANY and can_view(case, user) and case.state == State.COMPANY_RESPONSE
 
 
 def visible_cases(user: User):
     """A WHERE clause selecting the cases ``user`` may see, for lists (same rules as ``can_view``)."""
-    if user.role == UserRole.COMPANY:
+    if user.role == Role.COMPANY:
         return and_(
             Case.respondent_organisation_id == user.organisation_id,
             Case.state.in_(COMPANY_VISIBLE_STATES),
         )
-    if user.role not in (UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER):
+    if not user.is_in(CASEWORK):
         return false()
     organisations = user.affiliated_organisation_ids
     entities = user.affiliated_entity_ids
@@ -128,6 +127,6 @@ def visible_cases(user: User):
     if entities:
         recused.append(exists().where(CaseEntity.case_id == Case.id, CaseEntity.entity_id.in_(entities)))
     clause = not_(or_(*recused))
-    if user.role == UserRole.MEMBER:
+    if user.role == Role.MEMBER:
         clause = and_(clause, exists().where(PanelSeat.case_id == Case.id, PanelSeat.user_id == user.id))
     return clause

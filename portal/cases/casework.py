@@ -8,15 +8,17 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from portal.cases.access import recusal_reason
+from portal.cases.attachments import attach_files
 from portal.cases.committee import SEAT_NOMINATION, PanelKind, PanelSeat, Recusal, SeatKind
 from portal.cases.models import Attachment, Case, CaseEntity, CaseEntry, EntryKind, Visibility
 from portal.cases.operations import feedback_given
+from portal.cases.workflow import FINAL_STATES
 from portal.core import signals
+from portal.core.roles import CASEWORK, COMMITTEE, Role
 from portal.extensions import db
-from portal.intake.operations import attach_files
-from portal.intake.uploads import PreparedFile
+from portal.media.uploads import PreparedFile
 from portal.organisations.models import SupplyChainEntity
-from portal.users.models import Affiliation, User, UserRole
+from portal.users.models import User
 
 
 class CaseworkRefused(Exception):
@@ -55,7 +57,7 @@ def set_working_translation(entry: CaseEntry, actor: User, text: str) -> None:
 
 
 def assign_officer(case: Case, officer: User | None, actor: User) -> None:
-    if officer is not None and (officer.role != UserRole.SECRETARIAT or recusal_reason(case, officer)):
+    if officer is not None and (officer.role != Role.SECRETARIAT or recusal_reason(case, officer)):
         raise CaseworkRefused("not_assignable")
     case.assigned_officer_id = officer.id if officer else None
     db.session.flush()
@@ -85,9 +87,7 @@ def link_case(case: Case, actor: User, respondent_id: int | None, entity_ids: li
 def sync_recusals(case: Case, actor: User | None) -> None:
     """Record a recusal for every committee member or officer tied to what the case names; unseat them."""
     recorded = {r.user_id for r in db.session.scalars(select(Recusal).where(Recusal.case_id == case.id))}
-    staff = db.session.scalars(
-        select(User).where(User.role.in_([UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER]), User.active)
-    )
+    staff = db.session.scalars(select(User).where(User.role.in_(CASEWORK), User.active))
     for user in staff:
         reason = recusal_reason(case, user)
         if reason and user.id not in recorded:
@@ -107,7 +107,7 @@ def seat_panel_member(case: Case, user: User, seat: SeatKind, panel: PanelKind, 
         select(Recusal).where(Recusal.case_id == case.id, Recusal.user_id == user.id)
     ):
         raise CaseworkRefused("recused")
-    if user.role not in (UserRole.CHAIR, UserRole.MEMBER) or not user.active:
+    if not user.is_in(COMMITTEE) or not user.active:
         raise CaseworkRefused("not_committee")
     if seat == SeatKind.CHAIR and not user.can_chair_panels:
         raise CaseworkRefused("not_chair")
@@ -154,17 +154,16 @@ def record_download(attachment: Attachment, actor: User) -> None:
     signals.attachment_downloaded.send(attachment.entry.case, attachment=attachment, actor=actor)
 
 
-def declare_affiliation(user: User, actor: User, organisation_id: int | None, entity_id: int | None, note: str) -> None:
-    """A staff member declares a tie; every open case naming it recuses them from now on."""
-    user.affiliations.append(Affiliation(organisation_id=organisation_id, entity_id=entity_id, note=note))
-    db.session.flush()
-    signals.affiliation_changed.send(user, actor=actor)
-    query = select(Case).where(Case.state.notin_(["closed", "withdrawn", "merged"]))
+def sync_recusals_for_tie(actor: User | None, organisation_id: int | None, entity_id: int | None) -> None:
+    """Someone declared a tie: every open case naming that organisation or site recuses them from now on."""
+    query = select(Case).where(Case.state.notin_(FINAL_STATES))
     if organisation_id:
         operated = select(SupplyChainEntity.id).where(SupplyChainEntity.operator_organisation_id == organisation_id)
         linked = select(CaseEntity.case_id).where(CaseEntity.entity_id.in_(operated))
         query = query.where((Case.respondent_organisation_id == organisation_id) | Case.id.in_(linked))
-    else:
+    elif entity_id:
         query = query.where(Case.id.in_(select(CaseEntity.case_id).where(CaseEntity.entity_id == entity_id)))
+    else:
+        return
     for case in db.session.scalars(query):
         sync_recusals(case, actor)

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Optional
 
 from portal.cases.committee import PanelKind, SeatKind
 from portal.cases.labels import CATEGORIES, COMMODITIES, OUTCOMES, PANELS, SEATS, STATE_NAMES
-from portal.intake.forms import REQUIRED, CheckboxListField, MaxLength, OneOfChoices, options
+from portal.core.forms import REQUIRED, CheckboxListField, MaxLength, OneOfChoices, options
 
 TEXT_MAX = 20_000
 SORTS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "due": _l("Next deadline first")}
@@ -139,8 +139,3 @@ class MonitoringForm(FlaskForm):
     note = TextAreaField(
         _l("What the check-in found"), validators=[DataRequired(REQUIRED), MaxLength(TEXT_MAX)], render_kw={"rows": 3}
     )
-
-
-def text_of(field) -> str | None:
-    """A text field's value, stripped; None when empty or not sent."""
-    return (field.data or "").strip() or None

@@ -18,9 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.cases.workflow import FINAL_STATES, Action, Clock, Outcome, Role, State, allowed_actions
+from portal.cases.workflow import FINAL_STATES, Action, Clock, Outcome, State, allowed_actions
 from portal.core.db import CreatedAtMixin, UTCDateTime, one_of, utcnow
 from portal.core.encrypted import EncryptedJSON, EncryptedText
+from portal.core.roles import Role
 from portal.extensions import db
 
 

@@ -21,13 +21,13 @@ from portal.cases.workflow import (
     Clock,
     InvalidTransition,
     Outcome,
-    Role,
     State,
     apply_clocks,
     check,
 )
 from portal.core import signals
 from portal.core.db import utcnow
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.users.models import Nomination, User
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, select, union
 from sqlalchemy.orm import lazyload, selectinload
 
 from portal.cases import access, casework, labels
+from portal.cases.attachments import send_attachment
 from portal.cases.committee import Decision, PanelKind, PanelSeat, Recusal, SeatKind, VoteChoice
 from portal.cases.forms import (
     ActionForm,
@@ -27,20 +28,19 @@ from portal.cases.forms import (
     PanelSeatForm,
     SummaryForm,
     TranslationForm,
-    text_of,
 )
 from portal.cases.models import Attachment, Case, CaseCategory, CaseEntity, CaseEntry
 from portal.cases.operations import ActionInput, record_monitoring_check, set_suspended, take_action
 from portal.cases.workflow import FINAL_STATES, TRANSITIONS, Action, InvalidTransition, Outcome
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
-from portal.core.storage import read_blob
+from portal.core.forms import text_of
+from portal.core.roles import CASE_STAFF, CASEWORK, COMMITTEE, Role
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrganisationKind, SupplyChainEntity
-from portal.users.models import User, UserRole
+from portal.users.models import User
 
 staff = Blueprint("staff", __name__, url_prefix="/staff")
-COMMITTEE_AND_SECRETARIAT = (UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER)
 PAGE_SIZE = 50
 DASHBOARD_ROWS = 20
 
@@ -56,7 +56,7 @@ def _list_query(where=None):
 
 
 @staff.get("/")
-@staff_required(*COMMITTEE_AND_SECRETARIAT)
+@staff_required(CASEWORK)
 def dashboard():
     now = utcnow()
     open_cases = Case.state.notin_(FINAL_STATES)
@@ -87,7 +87,7 @@ def dashboard():
 
 
 @staff.get("/cases")
-@staff_required(*COMMITTEE_AND_SECRETARIAT)
+@staff_required(CASEWORK)
 def case_list():
     entities = db.session.scalars(select(SupplyChainEntity).order_by(SupplyChainEntity.name)).all()
     form = CaseFilterForm(entities, formdata=request.args)
@@ -143,7 +143,7 @@ def load_case(reference: str) -> Case:
 
 
 @staff.get("/cases/<reference>")
-@staff_required(*COMMITTEE_AND_SECRETARIAT)
+@staff_required(CASEWORK)
 def case_page(reference: str):
     case = load_case(reference)
     return render_case(case)
@@ -154,11 +154,9 @@ def render_case(case: Case, status: int = 200, **forms):
         select(Organisation).where(Organisation.kind == OrganisationKind.COMPANY).order_by(Organisation.name)
     ).all()
     entities = db.session.scalars(select(SupplyChainEntity).order_by(SupplyChainEntity.name)).all()
-    committee = db.session.scalars(
-        select(User).where(User.role.in_([UserRole.CHAIR, UserRole.MEMBER]), User.active).order_by(User.name)
-    ).all()
+    committee = db.session.scalars(select(User).where(User.role.in_(COMMITTEE), User.active).order_by(User.name)).all()
     officers = db.session.scalars(
-        select(User).where(User.role == UserRole.SECRETARIAT, User.active).order_by(User.name)
+        select(User).where(User.role == Role.SECRETARIAT, User.active).order_by(User.name)
     ).all()
     link_form = forms.get("link_form") or LinkForm(
         companies,
@@ -214,7 +212,7 @@ def _back(case: Case, anchor: str = ""):
 
 
 @staff.post("/cases/<reference>/identity")
-@staff_required(UserRole.SECRETARIAT, UserRole.CHAIR)
+@staff_required(CASE_STAFF)
 def show_identity(reference: str):
     case = load_case(reference)
     if not access.can_view_identity(case, current_user):
@@ -224,7 +222,7 @@ def show_identity(reference: str):
 
 
 @staff.post("/cases/<reference>/message")
-@staff_required(*COMMITTEE_AND_SECRETARIAT)
+@staff_required(CASEWORK)
 def send_message(reference: str):
     case = load_case(reference)
     if not access.can_manage(case, current_user):
@@ -238,7 +236,7 @@ def send_message(reference: str):
 
 
 @staff.post("/cases/<reference>/note")
-@staff_required(*COMMITTEE_AND_SECRETARIAT)
+@staff_required(CASEWORK)
 def add_note(reference: str):
     case = load_case(reference)
     if not access.can_write_internal(case, current_user):
@@ -251,7 +249,7 @@ def add_note(reference: str):
 
 
 @staff.post("/cases/<reference>/entries/<int:entry_id>/translation")
-@staff_required(UserRole.SECRETARIAT, UserRole.CHAIR)
+@staff_required(CASE_STAFF)
 def set_translation(reference: str, entry_id: int):
     case = load_case(reference)
     entry = db.session.get(CaseEntry, entry_id)
@@ -273,7 +271,7 @@ def _votes_from_request(case: Case, panel: PanelKind) -> dict[int, VoteChoice]:
 
 
 @staff.post("/cases/<reference>/actions/<action>")
-@staff_required(*COMMITTEE_AND_SECRETARIAT)
+@staff_required(CASEWORK)
 def act(reference: str, action: str):
     case = load_case(reference)
     try:
@@ -303,7 +301,7 @@ def act(reference: str, action: str):
         merge_target=merge_target,
     )
     try:
-        take_action(case, action, current_user, current_user.workflow_role, locale=None, given=given)
+        take_action(case, action, current_user, current_user.account_role, locale=None, given=given)
     except InvalidTransition as refused:
         for reason in refused.reasons or ("reasons",):
             form.form_errors.append(str(labels.GUARD_REASONS.get(reason, reason)))
@@ -313,14 +311,12 @@ def act(reference: str, action: str):
 
 
 @staff.post("/cases/<reference>/panel")
-@staff_required(UserRole.SECRETARIAT, UserRole.CHAIR)
+@staff_required(CASE_STAFF)
 def seat_member(reference: str):
     case = load_case(reference)
     if not access.can_manage(case, current_user):
         abort(403)
-    committee = db.session.scalars(
-        select(User).where(User.role.in_([UserRole.CHAIR, UserRole.MEMBER]), User.active)
-    ).all()
+    committee = db.session.scalars(select(User).where(User.role.in_(COMMITTEE), User.active)).all()
     form = PanelSeatForm(committee)
     if not form.validate_on_submit():
         return render_case(case, 400, panel_form=form)
@@ -334,7 +330,7 @@ def seat_member(reference: str):
 
 
 @staff.post("/cases/<reference>/links")
-@staff_required(UserRole.SECRETARIAT, UserRole.CHAIR)
+@staff_required(CASE_STAFF)
 def link(reference: str):
     case = load_case(reference)
     if not access.can_manage(case, current_user):
@@ -353,12 +349,12 @@ def link(reference: str):
 
 
 @staff.post("/cases/<reference>/assign")
-@staff_required(UserRole.SECRETARIAT, UserRole.CHAIR)
+@staff_required(CASE_STAFF)
 def assign(reference: str):
     case = load_case(reference)
     if not access.can_manage(case, current_user):
         abort(403)
-    officers = db.session.scalars(select(User).where(User.role == UserRole.SECRETARIAT, User.active)).all()
+    officers = db.session.scalars(select(User).where(User.role == Role.SECRETARIAT, User.active)).all()
     form = AssignForm(officers)
     if not form.validate_on_submit():
         return render_case(case, 400, assign_form=form)
@@ -372,7 +368,7 @@ def assign(reference: str):
 
 
 @staff.post("/cases/<reference>/company-summary")
-@staff_required(UserRole.SECRETARIAT, UserRole.CHAIR)
+@staff_required(CASE_STAFF)
 def company_summary(reference: str):
     case = load_case(reference)
     if not access.can_manage(case, current_user):
@@ -385,7 +381,7 @@ def company_summary(reference: str):
 
 
 @staff.post("/cases/<reference>/suspension")
-@staff_required(UserRole.CHAIR)
+@staff_required({Role.CHAIR})
 def suspension(reference: str):
     case = load_case(reference)
     set_suspended(case, request.form.get("suspend") == "1", current_user)
@@ -393,7 +389,7 @@ def suspension(reference: str):
 
 
 @staff.post("/cases/<reference>/monitoring")
-@staff_required(UserRole.SECRETARIAT, UserRole.CHAIR)
+@staff_required(CASE_STAFF)
 def monitoring_check(reference: str):
     case = load_case(reference)
     form = MonitoringForm()
@@ -409,7 +405,7 @@ def monitoring_check(reference: str):
 
 
 @staff.get("/cases/<reference>/attachments/<int:attachment_id>")
-@staff_required(*COMMITTEE_AND_SECRETARIAT)
+@staff_required(CASEWORK)
 def download(reference: str, attachment_id: int):
     """Decrypted on the fly for an authorised person, always as a download, never from a static path."""
     case = load_case(reference)
@@ -418,16 +414,3 @@ def download(reference: str, attachment_id: int):
         abort(404)
     casework.record_download(attachment, current_user)
     return send_attachment(attachment)
-
-
-def send_attachment(attachment: Attachment):
-    import io
-
-    response = send_file(
-        io.BytesIO(read_blob(attachment.storage_key)),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response

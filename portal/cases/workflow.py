@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from portal.core.roles import CASE_STAFF, Role
+
 
 class State(StrEnum):
     SUBMITTED = "submitted"
@@ -43,15 +45,6 @@ class Outcome(StrEnum):
     FOUNDED = "founded"
     PARTLY_FOUNDED = "partly_founded"
     UNFOUNDED = "unfounded"
-
-
-class Role(StrEnum):
-    COMPLAINANT = "complainant"
-    SECRETARIAT = "secretariat"
-    CHAIR = "chair"
-    MEMBER = "member"
-    COMPANY = "company"
-    ADMIN = "admin"
 
 
 class Action(StrEnum):
@@ -153,30 +146,29 @@ def _t(action, sources, target, roles, **kwargs) -> Transition:
     return Transition(action, frozenset(sources), target, frozenset(roles), **kwargs)
 
 
-STAFF = {Role.SECRETARIAT, Role.CHAIR}
 DECIDED_OUTCOMES = frozenset({Outcome.FOUNDED, Outcome.PARTLY_FOUNDED, Outcome.UNFOUNDED})
 ALL_CLOCKS = tuple(Clock)
 
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in [
-        _t(Action.ACKNOWLEDGE, {State.SUBMITTED}, State.ACKNOWLEDGED, STAFF,
+        _t(Action.ACKNOWLEDGE, {State.SUBMITTED}, State.ACKNOWLEDGED, CASE_STAFF,
            guards=(not_suspended,), starts=(Clock.ADMISSIBILITY, Clock.FEEDBACK),
            stops=(Clock.ACKNOWLEDGE, Clock.TRIAGE)),
-        _t(Action.REQUEST_INFO, QUESTION_STATES, State.INFO_REQUESTED, STAFF,
+        _t(Action.REQUEST_INFO, QUESTION_STATES, State.INFO_REQUESTED, CASE_STAFF,
            guards=(MESSAGE,), pauses=True, starts=(Clock.INFO_REQUEST,)),
         _t(Action.ANSWER, {State.INFO_REQUESTED}, None, {Role.COMPLAINANT},
            resumes=True, stops=(Clock.INFO_REQUEST,), tells_complainant=False),
-        _t(Action.CLOSE_INCOMPLETE, {State.INFO_REQUESTED}, State.CLOSED, STAFF,
+        _t(Action.CLOSE_INCOMPLETE, {State.INFO_REQUESTED}, State.CLOSED, CASE_STAFF,
            guards=(INFO_EXPIRED, REASONS), stops=ALL_CLOCKS),
-        _t(Action.OPEN_ASSESSMENT, {State.ACKNOWLEDGED}, State.ASSESSMENT, STAFF, guards=(not_suspended,)),
+        _t(Action.OPEN_ASSESSMENT, {State.ACKNOWLEDGED}, State.ASSESSMENT, CASE_STAFF, guards=(not_suspended,)),
         _t(Action.ADMIT, {State.ASSESSMENT}, State.COMPANY_RESPONSE, {Role.CHAIR},
            guards=(QUORUM, REASONS, RESPONDENT, SUMMARY, not_suspended),
            starts=(Clock.COMPANY_RESPONSE, Clock.FEEDBACK), stops=(Clock.ADMISSIBILITY,)),
         _t(Action.REJECT, {State.ASSESSMENT}, State.INADMISSIBLE, {Role.CHAIR},
            guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
            stops=(Clock.ADMISSIBILITY, Clock.FEEDBACK)),
-        _t(Action.START_DIALOGUE, {State.COMPANY_RESPONSE}, State.DIALOGUE, STAFF,
+        _t(Action.START_DIALOGUE, {State.COMPANY_RESPONSE}, State.DIALOGUE, CASE_STAFF,
            guards=(not_suspended,), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.FEEDBACK,)),
         _t(Action.REFER_TO_ADJUDICATION, {State.COMPANY_RESPONSE, State.DIALOGUE}, State.ADJUDICATION, {Role.CHAIR},
            guards=(REASONS, not_suspended), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.DECISION, Clock.FEEDBACK)),
@@ -194,9 +186,9 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.REVISE, {State.REVIEW}, State.DECIDED, {Role.CHAIR},
            guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION, Clock.FEEDBACK),
            outcomes=frozenset(Outcome)),
-        _t(Action.START_MONITORING, {State.DECIDED}, State.MONITORING, STAFF,
+        _t(Action.START_MONITORING, {State.DECIDED}, State.MONITORING, CASE_STAFF,
            stops=(Clock.REVIEW_WINDOW,), starts=(Clock.MONITORING,)),
-        _t(Action.CLOSE, {State.MONITORING, State.INADMISSIBLE}, State.CLOSED, STAFF,
+        _t(Action.CLOSE, {State.MONITORING, State.INADMISSIBLE}, State.CLOSED, CASE_STAFF,
            guards=(REASONS,), stops=ALL_CLOCKS),
         _t(Action.WITHDRAW, OPEN_STATES, State.WITHDRAWN, {Role.COMPLAINANT, Role.SECRETARIAT}, stops=ALL_CLOCKS),
         _t(Action.MERGE, OPEN_STATES, State.MERGED, {Role.SECRETARIAT},

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, TextAreaField
 from wtforms.validators import DataRequired
 
-from portal.intake.forms import REQUIRED, MaxLength
+from portal.core.forms import REQUIRED, MaxLength
 
 
 class CompanyResponseForm(FlaskForm):

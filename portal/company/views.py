@@ -9,18 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from portal.cases import access, casework, labels
+from portal.cases.attachments import send_attachment
 from portal.cases.committee import Decision
-from portal.cases.forms import text_of
 from portal.cases.models import Attachment, Case, CaseEntry, Visibility
 from portal.cases.operations import grant_company_extension
-from portal.cases.views import send_attachment
 from portal.cases.workflow import InvalidTransition
 from portal.company.forms import CompanyResponseForm, ExtensionForm
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
+from portal.core.forms import text_of
+from portal.core.roles import COMPANY_LIAISONS
 from portal.extensions import db
-from portal.intake.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
-from portal.users.models import UserRole
+from portal.media.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
 
 company = Blueprint("company", __name__, url_prefix="/company")
 
@@ -33,7 +33,7 @@ def load_case(reference: str) -> Case:
 
 
 @company.get("/")
-@staff_required(UserRole.COMPANY)
+@staff_required(COMPANY_LIAISONS)
 def case_list():
     cases = db.session.scalars(
         select(Case)
@@ -70,13 +70,13 @@ def _render(case: Case, form: CompanyResponseForm | None = None, status: int = 2
 
 
 @company.get("/cases/<reference>")
-@staff_required(UserRole.COMPANY)
+@staff_required(COMPANY_LIAISONS)
 def case_page(reference: str):
     return _render(load_case(reference))
 
 
 @company.post("/cases/<reference>/response")
-@staff_required(UserRole.COMPANY)
+@staff_required(COMPANY_LIAISONS)
 def respond(reference: str):
     case = load_case(reference)
     if not access.can_respond_as_company(case, current_user):
@@ -95,7 +95,7 @@ def respond(reference: str):
 
 
 @company.post("/cases/<reference>/extension")
-@staff_required(UserRole.COMPANY)
+@staff_required(COMPANY_LIAISONS)
 def extension(reference: str):
     case = load_case(reference)
     if not access.can_respond_as_company(case, current_user) or not ExtensionForm().validate_on_submit():
@@ -110,7 +110,7 @@ def extension(reference: str):
 
 
 @company.get("/cases/<reference>/attachments/<int:attachment_id>")
-@staff_required(UserRole.COMPANY)
+@staff_required(COMPANY_LIAISONS)
 def download(reference: str, attachment_id: int):
     case = load_case(reference)
     attachment = db.session.get(Attachment, attachment_id)

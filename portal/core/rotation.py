@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import LargeBinary, select, update
 
@@ -51,11 +51,10 @@ def reencrypt_database(ring: KeyRing) -> int:
     return rotated
 
 
-def reencrypt_blobs(ring: KeyRing) -> int:
-    from portal.cases.models import Attachment
-
+def reencrypt_blobs(ring: KeyRing, storage_keys: Iterable[str]) -> int:
+    """Rotate every stored file named in ``storage_keys`` (the caller knows which models own files)."""
     count = 0
-    for key in db.session.scalars(select(Attachment.storage_key)):
+    for key in storage_keys:
         rewrite_blob(key, ring.rotate)
         count += 1
     return count

@@ -37,4 +37,6 @@ user_login_failed = _signal("user-login-failed", "A password or code was wrong. 
 user_changed = _signal(
     "user-changed", "An account was created, its role changed or it was (de)activated. kwargs: actor, change."
 )
-affiliation_changed = _signal("affiliation-changed", "A staff member declared or removed a tie. kwargs: actor.")
+affiliation_changed = _signal(
+    "affiliation-changed", "A staff member declared a tie. kwargs: actor, organisation_id, entity_id."
+)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -12,81 +9,26 @@ from wtforms import (
     MultipleFileField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.cases.labels import CATEGORIES, COMMODITIES, FILER_TYPES
+from portal.core.forms import (
+    CHOOSE_ONE,
+    REQUIRED,
+    CheckboxListField,
+    MaxLength,
+    OneOfChoices,
+    OptionalEmail,
+    PastDate,
+    WholeNumber,
+    options,
+)
 from portal.core.i18n import LOCALES, countries
 
-REQUIRED = _l("Please fill in this field.")
-TOO_LONG = _l("Please write at most %(max)d characters.")
-CHOOSE_ONE = _l("Please choose one of the options.")
 DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 20_000
-
-
-def MaxLength(maximum: int) -> Length:
-    return Length(max=maximum, message=TOO_LONG)
-
-
-class OneOfChoices:
-    """Every submitted value must be one of the field's choices (WTForms' own message is English only)."""
-
-    def __call__(self, form, field):
-        valid = {str(choice.value) for choice in field.choices}
-        values = field.data if isinstance(field.data, list) else [field.data]
-        if any(str(value) not in valid for value in values if value not in (None, "")):
-            raise StopValidation(CHOOSE_ONE)
-
-
-class WholeNumber:
-    def __init__(self, minimum: int = 1, maximum: int = 10_000_000):
-        self.minimum, self.maximum = minimum, maximum
-
-    def __call__(self, form, field):
-        text = (field.data or "").strip().replace(" ", "").replace(",", "").replace(".", "")
-        if not text:
-            field.data = None
-            return
-        if not text.isdigit() or not self.minimum <= int(text) <= self.maximum:
-            raise ValidationError(_l("Please give a whole number, for example 12."))
-        field.data = int(text)
-
-
-class PastDate:
-    def __call__(self, form, field):
-        if not field.data:
-            field.data = None
-            return
-        try:
-            value = date.fromisoformat(field.data)
-        except ValueError as error:
-            raise ValidationError(_l("Please give a date as year-month-day, for example 2026-03-15.")) from error
-        if value > date.today():
-            raise ValidationError(_l("This date is in the future."))
-        field.data = value
-
-
-class OptionalEmail:
-    def __call__(self, form, field):
-        if field.data:
-            try:
-                field.data = validate_email(field.data, check_deliverability=False).normalized
-            except EmailNotValidError as error:
-                raise ValidationError(_l("This email address does not look right.")) from error
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def options(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class GrievanceForm(FlaskForm):

@@ -12,8 +12,8 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from portal.cases.attachments import attach_files
 from portal.cases.models import (
-    Attachment,
     Case,
     CaseEntry,
     EntryKind,
@@ -22,14 +22,13 @@ from portal.cases.models import (
     Visibility,
 )
 from portal.cases.operations import take_action
-from portal.cases.workflow import Action, Clock, Role, State
+from portal.cases.workflow import Action, Clock, State
 from portal.core import signals
-from portal.core.crypto import encrypt_text
 from portal.core.db import utcnow
-from portal.core.storage import store_blob
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.intake.receipt import new_receipt, receipt_hash
-from portal.intake.uploads import PreparedFile
+from portal.media.uploads import PreparedFile
 
 RULES_VERSION = "2026.1"
 
@@ -78,19 +77,6 @@ def next_reference(year: int) -> str:
     return f"MC-{year}-{number:05d}"
 
 
-def _attach(entry: CaseEntry, files: list[PreparedFile]) -> None:
-    for prepared in files:
-        entry.attachments.append(
-            Attachment(
-                name_encrypted=encrypt_text(prepared.name),
-                content_type=prepared.content_type,
-                size=len(prepared.data),
-                sha256=prepared.sha256,
-                storage_key=store_blob(db.session, prepared.data),
-            )
-        )
-
-
 def submit_grievance(grievance: GrievanceInput, files: list[PreparedFile]) -> tuple[Case, str]:
     """File a grievance: the case, its first timeline entry and its files. Returns the case and its receipt,
     which exists nowhere else after this request."""
@@ -134,7 +120,7 @@ def submit_grievance(grievance: GrievanceInput, files: list[PreparedFile]) -> tu
     case.categories = grievance.categories
     entry = CaseEntry(kind=EntryKind.SUBMISSION, visibility=Visibility.COMPLAINANT, locale=grievance.locale)
     case.entries.append(entry)
-    _attach(entry, files)
+    attach_files(entry, files)
     db.session.add(case)
     db.session.flush()
     signals.case_submitted.send(case, entry=entry, actor=None)
@@ -146,7 +132,7 @@ def add_complainant_reply(case: Case, text: str, files: list[PreparedFile], loca
     entry = CaseEntry(kind=EntryKind.FROM_COMPLAINANT, visibility=Visibility.COMPLAINANT, locale=locale)
     entry.body = text
     case.entries.append(entry)
-    _attach(entry, files)
+    attach_files(entry, files)
     db.session.flush()
     signals.complainant_replied.send(case, entry=entry, actor=None)
     if case.state == State.INFO_REQUESTED:
@@ -162,7 +148,3 @@ def withdraw_case(case: Case, reason: str | None, locale: str) -> None:
 def request_review(case: Case, reasons: str, locale: str) -> None:
     """The complainant asks a different panel to review a decision, within the review window."""
     take_action(case, Action.REQUEST_REVIEW, actor=None, role=Role.COMPLAINANT, reasons=reasons, locale=locale)
-
-
-def attach_files(entry: CaseEntry, files: list[PreparedFile]) -> None:
-    _attach(entry, files)

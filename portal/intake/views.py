@@ -15,7 +15,7 @@ from portal.extensions import db, limiter
 from portal.intake import holder, operations
 from portal.intake.forms import GrievanceForm, LeaveForm, ReceiptForm, ReplyForm, ReviewRequestForm, WithdrawForm
 from portal.intake.receipt import group_receipt, receipt_hash
-from portal.intake.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
+from portal.media.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
 
 intake = locale_blueprint("intake", __name__)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
-from portal.cli import portal_cli
 from portal.extensions import db
 
 
-@portal_cli.command("deadlines")
+@click.command("deadlines")
+@with_appcontext
 def deadlines() -> None:
     """Remind staff of deadlines due soon and escalate missed ones to the chair.
 

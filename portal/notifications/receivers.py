@@ -24,10 +24,11 @@ from portal.cases.models import Case
 from portal.cases.workflow import Action, Transition
 from portal.core import signals
 from portal.core.i18n import DEFAULT_LOCALE, LOCALES
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.notifications import labels
 from portal.notifications.mail import queue_mail
-from portal.users.models import User, UserRole
+from portal.users.models import User
 
 
 def connect() -> None:
@@ -71,12 +72,12 @@ def on_message_to_complainant(case: Case, **kwargs) -> None:
 # --- recipients ------------------------------------------------------------------------------------------------
 
 
-def _active_users(role: UserRole, *criteria) -> list[User]:
+def _active_users(role: Role, *criteria) -> list[User]:
     return list(db.session.scalars(select(User).where(User.role == role, User.active, *criteria).order_by(User.id)))
 
 
 def secretariat(case: Case) -> list[User]:
-    return [user for user in _active_users(UserRole.SECRETARIAT) if access.can_view(case, user)]
+    return [user for user in _active_users(Role.SECRETARIAT) if access.can_view(case, user)]
 
 
 def officer_or_secretariat(case: Case) -> list[User]:
@@ -90,12 +91,12 @@ def officer_or_secretariat(case: Case) -> list[User]:
 def company_liaisons(case: Case) -> list[User]:
     if case.respondent_organisation_id is None:
         return []
-    liaisons = _active_users(UserRole.COMPANY, User.organisation_id == case.respondent_organisation_id)
+    liaisons = _active_users(Role.COMPANY, User.organisation_id == case.respondent_organisation_id)
     return [user for user in liaisons if access.can_view(case, user)]
 
 
 def chairs(case: Case) -> list[User]:
-    return [user for user in _active_users(UserRole.CHAIR) if access.can_view(case, user)]
+    return [user for user in _active_users(Role.CHAIR) if access.can_view(case, user)]
 
 
 # --- rendering and queuing -------------------------------------------------------------------------------------
@@ -162,4 +163,3 @@ def notify_staff(
 
 
 # Registers ``flask portal deadlines`` on the portal command group (setup.py imports this module).
-from portal.notifications import cli as _cli  # noqa: E402, F401

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import click
 from email_validator import EmailNotValidError, validate_email
+from flask.cli import with_appcontext
 
-from portal.cli import portal_cli
 from portal.core.i18n import LOCALES
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.users import operations
-from portal.users.models import UserRole
 
 
-@portal_cli.command("create-user")
+@click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True, help="Login email address.")
 @click.option("--name", required=True, help="Full name.")
-@click.option("--role", required=True, type=click.Choice([role.value for role in UserRole]), help="Account role.")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]), help="Account role.")
 @click.option("--password", help="Initial password (at least 12 characters); generated and printed if omitted.")
 @click.option("--locale", default="en", show_default=True, type=click.Choice(list(LOCALES)), help="UI language.")
 def create_user(email: str, name: str, role: str, password: str | None, locale: str) -> None:

@@ -8,10 +8,10 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from portal.core.forms import CHOOSE_ONE, REQUIRED, MaxLength, OneOfChoices, OptionalEmail, options
 from portal.core.i18n import LOCALES
-from portal.intake.forms import CHOOSE_ONE, REQUIRED, MaxLength, OneOfChoices, OptionalEmail, options
+from portal.core.roles import COMMITTEE, Role
 from portal.users.labels import NOMINATIONS, ROLES
-from portal.users.models import COMMITTEE_ROLES, UserRole
 from portal.users.operations import PASSWORD_MIN_LENGTH
 
 PASSWORD_LENGTH = _l("Please choose a password of at least %(min)d characters.")
@@ -127,15 +127,15 @@ class _AccountFields(FlaskForm):
         self.organisation_id.choices = options([("", _l("No organisation")), *organisations])
 
     def validate_organisation_id(self, field):
-        if self.role.data in (UserRole.COMPANY, UserRole.ORGANISATION) and not field.data:
+        if self.role.data in (Role.COMPANY, Role.ORGANISATION) and not field.data:
             raise ValidationError(_l("Company liaisons and union or NGO members need an organisation."))
 
     def validate_nomination(self, field):
-        if field.data and self.role.data not in COMMITTEE_ROLES:
+        if field.data and self.role.data not in COMMITTEE:
             raise ValidationError(_l("Only the chair and committee members are nominated."))
 
     def validate_vice_chair(self, field):
-        if field.data and self.role.data != UserRole.MEMBER:
+        if field.data and self.role.data != Role.MEMBER:
             raise ValidationError(_l("Only a committee member can be vice-chair."))
 
 

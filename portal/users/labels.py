@@ -2,15 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 
-from portal.users.models import Nomination, UserRole
+from portal.core.roles import Role
+from portal.users.models import Nomination
 
 ROLES = {
-    UserRole.SECRETARIAT: _l("Secretariat (case officer)"),
-    UserRole.CHAIR: _l("Committee chair"),
-    UserRole.MEMBER: _l("Committee member"),
-    UserRole.COMPANY: _l("Company liaison"),
-    UserRole.ORGANISATION: _l("Union or NGO member"),
-    UserRole.ADMIN: _l("Administrator"),
+    Role.SECRETARIAT: _l("Secretariat (case officer)"),
+    Role.CHAIR: _l("Committee chair"),
+    Role.MEMBER: _l("Committee member"),
+    Role.COMPANY: _l("Company liaison"),
+    Role.ORGANISATION: _l("Union or NGO member"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 NOMINATIONS = {

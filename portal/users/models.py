@@ -9,23 +9,14 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.cases.workflow import Role
 from portal.core.db import CreatedAtMixin, UTCDateTime, one_of
 from portal.core.encrypted import EncryptedText
+from portal.core.roles import ACCOUNT_ROLES, GROUPS, Role
 from portal.extensions import db
 from portal.organisations.models import Organisation, SupplyChainEntity
 
 # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory profile.
 _hasher = PasswordHasher()
-
-
-class UserRole(StrEnum):
-    SECRETARIAT = "secretariat"
-    CHAIR = "chair"
-    MEMBER = "member"
-    COMPANY = "company"
-    ORGANISATION = "organisation"
-    ADMIN = "admin"
 
 
 class Nomination(StrEnum):
@@ -36,14 +27,10 @@ class Nomination(StrEnum):
     CIVIL_SOCIETY = "civil_society"
 
 
-STAFF_ROLES = frozenset(UserRole)  # every account is a staff account; complainants have none
-COMMITTEE_ROLES = frozenset({UserRole.CHAIR, UserRole.MEMBER})
-
-
 class User(UserMixin, CreatedAtMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(one_of("role", UserRole), name="valid_role"),
+        CheckConstraint(one_of("role", [role for role in Role if role in ACCOUNT_ROLES]), name="valid_role"),
         CheckConstraint(
             f"nomination IS NULL OR {one_of('nomination', Nomination)}",
             name="valid_nomination",
@@ -80,24 +67,22 @@ class User(UserMixin, CreatedAtMixin, db.Model):
         return self.active
 
     @property
-    def workflow_role(self) -> Role | None:
-        return {
-            UserRole.SECRETARIAT: Role.SECRETARIAT,
-            UserRole.CHAIR: Role.CHAIR,
-            UserRole.MEMBER: Role.MEMBER,
-            UserRole.COMPANY: Role.COMPANY,
-            UserRole.ADMIN: Role.ADMIN,
-        }.get(UserRole(self.role))
+    def account_role(self) -> Role:
+        return Role(self.role)
+
+    def is_in(self, group: frozenset[Role] | str) -> bool:
+        """Whether this account's role belongs to a group of ``portal.core.roles`` (by name in templates)."""
+        return self.role in (GROUPS[group] if isinstance(group, str) else group)
 
     @property
     def can_chair_panels(self) -> bool:
-        return self.role == UserRole.CHAIR or (self.role == UserRole.MEMBER and self.vice_chair)
+        return self.role == Role.CHAIR or (self.role == Role.MEMBER and self.vice_chair)
 
     @property
     def affiliated_organisation_ids(self) -> set[int]:
         ids = {a.organisation_id for a in self.affiliations if a.organisation_id}
         # A company liaison is tied to their own company, a committee member to their nominating organisation.
-        if self.organisation_id and self.role != UserRole.SECRETARIAT:
+        if self.organisation_id and self.role != Role.SECRETARIAT:
             ids.add(self.organisation_id)
         return ids
 

@@ -17,8 +17,9 @@ from sqlalchemy import delete, func, or_, select, update
 
 from portal.core import signals
 from portal.core.db import utcnow
+from portal.core.roles import Role
 from portal.extensions import db
-from portal.users.models import RecoveryCode, User, UserRole
+from portal.users.models import Affiliation, RecoveryCode, User
 
 ISSUER = "Covenant grievance portal"  # the account's name in authenticator apps
 RECOVERY_CODE_COUNT = 10
@@ -237,7 +238,7 @@ def create_user(
     user = User(
         email=normalise_email(email),
         name=name.strip(),
-        role=UserRole(role).value,
+        role=Role(role).value,
         organisation_id=organisation_id,
         nomination=nomination or None,
         vice_chair=vice_chair,
@@ -266,13 +267,13 @@ def update_user(
     if actor.id == user.id:
         if not active:
             raise UserChangeRefused("self_deactivate")
-        if user.role == UserRole.ADMIN and role != UserRole.ADMIN:
+        if user.role == Role.ADMIN and role != Role.ADMIN:
             raise UserChangeRefused("self_demote")
     nomination = nomination or None
     changes = []
     if role != user.role:
         changes.append(f"role:{user.role}->{role}")
-        user.role = UserRole(role).value
+        user.role = Role(role).value
     if organisation_id != user.organisation_id:
         changes.append(f"organisation:{user.organisation_id or '-'}->{organisation_id or '-'}")
         user.organisation_id = organisation_id
@@ -300,3 +301,11 @@ def change_password(user: User, actor: User, new_password: str) -> None:
 def set_locale(user: User, locale: str) -> None:
     user.locale = locale
     db.session.flush()
+
+
+def declare_affiliation(user: User, actor: User, organisation_id: int | None, entity_id: int | None, note: str) -> None:
+    """A staff member declares a tie. The cases package listens (``affiliation_changed``) and recuses them from
+    every open case naming it."""
+    user.affiliations.append(Affiliation(organisation_id=organisation_id, entity_id=entity_id, note=note))
+    db.session.flush()
+    signals.affiliation_changed.send(user, actor=actor, organisation_id=organisation_id, entity_id=entity_id)

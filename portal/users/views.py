@@ -13,8 +13,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, raiseload
 
-from portal.cases.casework import declare_affiliation
 from portal.core.auth import staff_required
+from portal.core.roles import ADMINS, CASEWORK, COMPANY_LIAISONS
 from portal.extensions import db, limiter
 from portal.organisations.models import Organisation, SupplyChainEntity
 from portal.users import operations
@@ -29,13 +29,12 @@ from portal.users.forms import (
     PasswordForm,
 )
 from portal.users.labels import CHANGE_REFUSALS, ROLES
-from portal.users.models import Affiliation, User, UserRole
+from portal.users.models import Affiliation, User
 
 users = Blueprint("users", __name__, url_prefix="/staff")
 
 # Between the password and the second factor: how long the half-finished login waits.
 PENDING_SECONDS = 10 * 60
-STAFF_BLUEPRINTS = {"users", "staff", "company", "audit"}
 
 
 def _login_limit():
@@ -49,29 +48,6 @@ def never_cache(response):
     return response
 
 
-@users.before_app_request
-def end_idle_session():
-    """Log a staff member out after STAFF_IDLE_MINUTES without a request, or at once when deactivated."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
-        return None
-    now = int(time.time())
-    idle = now - session.get("staff_seen", now)
-    active = current_user.active
-    if active and idle <= current_app.config["STAFF_IDLE_MINUTES"] * 60:
-        session["staff_seen"] = now
-        return None
-    logout_user()
-    session.clear()
-    if request.blueprint in STAFF_BLUEPRINTS:
-        if active:
-            flash(_("You were logged out after a period of inactivity. Please log in again."))
-        else:
-            flash(_("Your account has been deactivated. Contact the portal administrator if this is a mistake."))
-        resume = request.method == "GET" and request.endpoint not in ("users.login", "users.logout")
-        return redirect(url_for("users.login", next=request.full_path if resume else None))
-    return None
-
-
 def _safe_next(target: str | None) -> str | None:
     """Only a path on this site: never another host (``//evil``, ``/\\evil``) or a scheme."""
     if not target:
@@ -83,11 +59,11 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _home(user: User) -> str:
-    if user.role in (UserRole.SECRETARIAT, UserRole.CHAIR, UserRole.MEMBER):
-        return "/staff/"  # staff.dashboard
-    if user.role == UserRole.COMPANY:
-        return "/company/"
-    if user.role == UserRole.ADMIN:
+    if user.is_in(CASEWORK):
+        return url_for("staff.dashboard")
+    if user.is_in(COMPANY_LIAISONS):
+        return url_for("company.case_list")
+    if user.is_in(ADMINS):
         return url_for("users.admin_users")
     return url_for("users.profile")
 
@@ -268,7 +244,9 @@ def profile():
         if any(a.organisation_id == organisation_id and a.entity_id == entity_id for a in user.affiliations):
             affiliation_form.organisation_id.errors.append(_("You have already declared this."))
         else:
-            declare_affiliation(user, user, organisation_id, entity_id, (affiliation_form.note.data or "").strip())
+            operations.declare_affiliation(
+                user, user, organisation_id, entity_id, (affiliation_form.note.data or "").strip()
+            )
             flash(_("Your affiliation is declared. Cases that name it will no longer be shown to you."))
             return redirect(url_for("users.profile"))
 
@@ -302,7 +280,7 @@ def _optional_id(value: str | None) -> int | None:
 
 
 @users.route("/admin/users")
-@staff_required("admin")
+@staff_required(ADMINS)
 def admin_users():
     # One query: organisations joined, affiliations not loaded at all.
     accounts = (
@@ -318,7 +296,7 @@ def admin_users():
 
 
 @users.route("/admin/users/new", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(ADMINS)
 def admin_user_new():
     form = NewUserForm(_organisation_choices(), data={"locale": "en"})
     status = 200
@@ -345,7 +323,7 @@ def admin_user_new():
 
 
 @users.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(ADMINS)
 def admin_user_edit(user_id: int):
     account = db.get_or_404(User, user_id)
     form = EditUserForm(
@@ -379,6 +357,3 @@ def admin_user_edit(user_id: int):
     if request.method == "POST":
         status = 400
     return render_template("users/admin_user_form.html", form=form, account=account), status
-
-
-from portal.users import cli as _cli  # noqa: E402,F401 - registers ``flask portal create-user``

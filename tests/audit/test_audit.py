@@ -19,8 +19,9 @@ from portal.audit.verify import GENESIS_HASH, verify_chain
 from portal.cases.committee import Decision, DecisionKind
 from portal.cases.models import Attachment, Case
 from portal.cases.operations import take_action
-from portal.cases.workflow import Action, Role
+from portal.cases.workflow import Action
 from portal.core import signals
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.users.models import User
 from tests.conftest import VALID_GRIEVANCE

@@ -11,11 +11,12 @@ from portal.cases.casework import company_respond, link_case, seat_panel_member,
 from portal.cases.committee import PanelKind, SeatKind
 from portal.cases.models import Attachment, Case, CaseEntry, EntryKind
 from portal.cases.operations import ActionInput, take_action
-from portal.cases.workflow import Action, Role
+from portal.cases.workflow import Action
+from portal.core.roles import Role
 from portal.extensions import db
-from portal.intake.uploads import PreparedFile
+from portal.media.uploads import PreparedFile
 from portal.organisations.models import EntityKind, Organisation, OrganisationKind, SupplyChainEntity
-from portal.users.models import Affiliation, Nomination, User, UserRole
+from portal.users.models import Affiliation, Nomination, User
 from tests.samples import PDF_BYTES
 
 SECRET_DESCRIPTION = "The depot manager Mr Kasongo forces children to sort cobalt at night."
@@ -59,16 +60,16 @@ def build_world(file_grievance) -> World:
     site = SupplyChainEntity(name="Smelter", kind=EntityKind.SMELTER, country="NL")
     db.session.add(site)
     users = {
-        "admin": _user("admin", UserRole.ADMIN),
-        "secretariat": _user("secretariat", UserRole.SECRETARIAT),
-        "secretariat_recused": _user("secretariat_recused", UserRole.SECRETARIAT),
-        "chair": _user("chair", UserRole.CHAIR, nomination=Nomination.INDEPENDENT),
-        "member_panel": _user("member_panel", UserRole.MEMBER, vnmi, nomination=Nomination.INDUSTRY),
-        "member_union": _user("member_union", UserRole.MEMBER, fnv, nomination=Nomination.CIVIL_SOCIETY),
-        "member_off_panel": _user("member_off_panel", UserRole.MEMBER, fnv, nomination=Nomination.CIVIL_SOCIETY),
-        "member_recused": _user("member_recused", UserRole.MEMBER, vnmi, nomination=Nomination.INDUSTRY),
-        "liaison": _user("liaison", UserRole.COMPANY, century),
-        "liaison_other": _user("liaison_other", UserRole.COMPANY, tata),
+        "admin": _user("admin", Role.ADMIN),
+        "secretariat": _user("secretariat", Role.SECRETARIAT),
+        "secretariat_recused": _user("secretariat_recused", Role.SECRETARIAT),
+        "chair": _user("chair", Role.CHAIR, nomination=Nomination.INDEPENDENT),
+        "member_panel": _user("member_panel", Role.MEMBER, vnmi, nomination=Nomination.INDUSTRY),
+        "member_union": _user("member_union", Role.MEMBER, fnv, nomination=Nomination.CIVIL_SOCIETY),
+        "member_off_panel": _user("member_off_panel", Role.MEMBER, fnv, nomination=Nomination.CIVIL_SOCIETY),
+        "member_recused": _user("member_recused", Role.MEMBER, vnmi, nomination=Nomination.INDUSTRY),
+        "liaison": _user("liaison", Role.COMPANY, century),
+        "liaison_other": _user("liaison_other", Role.COMPANY, tata),
     }
     db.session.flush()
     users["secretariat_recused"].affiliations.append(Affiliation(organisation_id=century.id))

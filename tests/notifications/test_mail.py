@@ -9,8 +9,9 @@ from flask_babel import force_locale, gettext
 
 from portal.cases.committee import PanelKind, PanelSeat, Recusal, SeatKind
 from portal.cases.operations import ActionInput, take_action
-from portal.cases.workflow import Action, Role, State
+from portal.cases.workflow import Action, State
 from portal.core import signals
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.notifications import receivers
 from portal.notifications.mail import OUTBOX_DIRECTORY, pending_mails, queue_mail

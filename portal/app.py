@@ -1,0 +1,83 @@
+"""The composition root: the one place that knows every package and wires them into an app.
+
+``portal/core`` is the ground floor and imports no domain package; the domain packages import core and each other
+downwards only (see docs/architecture.md). Here, and only here, their blueprints, signal receivers, models and
+commands are put together.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.cases.workflow import ClockSettings
+
+
+def configure_domain(app: Flask) -> None:
+    """Settings the domain reads from ``app.extensions`` (built once per process, never per request)."""
+    app.extensions["portal_clocks"] = ClockSettings.from_config(
+        app.config["CLOCK_DAYS"], app.config["CLOCK_URGENT_TRIAGE_HOURS"]
+    )
+
+
+def register_models(app: Flask) -> None:
+    """Import every model so that the metadata (and Alembic's autogenerate) sees all tables."""
+    import portal.audit.models
+    import portal.cases.committee
+    import portal.cases.models
+    import portal.notifications.models
+    import portal.organisations.models  # noqa: F401
+    from portal.extensions import db, login_manager
+    from portal.users.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.audit.views import audit
+    from portal.cases.views import staff
+    from portal.company.views import company
+    from portal.core.health import health
+    from portal.intake.views import intake
+    from portal.public.views import public, root
+    from portal.users import sessions
+    from portal.users.views import users
+
+    for blueprint in (root, public, intake, health, users, staff, company, audit):
+        app.register_blueprint(blueprint)
+    sessions.init_app(app)
+
+
+def connect_receivers() -> None:
+    """Audit, mail and recusal listen to the operations' signals. Connecting twice (several apps in tests) is
+    harmless."""
+    from portal.audit import receivers as audit_receivers
+    from portal.cases import receivers as case_receivers
+    from portal.notifications import receivers as notification_receivers
+
+    audit_receivers.connect()
+    notification_receivers.connect()
+    case_receivers.connect()
+
+
+def register_commands(app: Flask) -> None:
+    """``flask portal ...``: each package's commands, gathered here."""
+    from portal.audit.cli import audit_verify
+    from portal.cli import load_demo, rotate_keys
+    from portal.notifications.cli import deadlines
+    from portal.users.cli import create_user
+
+    group = AppGroup("portal", help="Covenant portal commands.")
+    for command in (rotate_keys, load_demo, audit_verify, deadlines, create_user):
+        group.add_command(command)
+    app.cli.add_command(group)
+
+
+def compose(app: Flask) -> None:
+    configure_domain(app)
+    register_models(app)
+    register_blueprints(app)
+    connect_receivers()
+    register_commands(app)

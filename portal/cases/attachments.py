@@ -1,0 +1,29 @@
+"""Storing cleaned evidence files as attachments of a timeline entry (encrypted name and content)."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from portal.cases.models import Attachment, CaseEntry
+from portal.core.crypto import encrypt_text
+from portal.core.storage import store_blob
+from portal.extensions import db
+from portal.media.download import send_decrypted
+from portal.media.uploads import PreparedFile
+
+
+def attach_files(entry: CaseEntry, files: list[PreparedFile]) -> None:
+    for prepared in files:
+        entry.attachments.append(
+            Attachment(
+                name_encrypted=encrypt_text(prepared.name),
+                content_type=prepared.content_type,
+                size=len(prepared.data),
+                sha256=prepared.sha256,
+                storage_key=store_blob(db.session, prepared.data),
+            )
+        )
+
+
+def send_attachment(attachment: Attachment) -> Response:
+    return send_decrypted(attachment.storage_key, attachment.content_type, attachment.original_name)
