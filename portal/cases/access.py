@@ -99,6 +99,11 @@ def can_manage(case: Case, user: User) -> bool:
     return user.is_in(CASE_STAFF) and can_view(case, user) and case.is_open
 
 
+def can_suspend(case: Case, user: User) -> bool:
+    """Stop or restart the clocks for parallel court proceedings: the chair alone, on an open case."""
+    return user.role == Role.CHAIR and can_view(case, user) and case.is_open
+
+
 def can_respond_as_company(case: Case, user: User) -> bool:
     return user.role == Role.COMPANY and can_view(case, user) and case.state == State.COMPANY_RESPONSE
 

@@ -12,6 +12,7 @@ from portal.cases.attachments import attach_files
 from portal.cases.committee import SEAT_NOMINATION, PanelKind, PanelSeat, Recusal, SeatKind
 from portal.cases.models import Attachment, Case, CaseEntity, CaseEntry, EntryKind, Visibility
 from portal.cases.operations import feedback_given
+from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import FINAL_STATES
 from portal.core import signals
 from portal.core.roles import CASEWORK, COMMITTEE, Role
@@ -19,14 +20,6 @@ from portal.extensions import db
 from portal.media.uploads import PreparedFile
 from portal.organisations.models import SupplyChainEntity
 from portal.users.models import User
-
-
-class CaseworkRefused(Exception):
-    """A casework step that the rules do not allow; ``reason`` is a key in labels.CASEWORK_REASONS."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def send_message(case: Case, actor: User, text: str, translation: str | None = None) -> CaseEntry:

@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.cases.workflow import Outcome
+from portal.cases.workflow import DecisionKind, Outcome, PanelKind
 from portal.core.db import CreatedAtMixin, one_of
 from portal.core.encrypted import EncryptedText
 from portal.extensions import db
@@ -18,11 +18,6 @@ class SeatKind(StrEnum):
     CHAIR = "chair"
     INDUSTRY = "industry"
     CIVIL_SOCIETY = "civil_society"
-
-
-class PanelKind(StrEnum):
-    ORIGINAL = "original"
-    REVIEW = "review"
 
 
 # Which nomination may take which seat.
@@ -59,12 +54,6 @@ class Recusal(CreatedAtMixin, db.Model):
     reason: Mapped[str] = mapped_column(String(300))
 
     user: Mapped[User] = relationship(lazy="joined")
-
-
-class DecisionKind(StrEnum):
-    ADMISSIBILITY = "admissibility"
-    OUTCOME = "outcome"
-    REVIEW = "review"
 
 
 class VoteChoice(StrEnum):

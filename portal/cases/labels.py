@@ -156,6 +156,8 @@ CASEWORK_REASONS = {
     "wrong_nomination": _l("This seat is for a member nominated by the other side."),
     "sat_before": _l("A review panel needs members who did not sit on the original panel."),
     "not_assignable": _l("Only a case officer of the secretariat who is not recused can be assigned."),
+    "extension_not_possible": _l("The one extension has already been used or is not possible now."),
+    "not_monitoring": _l("Check-ins are recorded only while the remedy is being monitored."),
 }
 
 OUTCOMES = {

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from portal.cases.access import case_recusals, recusal_reason
 from portal.cases.committee import Decision, DecisionKind, PanelKind, PanelSeat, SeatKind, Vote, VoteChoice
 from portal.cases.models import Case, CaseEntry, EntryKind, Visibility
+from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import (
     Action,
     CaseFacts,
@@ -22,6 +23,7 @@ from portal.cases.workflow import (
     InvalidTransition,
     Outcome,
     State,
+    Transition,
     apply_clocks,
     check,
 )
@@ -30,16 +32,6 @@ from portal.core.db import utcnow
 from portal.core.roles import Role
 from portal.extensions import db
 from portal.users.models import Nomination, User
-
-DECISION_KIND = {
-    Action.ADMIT: DecisionKind.ADMISSIBILITY,
-    Action.REJECT: DecisionKind.ADMISSIBILITY,
-    Action.SETTLE: DecisionKind.OUTCOME,
-    Action.DECIDE: DecisionKind.OUTCOME,
-    Action.CONFIRM: DecisionKind.REVIEW,
-    Action.REVISE: DecisionKind.REVIEW,
-}
-REVIEW_ACTIONS = {Action.CONFIRM, Action.REVISE}
 
 
 @dataclass
@@ -142,24 +134,24 @@ def take_action(
     entry.body = given.message or given.reasons
     entry.translation = given.message_translation or given.reasons_translation
     case.entries.append(entry)
-    decision = _record_decision(case, action, actor, given) if action in DECISION_KIND else None
+    decision = _record_decision(case, transition, actor, given) if transition.decision else None
     db.session.flush()
     signals.case_state_changed.send(
         case, action=action, old_state=old_state, entry=entry, actor=actor, transition=transition, decision=decision
     )
     if action == Action.MERGE:
-        _note_merge_on_target(given.merge_target, case, actor)
+        _note_merge_on_target(given.merge_target, actor)
     return entry
 
 
-def _record_decision(case: Case, action: Action, actor: User, given: ActionInput) -> Decision:
-    panel = PanelKind.REVIEW if action in REVIEW_ACTIONS else PanelKind.ORIGINAL
-    seated = {seat.user_id for seat in seats(case, panel)}
+def _record_decision(case: Case, transition: Transition, actor: User, given: ActionInput) -> Decision:
+    seated = {seat.user_id for seat in seats(case, transition.panel)}
+    admissibility = transition.decision == DecisionKind.ADMISSIBILITY
     decision = Decision(
         case_id=case.id,
-        kind=DECISION_KIND[action],
-        admissible={Action.ADMIT: True, Action.REJECT: False}.get(action),
-        outcome=case.outcome if action not in (Action.ADMIT, Action.REJECT) else None,
+        kind=transition.decision,
+        admissible=(transition.target == State.COMPANY_RESPONSE) if admissibility else None,
+        outcome=None if admissibility else case.outcome,
         referral=given.referral or None,
         signed_by_id=actor.id,
     )
@@ -174,7 +166,7 @@ def _record_decision(case: Case, action: Action, actor: User, given: ActionInput
     return decision
 
 
-def _note_merge_on_target(target: Case, merged: Case, actor: User) -> None:
+def _note_merge_on_target(target: Case, actor: User) -> None:
     """Merging links both cases and tells both complainants."""
     entry = CaseEntry(kind=EntryKind.CASE_JOINED, visibility=Visibility.COMPLAINANT, author_id=actor.id)
     target.entries.append(entry)
@@ -185,7 +177,7 @@ def _note_merge_on_target(target: Case, merged: Case, actor: User) -> None:
 def grant_company_extension(case: Case, actor: User) -> None:
     """The company's one extension of its response clock (DESIGN §2)."""
     if case.state != State.COMPANY_RESPONSE or case.company_extension_used or case.company_response_due_at is None:
-        raise InvalidTransition(Action.ADMIT, State(case.state), Role.COMPANY, ("extension",))
+        raise CaseworkRefused("extension_not_possible")
     settings = current_app.extensions["portal_clocks"]
     due = case.due()
     due[Clock.COMPANY_RESPONSE] = case.company_response_due_at + timedelta(days=settings.company_extension_days)
@@ -227,7 +219,7 @@ def feedback_given(case: Case) -> None:
 def record_monitoring_check(case: Case, actor: User, note: str) -> CaseEntry:
     """A remedy check-in at 6 and then 12 months after the decision."""
     if case.state != State.MONITORING:
-        raise InvalidTransition(Action.START_MONITORING, State(case.state), Role.SECRETARIAT, ("monitoring",))
+        raise CaseworkRefused("not_monitoring")
     settings = current_app.extensions["portal_clocks"]
     case.monitoring_checks_done += 1
     due = case.due()

@@ -1,22 +1,24 @@
 """Staff pages for the secretariat and the committee: dashboard, case list, case page and its forms.
 
-Each view: load → permission check (portal/cases/access.py) → form → one operation → redirect. The request
-commits in portal/core/setup.py.
+Each view: ``with_case`` loads the case and applies its permission → the form → one operation → redirect
+(``submit`` below does the form part the same way for every form on the case page). The request commits in
+``portal/core/transaction.py``.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import exists, select, union
-from sqlalchemy.orm import lazyload, selectinload
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from portal.cases import access, casework, labels
+from portal.cases import access, casework, labels, queries
 from portal.cases.attachments import send_attachment
-from portal.cases.committee import Decision, PanelKind, PanelSeat, Recusal, SeatKind, VoteChoice
+from portal.cases.committee import Decision, PanelSeat, Recusal, SeatKind, VoteChoice
 from portal.cases.forms import (
     ActionForm,
     AssignForm,
@@ -29,9 +31,11 @@ from portal.cases.forms import (
     SummaryForm,
     TranslationForm,
 )
-from portal.cases.models import Attachment, Case, CaseCategory, CaseEntity, CaseEntry
+from portal.cases.loading import REFERENCE, with_case
+from portal.cases.models import Attachment, Case, CaseEntry
 from portal.cases.operations import ActionInput, record_monitoring_check, set_suspended, take_action
-from portal.cases.workflow import FINAL_STATES, TRANSITIONS, Action, InvalidTransition, Outcome
+from portal.cases.refusals import CaseworkRefused
+from portal.cases.workflow import TRANSITIONS, Action, Ask, InvalidTransition, Outcome, PanelKind
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
 from portal.core.forms import text_of
@@ -41,49 +45,44 @@ from portal.organisations.models import Organisation, OrganisationKind, SupplyCh
 from portal.users.models import User
 
 staff = Blueprint("staff", __name__, url_prefix="/staff")
-PAGE_SIZE = 50
 DASHBOARD_ROWS = 20
-
-
-def _list_query(where=None):
-    """Cases this user may see, without loading their relations (lists show only plain columns)."""
-    query = (
-        select(Case)
-        .where(access.visible_cases(current_user))
-        .options(lazyload(Case.category_rows), lazyload(Case.entity_links))
-    )
-    return query.where(where) if where is not None else query
 
 
 @staff.get("/")
 @staff_required(CASEWORK)
 def dashboard():
     now = utcnow()
-    open_cases = Case.state.notin_(FINAL_STATES)
-    # A union of two index lookups; an OR across the two would scan every case.
-    mine = Case.id.in_(
-        union(
-            select(Case.id).where(Case.assigned_officer_id == current_user.id),
-            select(PanelSeat.case_id).where(PanelSeat.user_id == current_user.id),
-        )
-    )
-    sections = {
-        "mine": (_("My cases"), _list_query(open_cases & mine).order_by(Case.next_due_at)),
-        "overdue": (_("Overdue"), _list_query(open_cases & (Case.next_due_at < now)).order_by(Case.next_due_at)),
-        "due": (
-            _("Due this week"),
-            _list_query(open_cases & Case.next_due_at.between(now, now + timedelta(days=7))).order_by(Case.next_due_at),
-        ),
-        "urgent": (_("Urgent"), _list_query(open_cases & Case.urgent).order_by(Case.next_due_at)),
-        "unassigned": (
-            _("Unassigned"),
-            _list_query(open_cases & Case.assigned_officer_id.is_(None)).order_by(Case.created_at),
-        ),
+    titles = {
+        "mine": _("My cases"),
+        "overdue": _("Overdue"),
+        "due": _("Due this week"),
+        "urgent": _("Urgent"),
+        "unassigned": _("Unassigned"),
     }
     tables = {
-        key: (title, db.session.scalars(query.limit(DASHBOARD_ROWS)).all()) for key, (title, query) in sections.items()
+        key: (titles[key], db.session.scalars(query.limit(DASHBOARD_ROWS)).all())
+        for key, query in queries.dashboard_sections(current_user, now).items()
     }
     return render_template("staff/dashboard.html", tables=tables, now=now, labels=labels)
+
+
+def _filters(form: CaseFilterForm) -> queries.CaseFilters:
+    """The valid filters of the list form; an invalid one is ignored (the form shows its error)."""
+
+    def valid(field) -> str | None:
+        return field.data if field.data and not field.errors else None
+
+    entity = valid(form.entity)
+    return queries.CaseFilters(
+        state=valid(form.state),
+        category=valid(form.category),
+        country=valid(form.country),
+        commodity=valid(form.commodity),
+        entity_id=int(entity) if entity else None,
+        urgent=bool(form.urgent.data),
+        overdue=bool(form.overdue.data),
+        sort=form.sort.data,
+    )
 
 
 @staff.get("/cases")
@@ -92,35 +91,9 @@ def case_list():
     entities = db.session.scalars(select(SupplyChainEntity).order_by(SupplyChainEntity.name)).all()
     form = CaseFilterForm(entities, formdata=request.args)
     form.validate()
-    where = []
-    if form.state.data and not form.state.errors:
-        where.append(Case.state == form.state.data)
-    if form.category.data and not form.category.errors:
-        # EXISTS probes the (case_id, category) key per case, so the state/date index drives and LIMIT stops early.
-        where.append(exists().where(CaseCategory.case_id == Case.id, CaseCategory.category == form.category.data))
-    if form.country.data:
-        where.append(Case.country == form.country.data.upper())
-    if form.commodity.data and not form.commodity.errors:
-        where.append(Case.commodity == form.commodity.data)
-    if form.entity.data and not form.entity.errors:
-        where.append(exists().where(CaseEntity.case_id == Case.id, CaseEntity.entity_id == int(form.entity.data)))
-    if form.urgent.data:
-        where.append(Case.urgent)
-    if form.overdue.data:
-        where.append(Case.next_due_at < utcnow())
-    query = _list_query()
-    for clause in where:
-        query = query.where(clause)
-    order = {
-        "newest": (Case.created_at.desc(), Case.id.desc()),
-        "oldest": (Case.created_at, Case.id),
-        "due": (Case.next_due_at, Case.id),
-    }[form.sort.data]
+    now = utcnow()
     page = max(request.args.get("page", 1, type=int), 1)
-    # One row more than a page tells whether a next page exists; no COUNT over every matching case, which
-    # would grow with the database (bench: the list's p50 doubled from 10,000 to 100,000 cases with it).
-    rows = db.session.scalars(query.order_by(*order).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    cases, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    cases, has_next = queries.page_of(queries.filtered(current_user, _filters(form), now), page)
     arguments = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(
         "staff/case_list.html",
@@ -129,44 +102,37 @@ def case_list():
         page=page,
         has_next=has_next,
         arguments=arguments,
-        now=utcnow(),
+        now=now,
         labels=labels,
     )
 
 
-def load_case(reference: str) -> Case:
-    """The case, if this user may see it; otherwise a 404 that does not even confirm that it exists."""
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None or not access.can_view(case, current_user):
-        abort(404)
-    return case
+def _active(roles) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role.in_(roles), User.active).order_by(User.name)))
 
 
-@staff.get("/cases/<reference>")
-@staff_required(CASEWORK)
-def case_page(reference: str):
-    case = load_case(reference)
-    return render_case(case)
-
-
-def render_case(case: Case, status: int = 200, **forms):
+def _link_form(case: Case | None = None) -> LinkForm:
     companies = db.session.scalars(
         select(Organisation).where(Organisation.kind == OrganisationKind.COMPANY).order_by(Organisation.name)
     ).all()
     entities = db.session.scalars(select(SupplyChainEntity).order_by(SupplyChainEntity.name)).all()
-    committee = db.session.scalars(select(User).where(User.role.in_(COMMITTEE), User.active).order_by(User.name)).all()
-    officers = db.session.scalars(
-        select(User).where(User.role == Role.SECRETARIAT, User.active).order_by(User.name)
-    ).all()
-    link_form = forms.get("link_form") or LinkForm(
+    if case is None:
+        return LinkForm(companies, entities)
+    return LinkForm(
         companies,
         entities,
         respondent=str(case.respondent_organisation_id or ""),
         entities=[str(i) for i in case.entity_ids],
     )
+
+
+def render_case(case: Case, status: int = 200, **forms):
+    """The case page; ``forms`` carries a form that failed, so its errors and everything typed are shown again."""
     seats = db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id).order_by(PanelSeat.id)).all()
     decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
     recusals = db.session.scalars(select(Recusal).where(Recusal.case_id == case.id)).all()
+    actions = access.actions_for(case, current_user)
+    failed_action = forms.get("failed_action")
     return (
         render_template(
             "staff/case.html",
@@ -182,23 +148,24 @@ def render_case(case: Case, status: int = 200, **forms):
             seats=seats,
             decisions=decisions,
             recusals=recusals,
-            actions=access.actions_for(case, current_user),
             can_manage=access.can_manage(case, current_user),
             can_note=access.can_write_internal(case, current_user),
             can_see_identity=access.can_view_identity(case, current_user),
+            can_suspend=access.can_suspend(case, current_user),
             message_form=forms.get("message_form") or MessageForm(),
             note_form=forms.get("note_form") or NoteForm(),
             action_forms={
-                action: (forms["action_form"] if action == forms.get("failed_action") else ActionForm(prefix=action))
-                for action in access.actions_for(case, current_user)
+                action: (forms["action_form"] if action == failed_action else ActionForm(prefix=action))
+                for action in actions
             },
             transitions=TRANSITIONS,
-            panel_form=forms.get("panel_form") or PanelSeatForm(committee),
-            link_form=link_form,
-            assign_form=forms.get("assign_form") or AssignForm(officers, officer=str(case.assigned_officer_id or "")),
+            Ask=Ask,
+            panel_form=forms.get("panel_form") or PanelSeatForm(_active(COMMITTEE)),
+            link_form=forms.get("link_form") or _link_form(case),
+            assign_form=forms.get("assign_form")
+            or AssignForm(_active({Role.SECRETARIAT}), officer=str(case.assigned_officer_id or "")),
             summary_form=forms.get("summary_form") or SummaryForm(summary=case.company_summary),
             monitoring_form=forms.get("monitoring_form") or MonitoringForm(),
-            translation_form=TranslationForm(),
             identity=forms.get("identity"),
             vote_choices=labels.VOTES,
             outcomes=Outcome,
@@ -211,49 +178,63 @@ def _back(case: Case, anchor: str = ""):
     return redirect(url_for("staff.case_page", reference=case.reference) + anchor)
 
 
+def submit(case: Case, form: FlaskForm, slot: str, apply: Callable[[], object], anchor: str = "", error_field=None):
+    """The one way a case-page form is handled: invalid → the page again with the form's errors (400); refused by
+    the rules → the page again with the reason (409); done → back to the case. Nothing typed is lost."""
+    if not form.validate_on_submit():
+        return render_case(case, 400, **{slot: form})
+    try:
+        apply()
+    except CaseworkRefused as refused:
+        errors = error_field.errors if error_field is not None else form.form_errors
+        errors.append(str(labels.CASEWORK_REASONS[refused.reason]))
+        return render_case(case, 409, **{slot: form})
+    return _back(case, anchor)
+
+
+@staff.get("/cases/<reference>")
+@staff_required(CASEWORK)
+@with_case()
+def case_page(case: Case):
+    return render_case(case)
+
+
 @staff.post("/cases/<reference>/identity")
 @staff_required(CASE_STAFF)
-def show_identity(reference: str):
-    case = load_case(reference)
-    if not access.can_view_identity(case, current_user):
-        abort(403)
-    identity = casework.record_identity_view(case, current_user)
-    return render_case(case, identity=identity)
+@with_case(access.can_view_identity)
+def show_identity(case: Case):
+    return render_case(case, identity=casework.record_identity_view(case, current_user))
 
 
 @staff.post("/cases/<reference>/message")
 @staff_required(CASEWORK)
-def send_message(reference: str):
-    case = load_case(reference)
-    if not access.can_manage(case, current_user):
-        abort(403)
+@with_case(access.can_manage)
+def send_message(case: Case):
     form = MessageForm()
-    if not form.validate_on_submit():
-        return render_case(case, 400, message_form=form)
-    casework.send_message(case, current_user, text_of(form.text), text_of(form.translation))
-    flash(_("Your message was sent to the complainant."))
-    return _back(case, "#timeline")
+
+    def send():
+        casework.send_message(case, current_user, text_of(form.text), text_of(form.translation))
+        flash(_("Your message was sent to the complainant."))
+
+    return submit(case, form, "message_form", send, "#timeline")
 
 
 @staff.post("/cases/<reference>/note")
 @staff_required(CASEWORK)
-def add_note(reference: str):
-    case = load_case(reference)
-    if not access.can_write_internal(case, current_user):
-        abort(403)
+@with_case(access.can_write_internal)
+def add_note(case: Case):
     form = NoteForm()
-    if not form.validate_on_submit():
-        return render_case(case, 400, note_form=form)
-    casework.add_internal_note(case, current_user, text_of(form.note))
-    return _back(case, "#timeline")
+    return submit(
+        case, form, "note_form", lambda: casework.add_internal_note(case, current_user, text_of(form.note)), "#timeline"
+    )
 
 
 @staff.post("/cases/<reference>/entries/<int:entry_id>/translation")
 @staff_required(CASE_STAFF)
-def set_translation(reference: str, entry_id: int):
-    case = load_case(reference)
+@with_case(access.can_manage)
+def set_translation(case: Case, entry_id: int):
     entry = db.session.get(CaseEntry, entry_id)
-    if entry is None or entry.case_id != case.id or not access.can_manage(case, current_user):
+    if entry is None or entry.case_id != case.id:
         abort(404)
     form = TranslationForm()
     if form.validate_on_submit():
@@ -261,7 +242,9 @@ def set_translation(reference: str, entry_id: int):
     return _back(case, f"#entry-{entry.id}")
 
 
-def _votes_from_request(case: Case, panel: PanelKind) -> dict[int, VoteChoice]:
+def _votes_from_request(case: Case, panel: PanelKind | None) -> dict[int, VoteChoice]:
+    if panel is None:
+        return {}
     votes = {}
     for seat in db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id, PanelSeat.panel == panel)):
         choice = request.form.get(f"vote-{seat.user_id}")
@@ -270,25 +253,28 @@ def _votes_from_request(case: Case, panel: PanelKind) -> dict[int, VoteChoice]:
     return votes
 
 
+def _merge_target(text: str | None) -> Case | None:
+    reference = (text or "").upper()
+    if not REFERENCE.fullmatch(reference):
+        return None
+    target = db.session.scalar(select(Case).where(Case.reference == reference))
+    return target if target is not None and access.can_view(target, current_user) else None
+
+
 @staff.post("/cases/<reference>/actions/<action>")
 @staff_required(CASEWORK)
-def act(reference: str, action: str):
-    case = load_case(reference)
+@with_case()
+def act(case: Case, action: str):
     try:
         action = Action(action)
     except ValueError:
         abort(404)
     if not access.can_take(case, current_user, action):
         abort(403)
+    transition = TRANSITIONS[action]
     form = ActionForm(prefix=action)
     if not form.validate_on_submit():
         return render_case(case, 400, action_form=form, failed_action=action)
-    merge_target = None
-    if form.merge_target.data:
-        merge_target = db.session.scalar(select(Case).where(Case.reference == text_of(form.merge_target).upper()))
-        if merge_target is not None and not access.can_view(merge_target, current_user):
-            merge_target = None
-    panel = PanelKind.REVIEW if action in (Action.CONFIRM, Action.REVISE) else PanelKind.ORIGINAL
     given = ActionInput(
         reasons=text_of(form.reasons),
         reasons_translation=text_of(form.reasons_translation),
@@ -297,8 +283,8 @@ def act(reference: str, action: str):
         outcome=Outcome(form.outcome.data) if form.outcome.data else None,
         referral=text_of(form.referral),
         public_summary=text_of(form.public_summary),
-        votes=_votes_from_request(case, panel),
-        merge_target=merge_target,
+        votes=_votes_from_request(case, transition.panel),
+        merge_target=_merge_target(text_of(form.merge_target)) if Ask.MERGE_TARGET in transition.asks else None,
     )
     try:
         take_action(case, action, current_user, current_user.account_role, locale=None, given=given)
@@ -312,32 +298,22 @@ def act(reference: str, action: str):
 
 @staff.post("/cases/<reference>/panel")
 @staff_required(CASE_STAFF)
-def seat_member(reference: str):
-    case = load_case(reference)
-    if not access.can_manage(case, current_user):
-        abort(403)
-    committee = db.session.scalars(select(User).where(User.role.in_(COMMITTEE), User.active)).all()
-    form = PanelSeatForm(committee)
-    if not form.validate_on_submit():
-        return render_case(case, 400, panel_form=form)
-    member = db.session.get(User, int(form.user_id.data))
-    try:
+@with_case(access.can_manage)
+def seat_member(case: Case):
+    form = PanelSeatForm(_active(COMMITTEE))
+
+    def seat():
+        member = db.session.get(User, int(form.user_id.data))
         casework.seat_panel_member(case, member, SeatKind(form.seat.data), PanelKind(form.panel.data), current_user)
-    except casework.CaseworkRefused as refused:
-        form.user_id.errors.append(str(labels.CASEWORK_REASONS[refused.reason]))
-        return render_case(case, 409, panel_form=form)
-    return _back(case, "#panel")
+
+    return submit(case, form, "panel_form", seat, "#panel", error_field=form.user_id)
 
 
 @staff.post("/cases/<reference>/links")
 @staff_required(CASE_STAFF)
-def link(reference: str):
-    case = load_case(reference)
-    if not access.can_manage(case, current_user):
-        abort(403)
-    companies = db.session.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.COMPANY)).all()
-    entities = db.session.scalars(select(SupplyChainEntity)).all()
-    form = LinkForm(companies, entities)
+@with_case(access.can_manage)
+def link(case: Case):
+    form = _link_form()
     if not form.validate_on_submit():
         return render_case(case, 400, link_form=form)
     respondent = int(form.respondent.data) if form.respondent.data else None
@@ -350,65 +326,58 @@ def link(reference: str):
 
 @staff.post("/cases/<reference>/assign")
 @staff_required(CASE_STAFF)
-def assign(reference: str):
-    case = load_case(reference)
-    if not access.can_manage(case, current_user):
-        abort(403)
-    officers = db.session.scalars(select(User).where(User.role == Role.SECRETARIAT, User.active)).all()
-    form = AssignForm(officers)
-    if not form.validate_on_submit():
-        return render_case(case, 400, assign_form=form)
-    officer = db.session.get(User, int(form.officer.data)) if form.officer.data else None
-    try:
+@with_case(access.can_manage)
+def assign(case: Case):
+    form = AssignForm(_active({Role.SECRETARIAT}))
+
+    def assign_officer():
+        officer = db.session.get(User, int(form.officer.data)) if form.officer.data else None
         casework.assign_officer(case, officer, current_user)
-    except casework.CaseworkRefused as refused:
-        form.officer.errors.append(str(labels.CASEWORK_REASONS[refused.reason]))
-        return render_case(case, 409, assign_form=form)
-    return _back(case)
+
+    return submit(case, form, "assign_form", assign_officer, error_field=form.officer)
 
 
 @staff.post("/cases/<reference>/company-summary")
 @staff_required(CASE_STAFF)
-def company_summary(reference: str):
-    case = load_case(reference)
-    if not access.can_manage(case, current_user):
-        abort(403)
+@with_case(access.can_manage)
+def company_summary(case: Case):
     form = SummaryForm()
-    if not form.validate_on_submit():
-        return render_case(case, 400, summary_form=form)
-    casework.write_company_summary(case, current_user, form.summary.data)
-    return _back(case, "#company")
+    return submit(
+        case,
+        form,
+        "summary_form",
+        lambda: casework.write_company_summary(case, current_user, form.summary.data),
+        "#company",
+    )
 
 
 @staff.post("/cases/<reference>/suspension")
 @staff_required({Role.CHAIR})
-def suspension(reference: str):
-    case = load_case(reference)
+@with_case(access.can_suspend)
+def suspension(case: Case):
     set_suspended(case, request.form.get("suspend") == "1", current_user)
     return _back(case)
 
 
 @staff.post("/cases/<reference>/monitoring")
 @staff_required(CASE_STAFF)
-def monitoring_check(reference: str):
-    case = load_case(reference)
+@with_case(access.can_manage)
+def monitoring_check(case: Case):
     form = MonitoringForm()
-    if not access.can_manage(case, current_user):
-        abort(403)
-    if not form.validate_on_submit():
-        return render_case(case, 400, monitoring_form=form)
-    try:
-        record_monitoring_check(case, current_user, text_of(form.note))
-    except InvalidTransition:
-        abort(409)
-    return _back(case)
+    return submit(
+        case,
+        form,
+        "monitoring_form",
+        lambda: record_monitoring_check(case, current_user, text_of(form.note)),
+        error_field=form.note,
+    )
 
 
 @staff.get("/cases/<reference>/attachments/<int:attachment_id>")
 @staff_required(CASEWORK)
-def download(reference: str, attachment_id: int):
+@with_case()
+def download(case: Case, attachment_id: int):
     """Decrypted on the fly for an authorised person, always as a download, never from a static path."""
-    case = load_case(reference)
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.entry.case_id != case.id:
         abort(404)

@@ -68,6 +68,31 @@ class Action(StrEnum):
     MERGE = "merge"
 
 
+class PanelKind(StrEnum):
+    """Which panel votes: the first one, or the review panel, which shares no member with it."""
+
+    ORIGINAL = "original"
+    REVIEW = "review"
+
+
+class DecisionKind(StrEnum):
+    ADMISSIBILITY = "admissibility"
+    OUTCOME = "outcome"
+    REVIEW = "review"
+
+
+class Ask(StrEnum):
+    """What the action's form asks of the person taking it. Whether it is required is the guards' business."""
+
+    REASONS = "reasons"
+    MESSAGE = "message"
+    OUTCOME = "outcome"
+    REFERRAL = "referral"
+    PUBLIC_SUMMARY = "public_summary"
+    MERGE_TARGET = "merge_target"
+    VOTES = "votes"
+
+
 class Clock(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     TRIAGE = "triage"
@@ -140,10 +165,32 @@ class Transition:
     resumes: bool = False
     tells_complainant: bool = True
     outcomes: frozenset[Outcome] = field(default_factory=frozenset)
+    # The panel whose votes the decision records, and the kind of decision; None for actions that decide nothing.
+    panel: PanelKind | None = None
+    decision: DecisionKind | None = None
+    # Inputs asked beyond those the guards require (``asks`` below gives all of them).
+    extra_asks: frozenset[Ask] = field(default_factory=frozenset)
+
+    @property
+    def asks(self) -> frozenset[Ask]:
+        """Every input the action's form shows: what the guards need, what a decision needs, and the extras."""
+        needed = {ask for guard, ask in _GUARD_ASKS.items() if guard in self.guards}
+        if len(self.outcomes) > 1:
+            needed.add(Ask.OUTCOME)
+        if self.panel is not None:
+            needed.add(Ask.VOTES)
+        return frozenset(needed) | self.extra_asks
 
 
-def _t(action, sources, target, roles, **kwargs) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), **kwargs)
+_GUARD_ASKS = {REASONS: Ask.REASONS, MESSAGE: Ask.MESSAGE, MERGE_TARGET: Ask.MERGE_TARGET}
+
+
+def _t(action, sources, target, roles, asks=(), **kwargs) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), extra_asks=frozenset(asks), **kwargs)
+
+
+ORIGINAL_PANEL = {"panel": PanelKind.ORIGINAL}
+REVIEW_PANEL = {"panel": PanelKind.REVIEW, "decision": DecisionKind.REVIEW}
 
 
 DECIDED_OUTCOMES = frozenset({Outcome.FOUNDED, Outcome.PARTLY_FOUNDED, Outcome.UNFOUNDED})
@@ -153,7 +200,7 @@ TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in [
         _t(Action.ACKNOWLEDGE, {State.SUBMITTED}, State.ACKNOWLEDGED, CASE_STAFF,
-           guards=(not_suspended,), starts=(Clock.ADMISSIBILITY, Clock.FEEDBACK),
+           guards=(not_suspended,), asks={Ask.REASONS}, starts=(Clock.ADMISSIBILITY, Clock.FEEDBACK),
            stops=(Clock.ACKNOWLEDGE, Clock.TRIAGE)),
         _t(Action.REQUEST_INFO, QUESTION_STATES, State.INFO_REQUESTED, CASE_STAFF,
            guards=(MESSAGE,), pauses=True, starts=(Clock.INFO_REQUEST,)),
@@ -161,36 +208,43 @@ TRANSITIONS: dict[Action, Transition] = {
            resumes=True, stops=(Clock.INFO_REQUEST,), tells_complainant=False),
         _t(Action.CLOSE_INCOMPLETE, {State.INFO_REQUESTED}, State.CLOSED, CASE_STAFF,
            guards=(INFO_EXPIRED, REASONS), stops=ALL_CLOCKS),
-        _t(Action.OPEN_ASSESSMENT, {State.ACKNOWLEDGED}, State.ASSESSMENT, CASE_STAFF, guards=(not_suspended,)),
+        _t(Action.OPEN_ASSESSMENT, {State.ACKNOWLEDGED}, State.ASSESSMENT, CASE_STAFF, guards=(not_suspended,),
+           asks={Ask.REASONS}),
         _t(Action.ADMIT, {State.ASSESSMENT}, State.COMPANY_RESPONSE, {Role.CHAIR},
            guards=(QUORUM, REASONS, RESPONDENT, SUMMARY, not_suspended),
+           **ORIGINAL_PANEL, decision=DecisionKind.ADMISSIBILITY,
            starts=(Clock.COMPANY_RESPONSE, Clock.FEEDBACK), stops=(Clock.ADMISSIBILITY,)),
         _t(Action.REJECT, {State.ASSESSMENT}, State.INADMISSIBLE, {Role.CHAIR},
            guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
-           stops=(Clock.ADMISSIBILITY, Clock.FEEDBACK)),
+           stops=(Clock.ADMISSIBILITY, Clock.FEEDBACK),
+           **ORIGINAL_PANEL, decision=DecisionKind.ADMISSIBILITY, asks={Ask.REFERRAL}),
         _t(Action.START_DIALOGUE, {State.COMPANY_RESPONSE}, State.DIALOGUE, CASE_STAFF,
-           guards=(not_suspended,), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.FEEDBACK,)),
+           guards=(not_suspended,), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.FEEDBACK,), asks={Ask.REASONS}),
         _t(Action.REFER_TO_ADJUDICATION, {State.COMPANY_RESPONSE, State.DIALOGUE}, State.ADJUDICATION, {Role.CHAIR},
            guards=(REASONS, not_suspended), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.DECISION, Clock.FEEDBACK)),
         _t(Action.SETTLE, {State.DIALOGUE}, State.DECIDED, {Role.CHAIR},
            guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,), stops=(Clock.FEEDBACK, Clock.DECISION),
-           outcomes=frozenset({Outcome.SETTLED})),
+           outcomes=frozenset({Outcome.SETTLED}),
+           **ORIGINAL_PANEL, decision=DecisionKind.OUTCOME, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.DECIDE, {State.ADJUDICATION}, State.DECIDED, {Role.CHAIR},
            guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,), stops=(Clock.FEEDBACK, Clock.DECISION),
-           outcomes=DECIDED_OUTCOMES),
+           outcomes=DECIDED_OUTCOMES,
+           **ORIGINAL_PANEL, decision=DecisionKind.OUTCOME, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.REQUEST_REVIEW, {State.DECIDED, State.INADMISSIBLE}, State.REVIEW,
            {Role.COMPLAINANT, Role.COMPANY, Role.SECRETARIAT},
            guards=(IN_REVIEW_WINDOW, REASONS), stops=(Clock.REVIEW_WINDOW,), starts=(Clock.DECISION, Clock.FEEDBACK)),
         _t(Action.CONFIRM, {State.REVIEW}, State.DECIDED, {Role.CHAIR},
-           guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION, Clock.FEEDBACK)),
+           guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION, Clock.FEEDBACK),
+           **REVIEW_PANEL, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.REVISE, {State.REVIEW}, State.DECIDED, {Role.CHAIR},
            guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION, Clock.FEEDBACK),
-           outcomes=frozenset(Outcome)),
+           outcomes=frozenset(Outcome), **REVIEW_PANEL, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.START_MONITORING, {State.DECIDED}, State.MONITORING, CASE_STAFF,
-           stops=(Clock.REVIEW_WINDOW,), starts=(Clock.MONITORING,)),
+           stops=(Clock.REVIEW_WINDOW,), starts=(Clock.MONITORING,), asks={Ask.REASONS}),
         _t(Action.CLOSE, {State.MONITORING, State.INADMISSIBLE}, State.CLOSED, CASE_STAFF,
            guards=(REASONS,), stops=ALL_CLOCKS),
-        _t(Action.WITHDRAW, OPEN_STATES, State.WITHDRAWN, {Role.COMPLAINANT, Role.SECRETARIAT}, stops=ALL_CLOCKS),
+        _t(Action.WITHDRAW, OPEN_STATES, State.WITHDRAWN, {Role.COMPLAINANT, Role.SECRETARIAT}, stops=ALL_CLOCKS,
+           asks={Ask.REASONS}),
         _t(Action.MERGE, OPEN_STATES, State.MERGED, {Role.SECRETARIAT},
            guards=(MERGE_TARGET, REASONS), stops=ALL_CLOCKS),
     ]

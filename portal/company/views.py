@@ -6,14 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
-from portal.cases import access, casework, labels
+from portal.cases import access, casework, labels, queries
 from portal.cases.attachments import send_attachment
 from portal.cases.committee import Decision
+from portal.cases.loading import with_case
 from portal.cases.models import Attachment, Case, CaseEntry, Visibility
 from portal.cases.operations import grant_company_extension
-from portal.cases.workflow import InvalidTransition
+from portal.cases.refusals import CaseworkRefused
 from portal.company.forms import CompanyResponseForm, ExtensionForm
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
@@ -25,21 +25,11 @@ from portal.media.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploa
 company = Blueprint("company", __name__, url_prefix="/company")
 
 
-def load_case(reference: str) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None or not access.can_view(case, current_user):
-        abort(404)
-    return case
-
-
 @company.get("/")
 @staff_required(COMPANY_LIAISONS)
 def case_list():
     cases = db.session.scalars(
-        select(Case)
-        .where(access.visible_cases(current_user))
-        .options(lazyload(Case.category_rows), lazyload(Case.entity_links))
-        .order_by(Case.company_response_due_at, Case.created_at.desc())
+        queries.visible_to(current_user).order_by(Case.company_response_due_at, Case.created_at.desc())
     ).all()
     return render_template("company/list.html", cases=cases, labels=labels, now=utcnow())
 
@@ -71,16 +61,15 @@ def _render(case: Case, form: CompanyResponseForm | None = None, status: int = 2
 
 @company.get("/cases/<reference>")
 @staff_required(COMPANY_LIAISONS)
-def case_page(reference: str):
-    return _render(load_case(reference))
+@with_case()
+def case_page(case: Case):
+    return _render(case)
 
 
 @company.post("/cases/<reference>/response")
 @staff_required(COMPANY_LIAISONS)
-def respond(reference: str):
-    case = load_case(reference)
-    if not access.can_respond_as_company(case, current_user):
-        abort(403)
+@with_case(access.can_respond_as_company)
+def respond(case: Case):
     form = CompanyResponseForm()
     if not form.validate_on_submit():
         return _render(case, form, 400)
@@ -96,14 +85,14 @@ def respond(reference: str):
 
 @company.post("/cases/<reference>/extension")
 @staff_required(COMPANY_LIAISONS)
-def extension(reference: str):
-    case = load_case(reference)
-    if not access.can_respond_as_company(case, current_user) or not ExtensionForm().validate_on_submit():
-        abort(403)
+@with_case(access.can_respond_as_company)
+def extension(case: Case):
+    if not ExtensionForm().validate_on_submit():
+        abort(400)
     try:
         grant_company_extension(case, current_user)
-    except InvalidTransition:
-        flash(_("The one extension has already been used or is not possible now."))
+    except CaseworkRefused as refused:
+        flash(labels.CASEWORK_REASONS[refused.reason])
         return redirect(url_for("company.case_page", reference=case.reference))
     flash(_("Your deadline was extended once."))
     return redirect(url_for("company.case_page", reference=case.reference))
@@ -111,8 +100,8 @@ def extension(reference: str):
 
 @company.get("/cases/<reference>/attachments/<int:attachment_id>")
 @staff_required(COMPANY_LIAISONS)
-def download(reference: str, attachment_id: int):
-    case = load_case(reference)
+@with_case()
+def download(case: Case, attachment_id: int):
     attachment = db.session.get(Attachment, attachment_id)
     # A company sees only the files of its own responses.
     if attachment is None or attachment.entry.case_id != case.id or attachment.entry.visibility != Visibility.COMPANY:
