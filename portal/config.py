@@ -63,7 +63,7 @@ class Config:
     RATELIMIT_RECEIPT_GLOBAL = os.environ.get("RATELIMIT_RECEIPT_GLOBAL", "300 per minute")
     RATELIMIT_INTAKE_CLIENT = os.environ.get("RATELIMIT_INTAKE_CLIENT", "10 per hour;30 per day")
 
-    # Uploads (DESIGN §8, intake issue): 5 files, 20 MB each, 50 MB in all.
+    # Uploads (docs/architecture.md §8): 5 files, 20 MB each, 50 MB in all.
     UPLOAD_MAX_FILES = 5
     UPLOAD_MAX_FILE_BYTES = 20 * 1024 * 1024
     UPLOAD_MAX_TOTAL_BYTES = 50 * 1024 * 1024
@@ -74,7 +74,7 @@ class Config:
     COMPRESS_STREAMS = False  # see buffer_static_files in core/setup.py
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/json", "image/svg+xml"]
 
-    # The legal clocks in days (DESIGN §2). The procedure page and the workflow both read these.
+    # The legal clocks in days (docs/architecture.md §2). The procedure page and the workflow both read these.
     CLOCK_DAYS = {
         "acknowledge": int(os.environ.get("CLOCK_ACKNOWLEDGE_DAYS", "7")),
         "admissibility": int(os.environ.get("CLOCK_ADMISSIBILITY_DAYS", "42")),
@@ -91,7 +91,7 @@ class Config:
 
     PORTAL_DEMO = _env_bool("PORTAL_DEMO", False)
 
-    # Staff sessions (DESIGN §4): both factors, idle timeout, lock-out after repeated failures.
+    # Staff sessions (docs/architecture.md §4): both factors, idle timeout, lock-out after repeated failures.
     STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))

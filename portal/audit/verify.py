@@ -76,12 +76,3 @@ def check_chain(session: Session, batch_size: int = BATCH_SIZE) -> ChainReport:
             report.problems.append(f"entry {row.id}: its hash does not match its contents (the entry was edited)")
         expected_previous, previous_id = row.entry_hash, row.id
     return report
-
-
-def verify_chain(session: Session, batch_size: int = BATCH_SIZE) -> list[str]:
-    """The problems found, in id order; an empty list when the chain is intact.
-
-    Deleting the newest entries leaves a shorter chain that is still whole; compare the count with a copy kept
-    elsewhere (a backup, a log) to catch that.
-    """
-    return check_chain(session, batch_size).problems

@@ -1,4 +1,4 @@
-"""Who may see and do what with a case (DESIGN §4). Views call these, never templates.
+"""Who may see and do what with a case (docs/architecture.md §4). Views call these, never templates.
 
 The same rules exist twice on purpose: ``can_view`` for one case in Python, ``visible_cases`` as SQL for lists.
 The access-matrix tests hold them to each other.

@@ -1,4 +1,4 @@
-"""Cases, their timeline and their attachments (DESIGN §5)."""
+"""Cases, their timeline and their attachments (docs/architecture.md §5)."""
 
 from __future__ import annotations
 

@@ -175,7 +175,7 @@ def _note_merge_on_target(target: Case, actor: User) -> None:
 
 
 def grant_company_extension(case: Case, actor: User) -> None:
-    """The company's one extension of its response clock (DESIGN §2)."""
+    """The company's one extension of its response clock (docs/architecture.md §2)."""
     if case.state != State.COMPANY_RESPONSE or case.company_extension_used or case.company_response_due_at is None:
         raise CaseworkRefused("extension_not_possible")
     settings = current_app.extensions["portal_clocks"]

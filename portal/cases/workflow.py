@@ -1,4 +1,4 @@
-"""The case lifecycle as data (DESIGN §3): states, actions, who may act, guards and clocks.
+"""The case lifecycle as data (docs/architecture.md §3): states, actions, who may act, guards and clocks.
 
 This module imports neither Flask nor the database: it decides, from plain facts about a case, whether an action
 is allowed and what it does to the clocks. ``portal/cases/operations.py`` is the only code that applies it.
@@ -289,7 +289,8 @@ def allowed_actions(state: State, role: Role) -> list[Action]:
 
 @dataclass(frozen=True)
 class ClockSettings:
-    """The legal clocks (DESIGN §2). Built once from configuration; the procedure page prints these same values."""
+    """The legal clocks (docs/architecture.md §2). Built once from configuration; the procedure page prints these
+    same values."""
 
     acknowledge_days: int = 7
     urgent_triage_hours: int = 48
@@ -331,7 +332,7 @@ def apply_clocks(
     now: datetime,
     settings: ClockSettings,
 ) -> tuple[dict[Clock, datetime | None], datetime | None]:
-    """The case's due dates after ``transition``: paused clocks keep their remaining time (DESIGN §2)."""
+    """The case's due dates after ``transition``: paused clocks keep their remaining time (docs/architecture.md §2)."""
     due = dict(due)
     if transition.resumes and paused_at is not None:
         shift = now - paused_at

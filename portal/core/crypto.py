@@ -1,4 +1,4 @@
-"""Encryption at rest with a key ring (DESIGN §8).
+"""Encryption at rest with a key ring (docs/architecture.md §8).
 
 Fernet (AES-128-CBC with HMAC-SHA256, from the ``cryptography`` library) is authenticated encryption: a changed
 byte makes decryption fail instead of returning garbage. ``MultiFernet`` encrypts with the first key of the ring and

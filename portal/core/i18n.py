@@ -1,4 +1,4 @@
-"""The ten languages of the portal, locale negotiation and locale-aware lists (DESIGN §7)."""
+"""The ten languages of the portal, locale negotiation and locale-aware lists (docs/architecture.md §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Blueprints whose URLs start with the page's locale: ``/<locale>/...`` (DESIGN §7)."""
+"""Blueprints whose URLs start with the page's locale: ``/<locale>/...`` (docs/architecture.md §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""HTTP safety defaults (DESIGN §8) and the keyed hashes that stand in for secrets and client addresses."""
+"""HTTP safety defaults (docs/architecture.md §8) and the keyed hashes that stand in for secrets and client
+addresses."""
 
 from __future__ import annotations
 

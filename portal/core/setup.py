@@ -17,7 +17,7 @@ def load_configuration(app: Flask) -> None:
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
     load_secrets(app.config)
     app.extensions["portal_keyring"] = KeyRing.from_setting(app.config["ENCRYPTION_KEYS"])
-    # The development server logs client addresses; public routes must not (DESIGN §8).
+    # The development server logs client addresses; public routes must not (docs/architecture.md §8).
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
@@ -41,27 +41,15 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from portal.core import transaction
     from portal.core.errors import register_error_handlers
     from portal.core.i18n import LOCALES, current_portal_locale
     from portal.core.security import init_security
-    from portal.extensions import db
 
     init_security(app)
     register_error_handlers(app)
 
-    @app.after_request
-    def commit_or_roll_back(response):
-        """One commit per request, here and only here; an error response keeps nothing."""
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
-        return response
-
-    @app.teardown_request
-    def roll_back_on_exception(exc):
-        if exc is not None:
-            db.session.rollback()
+    transaction.init_app(app)
 
     @app.after_request
     def buffer_static_files(response):

@@ -1,4 +1,5 @@
-"""Receipts: 16 digits from the operating system's random source, kept only as a keyed hash (DESIGN §8)."""
+"""Receipts: 16 digits from the operating system's random source, kept only as a keyed hash
+(docs/architecture.md §8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Checking and cleaning evidence files before they are stored (DESIGN §8).
+"""Checking and cleaning evidence files before they are stored (docs/architecture.md §8).
 
 A file's type is decided by its content (magic bytes), and the name's extension must agree with it, so a PDF
 renamed ``.jpg`` or a program renamed ``.pdf`` is refused. Photos are re-encoded by Pillow, which drops EXIF and

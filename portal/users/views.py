@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, raiseload
 
 from portal.core.auth import staff_required
 from portal.core.roles import ADMINS, CASEWORK, COMPANY_LIAISONS
+from portal.core.transaction import keep_changes
 from portal.extensions import db, limiter
 from portal.organisations.models import Organisation, SupplyChainEntity
 from portal.users import operations
@@ -95,6 +96,11 @@ def _finish_login(user: User):
     return target or _home(user)
 
 
+def _challenge(status: int) -> dict[str, str]:
+    # A 401 names how to authenticate: with this page's form.
+    return {"WWW-Authenticate": 'Form realm="staff"'} if status == 401 else {}
+
+
 def _refusal_message(reason: str) -> str:
     if reason == "locked":
         return " ".join(
@@ -120,7 +126,9 @@ def login():
         try:
             user = operations.authenticate(form.email.data, form.password.data)
         except operations.LoginRefused as refused:
-            # 200, not 401: the request must commit so that the failure counts toward the lock-out.
+            # A refusal answers 401 but keeps the failure it recorded, so that it counts toward the lock-out.
+            keep_changes()
+            status = 401
             error = _refusal_message(refused.reason)
         else:
             next_path = _safe_next(request.args.get("next"))
@@ -133,7 +141,7 @@ def login():
             return redirect(url_for("users.login_code" if user.totp_confirmed_at else "users.enrol"))
     elif request.method == "POST":
         status = 400
-    return render_template("users/login.html", form=form, error=error), status
+    return render_template("users/login.html", form=form, error=error), status, _challenge(status)
 
 
 @users.route("/login/code", methods=["GET", "POST"])
@@ -157,12 +165,14 @@ def login_code():
                 session.clear()
                 flash(_refusal_message("locked"))
                 return redirect(url_for("users.login"))
+            keep_changes()
+            status = 401
             error = _refusal_message(refused.reason)
         else:
             return redirect(_finish_login(user))
     elif request.method == "POST":
         status = 400
-    return render_template("users/code.html", form=form, error=error), status
+    return render_template("users/code.html", form=form, error=error), status, _challenge(status)
 
 
 @users.route("/enrol", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from sqlalchemy import event, select, text
 from portal.audit import receivers
 from portal.audit.labels import ACTIONS
 from portal.audit.models import AuditEntry
-from portal.audit.verify import GENESIS_HASH, verify_chain
+from portal.audit.verify import GENESIS_HASH, check_chain
 from portal.cases.committee import Decision, DecisionKind
 from portal.cases.models import Attachment, Case
 from portal.cases.operations import take_action
@@ -74,7 +74,7 @@ def test_filing_a_grievance_writes_a_linked_case_submitted_entry(app, file_griev
         for before, after in itertools.pairwise(chain):
             assert after.previous_hash == before.entry_hash
         assert all(entry.entry_hash == entry.compute_hash() for entry in chain)
-        assert verify_chain(db.session) == []
+        assert check_chain(db.session).problems == []
 
 
 def test_identity_view_names_the_actor_and_keeps_the_identity_out(app, file_grievance, make_user):
@@ -88,7 +88,7 @@ def test_identity_view_names_the_actor_and_keeps_the_identity_out(app, file_grie
         assert (entry.action, entry.actor_id, entry.target) == ("identity-viewed", officer.id, f"case:{case.id}")
         assert json.loads(entry.data) == {"case_id": case.id, "reference": reference}
         _assert_no_secrets(entry)
-        assert verify_chain(db.session) == []
+        assert check_chain(db.session).problems == []
 
 
 def test_a_state_change_records_action_and_states(app, file_grievance, make_user):
@@ -164,7 +164,7 @@ def test_account_signals_target_the_user_and_keep_addresses_and_secrets_out(app,
         for entry in (failed, unknown, logged_in, changed, email_changed, as_mapping):
             assert "member-x" not in entry.data
             _assert_no_secrets(entry)
-        assert verify_chain(db.session) == []
+        assert check_chain(db.session).problems == []
 
 
 def test_every_signal_has_one_receiver_even_after_connecting_again(app):
@@ -195,7 +195,7 @@ def test_every_signal_writes_an_entry_without_its_kwargs_content(app, name):
 def test_verify_passes_on_an_intact_chain_read_in_small_batches(app):
     with app.app_context():
         _record(7)
-        assert verify_chain(db.session, batch_size=2) == []
+        assert check_chain(db.session, batch_size=2).problems == []
     result = app.test_cli_runner().invoke(args=["portal", "audit-verify"])
     assert result.exit_code == 0, result.output
     assert "audit trail intact: 7 entries" in result.output
@@ -215,7 +215,7 @@ def test_an_edited_entry_is_found(app):
             text("UPDATE audit_entries SET data = :data WHERE id = :id"), {"data": '{"case_id":99}', "id": edited}
         )
         db.session.commit()
-        problems = verify_chain(db.session, batch_size=2)
+        problems = check_chain(db.session, batch_size=2).problems
         assert len(problems) == 1 and problems[0].startswith(f"entry {edited}:") and "edited" in problems[0]
     result = app.test_cli_runner().invoke(args=["portal", "audit-verify"])
     assert result.exit_code == 1
@@ -235,7 +235,7 @@ def test_an_edited_entry_with_a_recomputed_hash_breaks_the_next_link(app):
             {"hash": forged, "id": entry.id},
         )
         db.session.commit()
-        problems = verify_chain(db.session)
+        problems = check_chain(db.session).problems
         assert len(problems) == 1 and "deleted, inserted or reordered" in problems[0]
 
 
@@ -245,7 +245,7 @@ def test_a_deleted_middle_entry_is_found(app):
         chain = _entries()
         db.session.execute(text("DELETE FROM audit_entries WHERE id = :id"), {"id": chain[2].id})
         db.session.commit()
-        problems = verify_chain(db.session)
+        problems = check_chain(db.session).problems
         assert problems == [
             f"entry {chain[3].id}: does not follow entry {chain[1].id} (an entry was deleted, inserted or reordered)"
         ]
@@ -259,7 +259,7 @@ def test_a_deleted_first_entry_is_found(app):
         _record(3)
         db.session.execute(text("DELETE FROM audit_entries WHERE id = :id"), {"id": _entries()[0].id})
         db.session.commit()
-        assert ["start of the chain" in problem for problem in verify_chain(db.session)] == [True]
+        assert ["start of the chain" in problem for problem in check_chain(db.session).problems] == [True]
 
 
 def test_two_transactions_writing_at_once_do_not_fork_the_chain(app):
@@ -290,7 +290,7 @@ def test_two_transactions_writing_at_once_do_not_fork_the_chain(app):
     with app.app_context():
         first, second = _entries()
         assert second.previous_hash == first.entry_hash
-        assert verify_chain(db.session) == []
+        assert check_chain(db.session).problems == []
 
 
 # The page -----------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pytest
@@ -50,7 +51,7 @@ def build_world(file_grievance) -> World:
     """A non-anonymous grievance about Century's smelter, admitted and answered by the company."""
     _, reference, _ = file_grievance(
         description=SECRET_DESCRIPTION, anonymous="no", name="Amani", email="amani@example.org",
-        files=[(__import__("io").BytesIO(PDF_BYTES), "contract.pdf")],
+        files=[(io.BytesIO(PDF_BYTES), "contract.pdf")],
     )  # fmt: skip
     century = Organisation(name="Century", kind=OrganisationKind.COMPANY)
     tata = Organisation(name="Tata", kind=OrganisationKind.COMPANY)

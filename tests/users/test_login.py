@@ -110,7 +110,8 @@ def test_wrong_password_or_unknown_email_get_one_generic_message(app, client, ma
     wrong_password = password_step(client, user, password="not the passphrase")
     unknown = client.post("/staff/login", data={"email": "nobody@example.org", "password": user.password})
     for response in (wrong_password, unknown):
-        assert response.status_code == 200
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Form")
         assert GENERIC in response.get_data(as_text=True)
     assert load(app, user.id).failed_logins == 1
 
@@ -128,7 +129,7 @@ def test_lock_out_after_repeated_failures(app, client, make_user):
 
     # Still locked, even with the right password.
     response = password_step(client, user)
-    assert response.status_code == 200
+    assert response.status_code == 401
     page = response.get_data(as_text=True)
     assert GENERIC in page and LOCKED in page
     assert client.get("/staff/login/code").status_code == 302  # no pending login
@@ -168,7 +169,7 @@ def test_a_totp_code_works_only_once(app, client, make_user):
 
     password_step(client, user)
     response = code_step(client, code)
-    assert response.status_code == 200
+    assert response.status_code == 401
     assert "already used" in response.get_data(as_text=True)
     assert client.get("/staff/account").status_code == 302
     assert load(app, user.id).failed_logins == 1
@@ -190,7 +191,7 @@ def test_a_recovery_code_works_once(app, client, make_user):
 
     password_step(client, user)
     response = code_step(client, recovery_code=codes[3])
-    assert response.status_code == 200
+    assert response.status_code == 401
     assert "already used" in response.get_data(as_text=True)
     # Another code still works.
     assert code_step(client, recovery_code=codes[4]).headers["Location"] == "/staff/"
@@ -285,7 +286,7 @@ def test_activity_keeps_the_session_alive(app, client, make_user, login_as):
 def test_a_deactivated_account_cannot_log_in(app, client, make_user, login_as):
     user = make_user("secretariat", active=False)
     response = password_step(client, user)
-    assert response.status_code == 200
+    assert response.status_code == 401
     assert GENERIC in response.get_data(as_text=True)
 
     # An account deactivated while logged in is logged out at its next request.
@@ -327,5 +328,5 @@ def test_login_is_throttled_per_client(app, client, make_user):
         statuses = [password_step(client, user, password="wrong").status_code for _ in range(3)]
     finally:
         app.config["RATELIMIT_LOGIN_CLIENT"] = saved
-    assert statuses == [200, 200, 429]
+    assert statuses == [401, 401, 429]
     assert client.get("/staff/login").status_code == 200  # only attempts are limited
