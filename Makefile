@@ -45,9 +45,9 @@ test: $(STAMP) compile-messages lint
 
 # Re-extract the strings marked in the code and merge them into every catalog.
 messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header --no-wrap \
 		-o translations/messages.pot .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 # Load test against a bare baseline (needs wrk: apt-get install wrk). BENCH_CASES, BENCH_DATABASE_URL,
 # BENCH_DURATION and BENCH_WARMUP tune it; see bench/README.md.

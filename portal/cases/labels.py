@@ -145,8 +145,6 @@ GUARD_REASONS = {
     "merge_target": _l("Give the reference of another case to merge into."),
     "suspended": _l("The case is suspended."),
     "outcome": _l("Choose an outcome."),
-    "extension": _l("The one extension has already been used or is not possible now."),
-    "monitoring": _l("The case is not being monitored."),
 }
 
 CASEWORK_REASONS = {
@@ -157,7 +155,7 @@ CASEWORK_REASONS = {
     "sat_before": _l("A review panel needs members who did not sit on the original panel."),
     "not_assignable": _l("Only a case officer of the secretariat who is not recused can be assigned."),
     "extension_not_possible": _l("The one extension has already been used or is not possible now."),
-    "not_monitoring": _l("Check-ins are recorded only while the remedy is being monitored."),
+    "not_monitoring": _l("The case is not being monitored."),
 }
 
 OUTCOMES = {
