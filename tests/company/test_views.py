@@ -50,19 +50,14 @@ def test_a_response_with_a_file_reaches_the_committee_and_only_its_own_files_dow
     )
     assert "Your response was sent to the committee." in response.get_data(as_text=True)
     with app.app_context():
-        answers = db.session.scalars(
-            select(CaseEntry)
-            .join(Case)
-            .where(Case.reference == world.reference, CaseEntry.kind == EntryKind.COMPANY_RESPONSE)
-        ).all()
+        answers = _responses(world.reference)
         assert [entry.body for entry in answers] == ["We are investigating.", "We stopped night shifts."]
         attachment_id = answers[-1].attachments[0].id
     download = liaison.get(f"/company/cases/{world.reference}/attachments/{attachment_id}")
     assert download.status_code == 200 and download.data == PDF_BYTES
     assert download.headers["Cache-Control"] == "no-store"
-    assert (
-        liaison.get(f"/company/cases/{world.reference}/attachments/{world.submission_attachment_id}").status_code == 404
-    )
+    evidence = f"/company/cases/{world.reference}/attachments/{world.submission_attachment_id}"
+    assert liaison.get(evidence).status_code == 404
 
 
 def test_an_empty_response_keeps_the_page_with_an_error_and_stores_nothing(app, world, client_as):
@@ -70,12 +65,7 @@ def test_an_empty_response_keeps_the_page_with_an_error_and_stores_nothing(app, 
     assert response.status_code == 400
     assert "Please fill in this field." in response.get_data(as_text=True)
     with app.app_context():
-        count = db.session.scalars(
-            select(CaseEntry)
-            .join(Case)
-            .where(Case.reference == world.reference, CaseEntry.kind == EntryKind.COMPANY_RESPONSE)
-        ).all()
-        assert len(count) == 1
+        assert len(_responses(world.reference)) == 1
 
 
 def test_a_malformed_reference_is_a_page_that_does_not_exist(world, client_as):
