@@ -53,7 +53,7 @@ def recording(tmp: Path, name: str, *inputs: str, codecs: tuple[str, ...] = ()) 
     argv = [FFMPEG, "-nostdin", "-v", "error"]
     for source in inputs:
         argv += ["-f", "lavfi", "-i", source]
-    argv += [*codecs, "-shortest", "-metadata", "location=+10.7165+025.4727/", "-metadata", "LOCATION=Kolwezi depot"]
+    argv += [*codecs, "-shortest", "-metadata", "location=+10.7165+025.4727/", "-metadata", "comment=Kolwezi depot"]
     argv += ["-metadata", "artist=Amani Kasongo", "-metadata:s:0", "title=Amani's phone", "-y", str(target)]
     subprocess.run(argv, check=True)
     return target.read_bytes()
@@ -64,8 +64,8 @@ def stream_tags(data: bytes, tmp: Path) -> str:
     path = tmp / "probe.bin"
     path.write_bytes(data)
     result = subprocess.run(
-        [shutil.which("ffprobe") or "ffprobe", "-v", "error", "-show_entries", "format_tags:stream_tags:format=duration",
-         "-of", "json", str(path)],
+        [shutil.which("ffprobe") or "ffprobe", "-v", "error",
+         "-show_entries", "format_tags:stream_tags:format=duration", "-of", "json", str(path)],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     return result.stdout
@@ -85,7 +85,8 @@ def pdf_with_script_and_author() -> bytes:
         A=pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("cmd.exe")),
     )  # fmt: skip
     pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
-    pdf.pages[0].AA = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")))
+    alert = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    pdf.pages[0].AA = pikepdf.Dictionary(O=alert)
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
