@@ -65,12 +65,13 @@ def connect_receivers() -> None:
 def register_commands(app: Flask) -> None:
     """``flask portal ...``: each package's commands, gathered here."""
     from portal.audit.cli import audit_verify
+    from portal.cases.cli import sweep_files
     from portal.cli import load_demo, rotate_keys
     from portal.notifications.cli import deadlines
     from portal.users.cli import create_user
 
     group = AppGroup("portal", help="Covenant portal commands.")
-    for command in (rotate_keys, load_demo, audit_verify, deadlines, create_user):
+    for command in (rotate_keys, load_demo, audit_verify, deadlines, create_user, sweep_files):
         group.add_command(command)
     app.cli.add_command(group)
 

@@ -68,6 +68,16 @@ class Config:
     UPLOAD_MAX_FILE_BYTES = 20 * 1024 * 1024
     UPLOAD_MAX_TOTAL_BYTES = 50 * 1024 * 1024
     MAX_CONTENT_LENGTH = UPLOAD_MAX_TOTAL_BYTES + 1024 * 1024  # room for the text fields
+    # Photos (docs/architecture.md §8, portal/media/photos.py): refused from their header above MEDIA_MAX_PIXELS,
+    # before any decoding (a decompression bomb is a small file with huge dimensions). A JPEG is decoded at a
+    # reduced scale; a PNG or WebP is decoded whole, so above MEDIA_MAX_DECODED_PIXELS it is refused too. Stored
+    # photos are at most MEDIA_PHOTO_MAX_SIDE pixels on the long side. MEDIA_CONCURRENCY bounds the files cleaned at
+    # once per process, so parallel uploads cannot multiply the memory; ffmpeg gets MEDIA_FFMPEG_TIMEOUT seconds.
+    MEDIA_MAX_PIXELS = int(os.environ.get("MEDIA_MAX_PIXELS", str(50_000_000)))
+    MEDIA_MAX_DECODED_PIXELS = int(os.environ.get("MEDIA_MAX_DECODED_PIXELS", str(12_000_000)))
+    MEDIA_PHOTO_MAX_SIDE = int(os.environ.get("MEDIA_PHOTO_MAX_SIDE", "2048"))
+    MEDIA_CONCURRENCY = int(os.environ.get("MEDIA_CONCURRENCY", "2"))
+    MEDIA_FFMPEG_TIMEOUT = int(os.environ.get("MEDIA_FFMPEG_TIMEOUT", "30"))
 
     FOLLOW_UP_IDLE_MINUTES = 30
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload, selectinload
 
 from portal.cases import access, casework, labels, queries
-from portal.cases.attachments import send_attachment
+from portal.cases.attachments import may_download, send_attachment
 from portal.cases.committee import Decision, PanelSeat, SeatKind, VoteChoice
 from portal.cases.forms import (
     ActionForm,
@@ -384,7 +384,7 @@ def monitoring_check(case: Case):
 def download(case: Case, attachment_id: int):
     """Decrypted on the fly for an authorised person, always as a download, never from a static path."""
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.entry.case_id != case.id:
+    if attachment is None or attachment.entry.case_id != case.id or not may_download(attachment, current_user):
         abort(404)
     casework.record_download(attachment, current_user)
     return send_attachment(attachment)
