@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint messages compile-messages db db-check clean bench
+.PHONY: run test lint typecheck messages compile-messages db db-check clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: $(STAMP) compile-messages lint
+# The typed modules are listed under [tool.mypy] in pyproject.toml.
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+test: $(STAMP) compile-messages lint typecheck
 	$(PY) -m portal.core.catalogs
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
