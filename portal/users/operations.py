@@ -10,10 +10,11 @@ import secrets
 import time
 from datetime import timedelta
 from functools import cache
+from typing import Any, cast
 
 import pyotp
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 
 from portal.core import signals
 from portal.core.db import utcnow
@@ -111,11 +112,15 @@ def authenticate(email: str, password: str) -> User:
 
 def _claim_totp_step(user: User, step: int) -> bool:
     """Accept a time step only if it is later than the last one accepted; atomic, so a code works only once."""
-    result = db.session.execute(
-        update(User)
-        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-        .values(totp_last_step=step)
-        .execution_options(synchronize_session=False)
+    # An UPDATE answers a CursorResult, whose rowcount says whether this request won the race.
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        ),
     )
     db.session.expire(user, ["totp_last_step"])
     return result.rowcount == 1
@@ -149,11 +154,14 @@ def use_recovery_code(user: User, code: str) -> bool:
     ).all()
     for recovery in unused:
         if recovery.matches(code):
-            result = db.session.execute(
-                update(RecoveryCode)
-                .where(RecoveryCode.id == recovery.id, RecoveryCode.used_at.is_(None))
-                .values(used_at=utcnow())
-                .execution_options(synchronize_session=False)
+            result = cast(
+                CursorResult[Any],
+                db.session.execute(
+                    update(RecoveryCode)
+                    .where(RecoveryCode.id == recovery.id, RecoveryCode.used_at.is_(None))
+                    .values(used_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                ),
             )
             db.session.expire(recovery)
             return result.rowcount == 1
