@@ -25,14 +25,10 @@ def register_models(app: Flask) -> None:
     import portal.audit.models
     import portal.cases.committee
     import portal.cases.models
+    import portal.intake.models
     import portal.notifications.models
-    import portal.organisations.models  # noqa: F401
-    from portal.extensions import db, login_manager
-    from portal.users.models import User
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    import portal.organisations.models
+    import portal.users.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -47,7 +43,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (root, public, intake, health, users, staff, company, audit):
         app.register_blueprint(blueprint)
-    sessions.init_app(app)
+    sessions.init_app(app)  # the user loader and the per-request session check
 
 
 def connect_receivers() -> None:

@@ -80,8 +80,17 @@ class Config:
     MEDIA_FFMPEG_TIMEOUT = int(os.environ.get("MEDIA_FFMPEG_TIMEOUT", "30"))
 
     FOLLOW_UP_IDLE_MINUTES = 30
+    # A receipt holder's session ends this long after the receipt was entered, however active (a shared phone).
+    FOLLOW_UP_SESSION_HOURS = int(os.environ.get("FOLLOW_UP_SESSION_HOURS", "2"))
+
+    # HSTS is always sent over HTTPS; these widen it to every subdomain and ask browsers to preload it. Only turn
+    # them on when every subdomain of the portal's domain is served over HTTPS.
+    HSTS_INCLUDE_SUBDOMAINS = _env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+    HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", False)
 
     COMPRESS_STREAMS = False  # see buffer_static_files in core/setup.py
+    # core/security.py decides per response: pages of a signed-in session are never compressed (BREACH).
+    COMPRESS_REGISTER = False
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/json", "image/svg+xml"]
 
     # The legal clocks in days (docs/architecture.md §2). The procedure page and the workflow both read these.
@@ -101,8 +110,10 @@ class Config:
 
     PORTAL_DEMO = _env_bool("PORTAL_DEMO", False)
 
-    # Staff sessions (docs/architecture.md §4): both factors, idle timeout, lock-out after repeated failures.
+    # Staff sessions (docs/architecture.md §4): both factors, idle timeout, a lifetime from login however active,
+    # lock-out after repeated failures (per account and client, doubling with every further failure).
     STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+    STAFF_SESSION_HOURS = int(os.environ.get("STAFF_SESSION_HOURS", "12"))
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
     RATELIMIT_LOGIN_CLIENT = os.environ.get("RATELIMIT_LOGIN_CLIENT", "10 per minute;100 per day")
