@@ -40,6 +40,7 @@ from portal.core.auth import staff_required
 from portal.core.db import utcnow
 from portal.core.forms import text_of
 from portal.core.roles import CASE_STAFF, CASEWORK, COMMITTEE, Role
+from portal.core.routing import page_number
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrganisationKind, SupplyChainEntity
 from portal.users.models import User
@@ -92,7 +93,7 @@ def case_list():
     form = CaseFilterForm(entities, formdata=request.args)
     form.validate()
     now = utcnow()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     cases, has_next = queries.page_of(queries.filtered(current_user, _filters(form), now), page)
     arguments = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(

@@ -40,7 +40,9 @@ class WholeNumber:
         if not text:
             field.data = None
             return
-        if not text.isdigit() or not self.minimum <= int(text) <= self.maximum:
+        # Decimal digits of any script ("٤٠" is 40) but not "²", a digit to isdigit() that int() refuses; and few
+        # of them: int() refuses 4,300 digits and more with a ValueError no validator catches.
+        if not (text.isdecimal() and len(text) <= 12) or not self.minimum <= int(text) <= self.maximum:
             raise ValidationError(_l("Please give a whole number, for example 12."))
         field.data = int(text)
 

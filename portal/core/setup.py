@@ -41,13 +41,14 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from portal.core import transaction
+    from portal.core import routing, transaction
     from portal.core.errors import register_error_handlers
     from portal.core.i18n import LOCALES, current_portal_locale
     from portal.core.security import init_security
 
     init_security(app)
     register_error_handlers(app)
+    routing.init_app(app)
 
     transaction.init_app(app)
 
