@@ -117,7 +117,10 @@ def visible_cases(user: User):
     entities = user.affiliated_entity_ids
     recused = [exists().where(Recusal.case_id == Case.id, Recusal.user_id == user.id)]
     if organisations:
-        recused.append(Case.respondent_organisation_id.in_(organisations))
+        # Not NULL first: a case naming no respondent must not make the whole condition NULL (and hide the case).
+        recused.append(
+            and_(Case.respondent_organisation_id.is_not(None), Case.respondent_organisation_id.in_(organisations))
+        )
         recused.append(
             exists().where(
                 CaseEntity.case_id == Case.id,

@@ -1,0 +1,69 @@
+"""Who sees which case, with several cases in the world: the list query and the per-case rule, held to a literal
+table and to each other."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from portal.cases.access import can_view, visible_cases
+from portal.cases.casework import link_case
+from portal.cases.committee import PanelKind, PanelSeat, SeatKind
+from portal.cases.models import Case
+from portal.cases.workflow import State
+from portal.extensions import db
+from portal.organisations.models import EntityKind, SupplyChainEntity
+from portal.users.models import User
+
+# A: the world's case (respondent Century, the smelter), admitted.
+# B: a grievance naming nobody.                       E: names the world's smelter only.
+# D: names a depot that Century operates.             F: names Century, not yet admitted.
+VISIBLE = {
+    "admin": "",
+    "secretariat": "ABDEF",
+    "secretariat_recused": "BE",  # tied to Century: not A, D (its depot) or F
+    "chair": "ABDEF",
+    "member_panel": "A",  # sits on A only
+    "member_union": "A",
+    "member_off_panel": "D",  # sits on D only
+    "member_recused": "B",  # sits on B and E, but is tied to the smelter that E names
+    "liaison": "A",  # Century's liaison: A once admitted; F not yet
+    "liaison_other": "",
+}
+
+
+@pytest.fixture
+def cases(app, world, file_grievance):
+    with app.app_context():
+        chair = db.session.get(User, world.users["chair"])
+        made = {"A": db.session.scalar(select(Case).where(Case.reference == world.reference))}
+        depot = SupplyChainEntity(
+            name="Depot", kind=EntityKind.DEPOT, country="CD", operator_organisation_id=world.organisations["century"]
+        )
+        db.session.add(depot)
+        db.session.flush()
+        links = {"B": (None, []), "D": (None, [depot.id]), "E": (None, [world.site_id])}
+        links["F"] = (world.organisations["century"], [])
+        for key, (respondent, entities) in links.items():
+            _, reference, _ = file_grievance(description=f"Grievance {key}: unpaid wages at the site for months.")
+            made[key] = db.session.scalar(select(Case).where(Case.reference == reference))
+            link_case(made[key], chair, respondent, entities)
+        for key, name in [("B", "member_recused"), ("E", "member_recused"), ("D", "member_off_panel")]:
+            seat = SeatKind.INDUSTRY if name == "member_recused" else SeatKind.CIVIL_SOCIETY
+            db.session.add(
+                PanelSeat(case_id=made[key].id, user_id=world.users[name], seat=seat, panel=PanelKind.ORIGINAL)
+            )
+        db.session.commit()
+        assert made["F"].state == State.SUBMITTED
+        yield {key: case.id for key, case in made.items()}
+
+
+@pytest.mark.parametrize("name", list(VISIBLE))
+def test_who_sees_which_case(app, world, cases, name):
+    with app.app_context():
+        user = db.session.get(User, world.users[name])
+        listed = set(db.session.scalars(select(Case.id).where(visible_cases(user))))
+        by_rule = {case_id for case_id in cases.values() if can_view(db.session.get(Case, case_id), user)}
+    expected = {cases[key] for key in VISIBLE[name]}
+    assert listed == expected, name
+    assert by_rule == expected, name
