@@ -260,6 +260,9 @@ def test_a_refusal_says_what_why_and_for_whom():
     assert (refused.value.action, refused.value.state, refused.value.role) == (A.REJECT, S.ASSESSMENT, R.CHAIR)
     assert refused.value.reasons == ("quorum",)
     with pytest.raises(InvalidTransition) as refused:
+        check(A.REJECT, _facts(S.ASSESSMENT, panel_has_quorum=False, reasons_given=False), R.CHAIR)
+    assert str(refused.value) == "reject is not allowed from assessment for chair: quorum, reasons"
+    with pytest.raises(InvalidTransition) as refused:
         transition_for(A.ADMIT, S.SUBMITTED, R.CHAIR)
     assert str(refused.value) == "admit is not allowed from submitted for chair"
     assert refused.value.reasons == ()

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.cases.access import can_view, visible_cases
+from portal.cases.access import actions_for, can_respond_as_company, can_take, can_view, visible_cases
 from portal.cases.casework import link_case
 from portal.cases.committee import PanelKind, PanelSeat, SeatKind
 from portal.cases.models import Case
-from portal.cases.workflow import State
+from portal.cases.workflow import Action, State
 from portal.extensions import db
 from portal.organisations.models import EntityKind, SupplyChainEntity
 from portal.users.models import User
@@ -67,3 +67,43 @@ def test_who_sees_which_case(app, world, cases, name):
     expected = {cases[key] for key in VISIBLE[name]}
     assert listed == expected, name
     assert by_rule == expected, name
+
+
+# What each person may do with the world's case A (admitted: waiting for the company's response).
+ACTIONS_ON_A = {
+    "admin": [],
+    "secretariat": ["request_info", "start_dialogue", "withdraw", "merge"],
+    "secretariat_recused": [],  # may not see it
+    "chair": ["request_info", "start_dialogue", "refer_to_adjudication"],
+    "member_panel": [],  # sits on the panel, signs nothing
+    "member_off_panel": [],
+    "liaison": [],  # answers through the response form, not a workflow action
+    "liaison_other": [],
+}
+
+
+@pytest.mark.parametrize("name", list(ACTIONS_ON_A))
+def test_the_actions_each_person_may_take(app, world, name):
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == world.reference))
+        user = db.session.get(User, world.users[name])
+        assert sorted(actions_for(case, user)) == sorted(ACTIONS_ON_A[name])
+        for action in Action:
+            assert can_take(case, user, action) == (action.value in ACTIONS_ON_A[name]), action
+
+
+@pytest.mark.parametrize(
+    ("name", "state", "may"),
+    [
+        ("liaison", State.COMPANY_RESPONSE, True),
+        ("liaison", State.DIALOGUE, False),  # sees the case, but the time to respond is over
+        ("liaison_other", State.COMPANY_RESPONSE, False),
+        ("secretariat", State.COMPANY_RESPONSE, False),
+        ("chair", State.COMPANY_RESPONSE, False),
+    ],
+)
+def test_only_the_respondent_company_responds_and_only_when_asked(app, world, name, state, may):
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == world.reference))
+        case.state = state
+        assert can_respond_as_company(case, db.session.get(User, world.users[name])) is may
