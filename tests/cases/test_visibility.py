@@ -4,11 +4,19 @@ table and to each other."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from portal.cases.access import actions_for, can_respond_as_company, can_take, can_view, visible_cases
+from portal.cases.access import (
+    actions_for,
+    can_respond_as_company,
+    can_take,
+    can_view,
+    can_view_identity,
+    can_write_internal,
+    visible_cases,
+)
 from portal.cases.casework import link_case
-from portal.cases.committee import PanelKind, PanelSeat, SeatKind
+from portal.cases.committee import PanelKind, PanelSeat, Recusal, SeatKind
 from portal.cases.models import Case
 from portal.cases.workflow import Action, State
 from portal.extensions import db
@@ -22,7 +30,7 @@ VISIBLE = {
     "admin": "",
     "secretariat": "ABDEF",
     "secretariat_recused": "BE",  # tied to Century: not A, D (its depot) or F
-    "chair": "ABDEF",
+    "chair": "ADEF",  # declared a conflict on B
     "member_panel": "A",  # sits on A only
     "member_union": "A",
     "member_off_panel": "D",  # sits on D only
@@ -53,14 +61,19 @@ def cases(app, world, file_grievance):
             db.session.add(
                 PanelSeat(case_id=made[key].id, user_id=world.users[name], seat=seat, panel=PanelKind.ORIGINAL)
             )
+        db.session.add(Recusal(case_id=made["B"].id, user_id=world.users["chair"], reason="declared"))
         db.session.commit()
         assert made["F"].state == State.SUBMITTED
         yield {key: case.id for key, case in made.items()}
 
 
+@pytest.mark.parametrize("recorded", [True, False], ids=["ties-recorded", "ties-not-yet-recorded"])
 @pytest.mark.parametrize("name", list(VISIBLE))
-def test_who_sees_which_case(app, world, cases, name):
+def test_who_sees_which_case(app, world, cases, name, recorded):
+    """A tie hides a case at once, before (or without) its recusal being recorded, e.g. on a closed case."""
     with app.app_context():
+        if not recorded:
+            db.session.execute(delete(Recusal).where(Recusal.reason != "declared"))
         user = db.session.get(User, world.users[name])
         listed = set(db.session.scalars(select(Case.id).where(visible_cases(user))))
         by_rule = {case_id for case_id in cases.values() if can_view(db.session.get(Case, case_id), user)}
@@ -107,3 +120,29 @@ def test_only_the_respondent_company_responds_and_only_when_asked(app, world, na
         case = db.session.scalar(select(Case).where(Case.reference == world.reference))
         case.state = state
         assert can_respond_as_company(case, db.session.get(User, world.users[name])) is may
+
+
+# Who sees the complainant's identity and who writes internal notes, on the world's case A (not anonymous).
+IDENTITY_AND_NOTES = {
+    "admin": (False, False),
+    "secretariat": (True, True),
+    "secretariat_recused": (False, False),
+    "chair": (True, True),
+    "member_panel": (False, True),
+    "member_off_panel": (False, False),
+    "member_recused": (False, False),
+    "liaison": (False, False),  # the complainant did not consent to share it
+    "liaison_other": (False, False),
+}
+
+
+@pytest.mark.parametrize("name", list(IDENTITY_AND_NOTES))
+def test_who_sees_the_identity_and_writes_notes(app, world, name):
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == world.reference))
+        user = db.session.get(User, world.users[name])
+        assert (can_view_identity(case, user), can_write_internal(case, user)) == IDENTITY_AND_NOTES[name]
+        case.anonymous = True
+        assert can_view_identity(case, user) is False
+        case.anonymous, case.share_identity_with_company = False, True
+        assert can_view_identity(case, user) is (IDENTITY_AND_NOTES[name][0] or name == "liaison")
