@@ -34,7 +34,7 @@ VISIBLE = {
     "member_panel": "A",  # sits on A only
     "member_union": "A",
     "member_off_panel": "D",  # sits on D only
-    "member_recused": "B",  # sits on B and E, but is tied to the smelter that E names
+    "member_recused": "BD",  # sits on B, D and E, but is tied to the smelter that E names
     "liaison": "A",  # Century's liaison: A once admitted; F not yet
     "liaison_other": "",
 }
@@ -56,7 +56,12 @@ def cases(app, world, file_grievance):
             _, reference, _ = file_grievance(description=f"Grievance {key}: unpaid wages at the site for months.")
             made[key] = db.session.scalar(select(Case).where(Case.reference == reference))
             link_case(made[key], chair, respondent, entities)
-        for key, name in [("B", "member_recused"), ("E", "member_recused"), ("D", "member_off_panel")]:
+        for key, name in [
+            ("B", "member_recused"),
+            ("E", "member_recused"),
+            ("D", "member_recused"),
+            ("D", "member_off_panel"),
+        ]:
             seat = SeatKind.INDUSTRY if name == "member_recused" else SeatKind.CIVIL_SOCIETY
             db.session.add(
                 PanelSeat(case_id=made[key].id, user_id=world.users[name], seat=seat, panel=PanelKind.ORIGINAL)
