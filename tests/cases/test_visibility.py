@@ -13,6 +13,7 @@ from portal.cases.access import (
     can_view,
     can_view_identity,
     can_write_internal,
+    recusal_reason,
     visible_cases,
 )
 from portal.cases.casework import link_case
@@ -151,3 +152,29 @@ def test_who_sees_the_identity_and_writes_notes(app, world, name):
         assert can_view_identity(case, user) is False
         case.anonymous, case.share_identity_with_company = False, True
         assert can_view_identity(case, user) is (IDENTITY_AND_NOTES[name][0] or name == "liaison")
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "reason"),
+    [
+        ("secretariat_recused", "A", "respondent"),  # tied to Century, which A names
+        ("secretariat_recused", "D", "operator"),  # D names a depot Century operates
+        ("member_recused", "E", "site"),  # tied to the smelter E names
+        ("member_recused", "D", None),
+        ("chair", "B", None),  # a declared conflict is recorded, but is no tie
+        ("secretariat", "A", None),
+        ("liaison", "A", None),  # companies are never recused: they are a party
+    ],
+)
+def test_why_a_tie_recuses(app, world, cases, name, key, reason):
+    with app.app_context():
+        case = db.session.get(Case, cases[key])
+        assert recusal_reason(case, db.session.get(User, world.users[name])) == reason
+
+
+@pytest.mark.parametrize("name", ["secretariat", "chair", "member_panel", "liaison"])
+def test_a_deactivated_account_sees_no_case(app, world, cases, name):
+    with app.app_context():
+        user = db.session.get(User, world.users[name])
+        user.active = False
+        assert [key for key, case_id in cases.items() if can_view(db.session.get(Case, case_id), user)] == []
