@@ -96,6 +96,10 @@ class Case(CreatedAtMixin, db.Model):
         CheckConstraint("anonymous OR identity_encrypted IS NOT NULL", name="identity_unless_anonymous"),
         CheckConstraint(f"outcome IS NULL OR {one_of('outcome', Outcome)}", name="valid_outcome"),
         CheckConstraint("(state = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
+        CheckConstraint(
+            f"state_before_question IS NULL OR {one_of('state_before_question', State)}",
+            name="valid_state_before_question",
+        ),
         # One index per list filter and sort (the staff list must stay fast at hundreds of thousands of cases).
         Index("ix_cases_state_created_at", "state", "created_at"),
         Index("ix_cases_state_next_due_at", "state", "next_due_at"),
@@ -256,6 +260,7 @@ class CaseEntry(CreatedAtMixin, db.Model):
     __table_args__ = (
         CheckConstraint(one_of("kind", EntryKind), name="valid_kind"),
         CheckConstraint(one_of("visibility", Visibility), name="valid_visibility"),
+        CheckConstraint(f"new_state IS NULL OR {one_of('new_state', State)}", name="valid_new_state"),
         Index("ix_case_entries_case_id_visibility", "case_id", "visibility"),
     )
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.db import CreatedAtMixin, UTCDateTime
+from portal.cases.workflow import Clock
+from portal.core.db import CreatedAtMixin, UTCDateTime, one_of
 from portal.extensions import db
 
 
@@ -13,7 +14,10 @@ class ReminderSent(CreatedAtMixin, db.Model):
     """A deadline reminder or escalation already sent, so the hourly cron never repeats itself."""
 
     __tablename__ = "reminders_sent"
-    __table_args__ = (UniqueConstraint("case_id", "clock", "due_at", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "clock", "due_at", "kind"),
+        CheckConstraint(one_of("clock", Clock), name="valid_clock"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
