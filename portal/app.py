@@ -25,6 +25,7 @@ def register_models(app: Flask) -> None:
     import portal.audit.models
     import portal.cases.committee
     import portal.cases.models
+    import portal.intake.models
     import portal.notifications.models
     import portal.organisations.models  # noqa: F401
     from portal.extensions import db, login_manager

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -63,34 +63,62 @@ def _grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
     )
 
 
+# Filled into the cached form on every request, like the CSRF token: each rendering gets its own form token.
+_TOKEN_SLOT = "submission.token.slot"
+_RECEIPT = "new_receipt"  # the receipt on its way to its page, in the signed session cookie only
+
+
+def _empty_form() -> str:
+    form = GrievanceForm(g.locale)
+    form.submission_token.data = _TOKEN_SLOT
+    return render_template("intake/report.html", form=form, accept=ACCEPT_ATTRIBUTE)
+
+
 @intake.route("/report", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_INTAKE_CLIENT"), methods=["POST"])
 def report():
-    if request.method == "GET":  # the empty form is the same for everyone but its CSRF token
-        return cached_page(
-            lambda: render_template("intake/report.html", form=GrievanceForm(g.locale), accept=ACCEPT_ATTRIBUTE),
-            with_csrf=True,
-        )
+    if request.method == "GET":  # the empty form is the same for everyone but its CSRF and form tokens
+        page = cached_page(_empty_form, with_csrf=True)
+        return page.replace(_TOKEN_SLOT, operations.new_submission_token())
     form = GrievanceForm(g.locale)
+    if not operations.is_submission_token(form.submission_token.data):
+        # A form from before tokens existed, or tampered with: it files, but cannot be recognised when resent.
+        form.submission_token.data = operations.new_submission_token()
     status = 200
     if form.validate_on_submit():
         if form.is_spam:
             # Answer a bot as if all went well, but keep nothing.
             return render_template("intake/receipt.html", reference=None, receipt=None)
-        try:
-            files = prepare_uploads(form.evidence.data)
-        except UploadRejected as rejected:
-            form.evidence.errors.append(rejected.message)
-            status = rejected.status
-        else:
-            case, receipt = operations.submit_grievance(_grievance_input(form), files)
-            return render_template("intake/receipt.html", reference=case.reference, receipt=group_receipt(receipt))
+        token_hash = operations.submission_hash(form.submission_token.data)
+        filed = operations.find_filed(token_hash)  # a resend: file nothing, lead to the same receipt page
+        if filed is None:
+            try:
+                files = prepare_uploads(form.evidence.data)
+            except UploadRejected as rejected:
+                form.evidence.errors.append(rejected.message)
+                status = rejected.status
+            else:
+                filed = operations.file_grievance(_grievance_input(form), files, token_hash)
+        if filed is not None:
+            session[_RECEIPT] = {"token": token_hash, "reference": filed.reference, "receipt": filed.receipt}
+            # 303: a reload of the receipt page is a GET and can never send the form again.
+            return redirect(url_for("intake.receipt"), 303)
     elif request.method == "POST":
         status = 400
     return (
         render_template("intake/report.html", form=form, accept=ACCEPT_ATTRIBUTE, had_files=request.files),
         status,
     )
+
+
+@intake.get("/receipt")
+def receipt():
+    """The receipt, shown once: it leaves the session cookie, and the server's encrypted copy is deleted."""
+    new = session.pop(_RECEIPT, None)
+    if new is None or not new.get("receipt"):
+        return render_template("intake/receipt.html", reference=None, receipt=None, not_again=True)
+    operations.forget_held_receipt(new["token"])
+    return render_template("intake/receipt.html", reference=new["reference"], receipt=group_receipt(new["receipt"]))
 
 
 @intake.route("/follow-up", methods=["GET", "POST"])
