@@ -1,5 +1,7 @@
-"""Intake under resends and floods: the form token's keyed hash on cases (unique, so a resent form cannot file a
-second case), receipts held encrypted for a lost answer, and the last staff notice per case and recipient.
+"""Intake under resends and floods.
+
+The form token's keyed hash on cases (unique, so a resent form cannot file a second case), receipts held encrypted
+for a lost answer, and the last staff notice per case and recipient.
 
 Reviewed by hand: submission_hash is nullable (cases filed before have no token); both new tables start empty.
 

@@ -12,7 +12,7 @@ from portal.core.i18n import country_name
 from portal.core.page_cache import cached_page
 from portal.core.routing import locale_blueprint
 from portal.extensions import db, limiter
-from portal.intake import holder, operations
+from portal.intake import holder, operations, throttle
 from portal.intake.forms import GrievanceForm, LeaveForm, ReceiptForm, ReplyForm, ReviewRequestForm, WithdrawForm
 from portal.intake.receipt import group_receipt, receipt_hash
 from portal.media.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
@@ -163,9 +163,20 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
             form.evidence.errors.append(rejected.message)
             status = rejected.status
         else:
-            operations.add_complainant_reply(case, form.message.data.strip(), files, g.locale)
-            flash(_("Your message was sent. Thank you."))
-            return redirect(url_for("intake.my_case"))
+            if not throttle.storage_left_for(case, files):
+                form.evidence.errors.append(
+                    _("This case holds as many files as we can keep. Send your message without files.")
+                )
+                status = 413
+            elif not throttle.reply_allowed(case):
+                form.message.errors.append(
+                    _("You have sent many messages in a short time. Please wait an hour and send this one again.")
+                )
+                status = 429
+            else:
+                operations.add_complainant_reply(case, form.message.data.strip(), files, g.locale)
+                flash(_("Your message was sent. Thank you."))
+                return redirect(url_for("intake.my_case"))
     elif request.method == "POST" and review_form is None:
         status = 400
     return (
