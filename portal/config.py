@@ -32,7 +32,14 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_PATH / 'portal.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: an error message or log line never carries a statement's values (receipt hashes, typed
+    # addresses, ciphertext). The per-database timeouts below are added by portal.core.db.engine_options.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # Bounded waits, so an outage or a long lock answers 503 in seconds instead of hanging (core/errors.py).
+    DB_BUSY_TIMEOUT_SECONDS = float(os.environ.get("DB_BUSY_TIMEOUT_SECONDS", "5"))  # SQLite: wait for the writer
+    DB_CONNECT_TIMEOUT_SECONDS = int(os.environ.get("DB_CONNECT_TIMEOUT_SECONDS", "5"))  # PostgreSQL
+    DB_STATEMENT_TIMEOUT_SECONDS = int(os.environ.get("DB_STATEMENT_TIMEOUT_SECONDS", "30"))  # PostgreSQL; 0: none
+    DB_LOCK_TIMEOUT_SECONDS = int(os.environ.get("DB_LOCK_TIMEOUT_SECONDS", "5"))  # PostgreSQL; 0: none
 
     # Secrets: given by the environment in production, generated into instance/ otherwise (core/secrets.py).
     SECRET_KEY = os.environ.get("SECRET_KEY")

@@ -8,6 +8,7 @@ from portal.cases.committee import Decision
 from portal.cases.labels import CATEGORIES, COMMODITIES, OUTCOMES, STATE_FOR_COMPLAINANT
 from portal.cases.models import Case, FilerType
 from portal.cases.workflow import Action, State
+from portal.core.errors import keeps_typed_text
 from portal.core.i18n import country_name
 from portal.core.page_cache import cached_page
 from portal.core.routing import locale_blueprint
@@ -75,6 +76,7 @@ def _empty_form() -> str:
 
 
 @intake.route("/report", methods=["GET", "POST"])
+@keeps_typed_text("description", "desired_remedy", "place", "companies", "incident_period")
 @limiter.limit(_limit("RATELIMIT_INTAKE_CLIENT"), methods=["POST"])
 def report():
     if request.method == "GET":  # the empty form is the same for everyone but its CSRF and form tokens
@@ -151,6 +153,7 @@ def decisions_for(case: Case) -> list[Decision]:
 
 
 @intake.route("/follow-up/case", methods=["GET", "POST"])
+@keeps_typed_text("message")
 def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
     case = _case_or_redirect()
     if case is None:
@@ -203,6 +206,7 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
 
 
 @intake.post("/follow-up/review")
+@keeps_typed_text("reasons")
 def review():
     case = _case_or_redirect()
     if case is None:
@@ -218,6 +222,7 @@ def review():
 
 
 @intake.route("/follow-up/withdraw", methods=["GET", "POST"])
+@keeps_typed_text("reason")
 def withdraw():
     case = _case_or_redirect()
     if case is None:
