@@ -42,7 +42,7 @@ class Served:
         return self.log.read_text()
 
 
-def _serve(tmp_path: Path, **env_overrides):
+def _serve(tmp_path: Path, *args: str, **env_overrides):
     env = {
         **os.environ,
         "PORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
@@ -58,7 +58,7 @@ def _serve(tmp_path: Path, **env_overrides):
     subprocess.run([BIN / "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
     port = free_port()
     log = tmp_path / "gunicorn.log"
-    command = [BIN / "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+    command = [BIN / "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", *args, "wsgi:app"]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
@@ -79,8 +79,8 @@ def _serve(tmp_path: Path, **env_overrides):
 def serve(tmp_path):
     started = []
 
-    def start(**env):
-        process, served = _serve(tmp_path, **env)
+    def start(*args, **env):
+        process, served = _serve(tmp_path, *args, **env)
         started.append(process)
         return served
 
@@ -117,6 +117,12 @@ def test_five_a_minute_lets_exactly_five_through_with_two_workers_configured(ser
         assert booted == 1 and "rate limits in memory:// are counted per worker" in served.log_text()
     else:
         assert booted == 2
+
+
+def test_workers_asked_on_the_command_line_are_one_with_memory_limits(serve):
+    served = serve("--workers", "4")
+    log = served.log_text()
+    assert log.count("Booting worker") == 1 and "not 4 workers" in log
 
 
 def test_a_malformed_request_leaves_no_client_address_in_the_error_log(serve):
