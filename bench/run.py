@@ -146,8 +146,12 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         form_cookie = "session=" + serializer.dumps(dict(session))
     return {
         "seeded_seconds": round(seeded_seconds, 1),
-        "staff_cookie": "session=" + serializer.dumps({"_user_id": str(user_id), "_fresh": True, "staff_seen": now}),
-        "holder_cookie": "session=" + serializer.dumps({"receipt_holder": {"case": 1, "seen": now}}),
+        "staff_cookie": "session="
+        + serializer.dumps(
+            {"_user_id": str(user_id), "_fresh": True, "staff_generation": 0, "staff_login_at": now, "staff_seen": now}
+        ),
+        "holder_cookie": "session="
+        + serializer.dumps({"receipt_holder": {"case": 1, "sid": "bench", "since": now, "seen": now}}),
         "form_cookie": form_cookie,
         "csrf_token": token,
         "reference": reference,

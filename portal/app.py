@@ -27,13 +27,8 @@ def register_models(app: Flask) -> None:
     import portal.cases.models
     import portal.intake.models
     import portal.notifications.models
-    import portal.organisations.models  # noqa: F401
-    from portal.extensions import db, login_manager
-    from portal.users.models import User
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    import portal.organisations.models
+    import portal.users.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -48,7 +43,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (root, public, intake, health, users, staff, company, audit):
         app.register_blueprint(blueprint)
-    sessions.init_app(app)
+    sessions.init_app(app)  # the user loader and the per-request session check
 
 
 def connect_receivers() -> None:
@@ -66,12 +61,13 @@ def connect_receivers() -> None:
 def register_commands(app: Flask) -> None:
     """``flask portal ...``: each package's commands, gathered here."""
     from portal.audit.cli import audit_verify
+    from portal.cases.cli import sweep_files
     from portal.cli import load_demo, rotate_keys
     from portal.notifications.cli import deadlines
     from portal.users.cli import create_user
 
     group = AppGroup("portal", help="Covenant portal commands.")
-    for command in (rotate_keys, load_demo, audit_verify, deadlines, create_user):
+    for command in (rotate_keys, load_demo, audit_verify, deadlines, create_user, sweep_files):
         group.add_command(command)
     app.cli.add_command(group)
 

@@ -80,10 +80,33 @@ class Config:
     UPLOAD_MAX_FILE_BYTES = 20 * 1024 * 1024
     UPLOAD_MAX_TOTAL_BYTES = 50 * 1024 * 1024
     MAX_CONTENT_LENGTH = UPLOAD_MAX_TOTAL_BYTES + 1024 * 1024  # room for the text fields
+    # Photos (docs/architecture.md §8, portal/media/photos.py): refused from their header above MEDIA_MAX_PIXELS,
+    # before any decoding (a decompression bomb is a small file with huge dimensions). A JPEG is decoded at a
+    # reduced scale; a PNG or WebP is decoded whole, so above MEDIA_MAX_DECODED_PIXELS it is refused too. Stored
+    # photos are at most MEDIA_PHOTO_MAX_SIDE pixels on the long side. MEDIA_CONCURRENCY bounds the files cleaned at
+    # once per process, so parallel uploads cannot multiply the memory; ffmpeg gets MEDIA_FFMPEG_TIMEOUT seconds.
+    MEDIA_MAX_PIXELS = int(os.environ.get("MEDIA_MAX_PIXELS", str(50_000_000)))
+    MEDIA_MAX_DECODED_PIXELS = int(os.environ.get("MEDIA_MAX_DECODED_PIXELS", str(10_000_000)))
+    MEDIA_PHOTO_MAX_SIDE = int(os.environ.get("MEDIA_PHOTO_MAX_SIDE", "2048"))
+    MEDIA_CONCURRENCY = int(os.environ.get("MEDIA_CONCURRENCY", "2"))
+    # Photo pixels decoded at once per process: a photo at MEDIA_MAX_DECODED_PIXELS holds the whole budget, so two
+    # large PNGs never sit in one worker's memory together (measured: about 90 MB each at 12 megapixels; the
+    # default 10 keeps a worker under 200 MB with four at once, bench/media_bomb.py).
+    MEDIA_DECODE_BUDGET_PIXELS = int(os.environ.get("MEDIA_DECODE_BUDGET_PIXELS", str(10_000_000)))
+    MEDIA_FFMPEG_TIMEOUT = int(os.environ.get("MEDIA_FFMPEG_TIMEOUT", "30"))
 
     FOLLOW_UP_IDLE_MINUTES = 30
+    # A receipt holder's session ends this long after the receipt was entered, however active (a shared phone).
+    FOLLOW_UP_SESSION_HOURS = int(os.environ.get("FOLLOW_UP_SESSION_HOURS", "2"))
+
+    # HSTS is always sent over HTTPS; these widen it to every subdomain and ask browsers to preload it. Only turn
+    # them on when every subdomain of the portal's domain is served over HTTPS.
+    HSTS_INCLUDE_SUBDOMAINS = _env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+    HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", False)
 
     COMPRESS_STREAMS = False  # see buffer_static_files in core/setup.py
+    # core/security.py decides per response: pages of a signed-in session are never compressed (BREACH).
+    COMPRESS_REGISTER = False
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/json", "image/svg+xml"]
 
     # The legal clocks in days (docs/architecture.md §2). The procedure page and the workflow both read these.
@@ -103,8 +126,10 @@ class Config:
 
     PORTAL_DEMO = _env_bool("PORTAL_DEMO", False)
 
-    # Staff sessions (docs/architecture.md §4): both factors, idle timeout, lock-out after repeated failures.
+    # Staff sessions (docs/architecture.md §4): both factors, idle timeout, a lifetime from login however active,
+    # lock-out after repeated failures (per account and client, doubling with every further failure).
     STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+    STAFF_SESSION_HOURS = int(os.environ.get("STAFF_SESSION_HOURS", "12"))
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
     RATELIMIT_LOGIN_CLIENT = os.environ.get("RATELIMIT_LOGIN_CLIENT", "10 per minute;100 per day")

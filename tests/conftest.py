@@ -164,15 +164,15 @@ class StaffUser:
 
 
 @pytest.fixture
-def login_as():
+def login_as(app):
     """Put a user into a test client's session as a full (two-factor) login, without the login pages."""
-    import time
+    from portal.users.models import User
+    from portal.users.sessions import stamp
 
     def login(client, user: StaffUser):
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+        with app.app_context(), client.session_transaction() as session:
+            stamp(session, db.session.get(User, user.id))
             session["_fresh"] = True
-            session["staff_seen"] = int(time.time())
         return client
 
     return login

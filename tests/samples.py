@@ -7,6 +7,8 @@ import wave
 
 from PIL import Image
 
+from portal.media.documents import strip_pdf
+
 
 def jpeg_with_gps() -> bytes:
     image = Image.new("RGB", (64, 48), (200, 80, 40))
@@ -32,9 +34,10 @@ def wav_voice_note(seconds: float = 0.5) -> bytes:
     return out.getvalue()
 
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+# A one-page PDF already in the form the portal stores (portal/media/documents.py), so storing it changes nothing.
+PDF_BYTES = strip_pdf(
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 1/Kids[3 0 R]>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00" + b"\x00" * 64
 

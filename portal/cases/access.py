@@ -6,6 +6,7 @@ The access-matrix tests hold them to each other.
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import and_, exists, false, not_, or_, select
 
 from portal.cases.committee import PanelSeat, Recusal
@@ -43,9 +44,19 @@ def is_recused(case: Case, user: User) -> bool:
 
 
 def case_recusals(case: Case) -> list[Recusal]:
+    """The recusals recorded on ``case``, read once per request: a case page asks for them in every permission
+    check (view, manage, note, identity, actions). ``forget_recusals`` drops the memo when they change."""
     from portal.extensions import db
 
-    return list(db.session.scalars(select(Recusal).where(Recusal.case_id == case.id)))
+    memo = g.setdefault("portal_recusals", {}) if has_request_context() else {}
+    if case.id not in memo:
+        memo[case.id] = list(db.session.scalars(select(Recusal).where(Recusal.case_id == case.id)))
+    return memo[case.id]
+
+
+def forget_recusals(case: Case) -> None:
+    if has_request_context():
+        g.get("portal_recusals", {}).pop(case.id, None)
 
 
 def seats_of(case: Case, user: User) -> list[PanelSeat]:

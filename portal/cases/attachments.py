@@ -6,6 +6,7 @@ from flask import Response
 
 from portal.cases.models import Attachment, CaseEntry
 from portal.core.crypto import encrypt_text
+from portal.core.roles import CASE_STAFF
 from portal.core.storage import store_blob
 from portal.extensions import db
 from portal.media.download import send_decrypted
@@ -21,8 +22,14 @@ def attach_files(entry: CaseEntry, files: list[PreparedFile]) -> None:
                 size=len(prepared.data),
                 sha256=prepared.sha256,
                 storage_key=store_blob(db.session, prepared.data),
+                cleaned=prepared.cleaned,
             )
         )
+
+
+def may_download(attachment: Attachment, user) -> bool:
+    """A file whose metadata could not be removed may name or place the person: only case staff get it (§8)."""
+    return attachment.cleaned or user.is_in(CASE_STAFF)
 
 
 def send_attachment(attachment: Attachment) -> Response:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from portal.cases.access import recusal_reason
+from portal.cases.access import case_recusals, forget_recusals, recusal_reason
 from portal.cases.attachments import attach_files
 from portal.cases.committee import SEAT_NOMINATION, PanelKind, PanelSeat, Recusal, SeatKind
 from portal.cases.models import Attachment, Case, CaseEntity, CaseEntry, EntryKind, Visibility
@@ -79,7 +79,7 @@ def link_case(case: Case, actor: User, respondent_id: int | None, entity_ids: li
 
 def sync_recusals(case: Case, actor: User | None) -> None:
     """Record a recusal for every committee member or officer tied to what the case names; unseat them."""
-    recorded = {r.user_id for r in db.session.scalars(select(Recusal).where(Recusal.case_id == case.id))}
+    recorded = {recusal.user_id for recusal in case_recusals(case)}
     staff = db.session.scalars(select(User).where(User.role.in_(CASEWORK), User.active))
     for user in staff:
         reason = recusal_reason(case, user)
@@ -90,15 +90,14 @@ def sync_recusals(case: Case, actor: User | None) -> None:
             if case.assigned_officer_id == user.id:
                 case.assigned_officer_id = None
             db.session.flush()
+            forget_recusals(case)
             signals.recusal_recorded.send(case, recusal=recusal, actor=actor)
 
 
 def seat_panel_member(case: Case, user: User, seat: SeatKind, panel: PanelKind, actor: User) -> PanelSeat:
     """Put ``user`` on a panel seat. Refused for the recused, for the wrong nomination, and on a review panel
     for anyone who sat on the original panel."""
-    if recusal_reason(case, user) or db.session.scalar(
-        select(Recusal).where(Recusal.case_id == case.id, Recusal.user_id == user.id)
-    ):
+    if recusal_reason(case, user) or user.id in {recusal.user_id for recusal in case_recusals(case)}:
         raise CaseworkRefused("recused")
     if not user.is_in(COMMITTEE) or not user.active:
         raise CaseworkRefused("not_committee")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -305,6 +306,8 @@ class Attachment(CreatedAtMixin, db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # False when metadata could not be removed (a PDF or recording kept as sent): only case staff may download it.
+    cleaned: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     original_name = EncryptedText("name_encrypted")
 

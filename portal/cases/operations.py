@@ -106,7 +106,12 @@ def take_action(
         raise InvalidTransition(action, State(case.state), role, ("outcome",))
     now = utcnow()
     old_state = State(case.state)
-    target = transition.target or State(case.state_before_question)
+    if transition.target is None:
+        # Only answering a question returns, and a question open always remembers the state it paused.
+        assert case.state_before_question is not None
+        target = State(case.state_before_question)
+    else:
+        target = transition.target
     if action == Action.REQUEST_INFO:
         case.state_before_question = old_state
     elif action == Action.ANSWER:
@@ -120,8 +125,10 @@ def take_action(
         case.outcome = given.outcome
     if target in (State.CLOSED, State.WITHDRAWN, State.MERGED):
         case.closed_at = now
+    merge_target = given.merge_target
     if action == Action.MERGE:
-        case.merged_into_id = given.merge_target.id
+        assert merge_target is not None  # the merge_target_given guard passed
+        case.merged_into_id = merge_target.id
     case.set_due(due)
 
     entry = CaseEntry(
@@ -134,17 +141,22 @@ def take_action(
     entry.body = given.message or given.reasons
     entry.translation = given.message_translation or given.reasons_translation
     case.entries.append(entry)
-    decision = _record_decision(case, transition, actor, given) if transition.decision else None
+    decision = None
+    if transition.decision:
+        assert actor is not None  # only committee roles may take a deciding action
+        decision = _record_decision(case, transition, actor, given)
     db.session.flush()
     signals.case_state_changed.send(
         case, action=action, old_state=old_state, entry=entry, actor=actor, transition=transition, decision=decision
     )
     if action == Action.MERGE:
-        _note_merge_on_target(given.merge_target, actor)
+        assert merge_target is not None and actor is not None  # only staff merge, and a target was given
+        _note_merge_on_target(merge_target, actor)
     return entry
 
 
 def _record_decision(case: Case, transition: Transition, actor: User, given: ActionInput) -> Decision:
+    assert transition.panel is not None  # every deciding transition names the panel whose votes it records
     seated = {seat.user_id for seat in seats(case, transition.panel)}
     admissibility = transition.decision == DecisionKind.ADMISSIBILITY
     decision = Decision(

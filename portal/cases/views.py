@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from portal.cases import access, casework, labels, queries
-from portal.cases.attachments import send_attachment
-from portal.cases.committee import Decision, PanelSeat, Recusal, SeatKind, VoteChoice
+from portal.cases.attachments import may_download, send_attachment
+from portal.cases.committee import Decision, PanelSeat, SeatKind, VoteChoice
 from portal.cases.forms import (
     ActionForm,
     AssignForm,
@@ -108,7 +108,9 @@ def case_list():
 
 
 def _active(roles) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.role.in_(roles), User.active).order_by(User.name)))
+    """Active accounts in ``roles``, for a form's choices (their affiliations are not needed there)."""
+    query = select(User).where(User.role.in_(roles), User.active).options(lazyload(User.affiliations))
+    return list(db.session.scalars(query.order_by(User.name)))
 
 
 def _link_form(case: Case | None = None) -> LinkForm:
@@ -130,8 +132,9 @@ def render_case(case: Case, status: int = 200, **forms):
     """The case page; ``forms`` carries a form that failed, so its errors and everything typed are shown again."""
     seats = db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id).order_by(PanelSeat.id)).all()
     decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
-    recusals = db.session.scalars(select(Recusal).where(Recusal.case_id == case.id)).all()
+    recusals = access.case_recusals(case)
     actions = access.actions_for(case, current_user)
+    people = _active(COMMITTEE | {Role.SECRETARIAT})  # one query for the panel and the officer choices
     failed_action = forms.get("failed_action")
     return (
         render_template(
@@ -160,10 +163,12 @@ def render_case(case: Case, status: int = 200, **forms):
             },
             transitions=TRANSITIONS,
             Ask=Ask,
-            panel_form=forms.get("panel_form") or PanelSeatForm(_active(COMMITTEE)),
+            panel_form=forms.get("panel_form") or PanelSeatForm([u for u in people if u.is_in(COMMITTEE)]),
             link_form=forms.get("link_form") or _link_form(case),
             assign_form=forms.get("assign_form")
-            or AssignForm(_active({Role.SECRETARIAT}), officer=str(case.assigned_officer_id or "")),
+            or AssignForm(
+                [u for u in people if u.role == Role.SECRETARIAT], officer=str(case.assigned_officer_id or "")
+            ),
             summary_form=forms.get("summary_form") or SummaryForm(summary=case.company_summary),
             monitoring_form=forms.get("monitoring_form") or MonitoringForm(),
             identity=forms.get("identity"),
@@ -379,7 +384,7 @@ def monitoring_check(case: Case):
 def download(case: Case, attachment_id: int):
     """Decrypted on the fly for an authorised person, always as a download, never from a static path."""
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.entry.case_id != case.id:
+    if attachment is None or attachment.entry.case_id != case.id or not may_download(attachment, current_user):
         abort(404)
     casework.record_download(attachment, current_user)
     return send_attachment(attachment)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.cases import access, casework, labels, queries
-from portal.cases.attachments import send_attachment
+from portal.cases.attachments import may_download, send_attachment
 from portal.cases.committee import Decision
 from portal.cases.loading import with_case
 from portal.cases.models import Attachment, Case, CaseEntry, Visibility
@@ -105,6 +105,8 @@ def download(case: Case, attachment_id: int):
     attachment = db.session.get(Attachment, attachment_id)
     # A company sees only the files of its own responses.
     if attachment is None or attachment.entry.case_id != case.id or attachment.entry.visibility != Visibility.COMPANY:
+        abort(404)
+    if not may_download(attachment, current_user):  # not cleaned of metadata: staff only
         abort(404)
     casework.record_download(attachment, current_user)
     return send_attachment(attachment)

@@ -65,7 +65,8 @@ def check_catalog(locale: str, catalog: Catalog, template: Catalog) -> list[Prob
         if key not in wanted:
             continue
         sources = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        string = message.string if message.string is not None else ""  # None: never translated
+        strings = [string] if isinstance(string, str) else list(string)
         if message.fuzzy:
             problems.append(Problem(locale, f"fuzzy {sources[0]!r}"))
         if not all(strings):

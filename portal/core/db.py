@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -55,7 +56,7 @@ class CreatedAtMixin:
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record) -> None:
-    """SQLite: write-ahead log so readers never wait for the writer, foreign keys enforced."""
+    """SQLite: write-ahead log so readers never wait for the writer, foreign keys enforced, files mode 0600."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
@@ -63,7 +64,14 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()  # the busy timeout comes from engine_options (sqlite3's ``timeout``)
+    # The busy timeout comes from engine_options (sqlite3's ``timeout``).
+    # The database holds every case: the service user's only, whatever the umask (SQLite creates the -wal and
+    # -shm files with the database file's mode, so they follow).
+    path = next((row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"), "")
+    cursor.close()
+    for name in (path, f"{path}-wal", f"{path}-shm") if path else ():
+        if os.path.exists(name) and os.stat(name).st_mode & 0o777 != 0o600:
+            os.chmod(name, 0o600)
 
 
 def engine_options(config: Mapping) -> dict:

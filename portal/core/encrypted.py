@@ -3,34 +3,53 @@
 from __future__ import annotations
 
 import json
+from typing import Any, Self, overload
 
 from portal.core.crypto import decrypt_text, encrypt_text
 
 
-class EncryptedText:
-    """``description = EncryptedText("description_encrypted")`` on a model."""
+class _EncryptedColumn:
+    """Reads and writes the ciphertext column named ``column`` as text."""
 
     def __init__(self, column: str):
         self.column = column
 
-    def __get__(self, obj, objtype=None):
-        if obj is None:
-            return self
+    def _read(self, obj: object) -> str | None:
         return decrypt_text(getattr(obj, self.column))
 
-    def __set__(self, obj, value: str | None) -> None:
-        setattr(obj, self.column, encrypt_text(value or None))
+    def _write(self, obj: object, text: str | None) -> None:
+        setattr(obj, self.column, encrypt_text(text or None))
 
 
-class EncryptedJSON(EncryptedText):
-    """The same for a small dict (a complainant's identity and contact details)."""
+class EncryptedText(_EncryptedColumn):
+    """``description = EncryptedText("description_encrypted")`` on a model."""
 
-    def __get__(self, obj, objtype=None):
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> str | None: ...
+    def __get__(self, obj: object | None, objtype: type | None = None) -> Self | str | None:
         if obj is None:
             return self
-        text = super().__get__(obj, objtype)
+        return self._read(obj)
+
+    def __set__(self, obj: object, value: str | None) -> None:
+        self._write(obj, value)
+
+
+class EncryptedJSON(_EncryptedColumn):
+    """The same for a small dict (a complainant's identity and contact details)."""
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> dict[str, Any]: ...
+    def __get__(self, obj: object | None, objtype: type | None = None) -> Self | dict[str, Any]:
+        if obj is None:
+            return self
+        text = self._read(obj)
         return json.loads(text) if text else {}
 
-    def __set__(self, obj, value: dict | None) -> None:
+    def __set__(self, obj: object, value: dict[str, Any] | None) -> None:
         cleaned = {key: item for key, item in (value or {}).items() if item}
-        super().__set__(obj, json.dumps(cleaned, ensure_ascii=False) if cleaned else None)
+        self._write(obj, json.dumps(cleaned, ensure_ascii=False) if cleaned else None)

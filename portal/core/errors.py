@@ -99,6 +99,7 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, InternalServerError) and is_database_unavailable(error.original_exception):
             return database_unavailable(error.original_exception)  # failed while committing, after the view
         # Keep the real status (a 409 stays a 409); codes without their own words borrow the 400's or 500's.
+        assert error.code is not None  # Flask returns an HTTPException without a code as it is, unhandled
         fallback = ERROR_TEXTS[400] if error.code < 500 else ERROR_TEXTS[500]
         return render_error(error.code, ERROR_TEXTS.get(error.code, fallback))
 

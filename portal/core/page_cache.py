@@ -12,6 +12,8 @@ from collections.abc import Callable
 from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 
+from portal.core.security import mark_public_page
+
 TOKEN_SLOT = "\x00csrf-token\x00"
 
 
@@ -24,6 +26,8 @@ def cached_page(render: Callable[[], str], with_csrf: bool = False) -> str:
     if session.get("_flashes"):
         return render()
     csrf = with_csrf and current_app.config.get("WTF_CSRF_ENABLED", True)
+    if not with_csrf:
+        mark_public_page()  # the same bytes for everyone: cacheable (core/security.py)
     key = (request.endpoint, g.get("locale"))
     cache = _cache()
     html = cache.get(key)

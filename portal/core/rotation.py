@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import LargeBinary, select, update
 
 from portal.core.crypto import KeyRing
+from portal.core.db import Base
 from portal.core.storage import rewrite_blob
 from portal.extensions import db
 
 BATCH = 500
 
 
-def encrypted_columns() -> Iterator[tuple[type, list[str]]]:
+def encrypted_columns() -> Iterator[tuple[type[Any], list[str]]]:
     """Every model with ``*_encrypted`` columns, and those column names."""
-    for mapper in db.Model.registry.mappers:
+    for mapper in Base.registry.mappers:  # db.Model shares Base's registry (model_class=Base)
         columns = [
             column.key
             for column in mapper.columns

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.fernet import Fernet
 
 
-def _read_or_create(path: Path, make: callable) -> str:
+def _read_or_create(path: Path, make: Callable[[], str]) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # O_EXCL: when two workers start at once, exactly one writes and the other reads what it wrote.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -25,6 +25,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# Session keys that tie a browser to a person: a staff login (Flask-Login's key), a login half-way between
+# password and code, and a receipt holder's case (portal/intake/holder.py). Named here so that the cache and
+# compression policy below can see them without knowing the packages that set them.
+STAFF_SESSION_KEY = "_user_id"
+PENDING_LOGIN_KEY = "pending_user_id"
+HOLDER_SESSION_KEY = "receipt_holder"
+_IDENTITY_KEYS = (STAFF_SESSION_KEY, PENDING_LOGIN_KEY, HOLDER_SESSION_KEY)
+
 
 def keyed_hash(value: str, purpose: str) -> str:
     """HMAC-SHA256 of ``value`` under the server's receipt key, separated by purpose."""
@@ -37,6 +45,31 @@ def limiter_client_key() -> str:
     return keyed_hash(request.remote_addr or "unknown", "client")[:32]
 
 
+def mark_public_page() -> None:
+    """This response is the same for every visitor and holds nothing personal (core/page_cache.py): it may be
+    cached and compressed, unless the visitor is signed in."""
+    g.public_page = True
+
+
+def session_has_identity() -> bool:
+    return any(key in session for key in _IDENTITY_KEYS)
+
+
+def _is_public(response) -> bool:
+    if request.endpoint == "static":
+        return True
+    return bool(g.get("public_page")) and not session_has_identity()
+
+
+def hsts_value(config) -> str:
+    value = "max-age=31536000"
+    if config["HSTS_INCLUDE_SUBDOMAINS"]:
+        value += "; includeSubDomains"
+    if config["HSTS_PRELOAD"]:
+        value += "; preload"
+    return value
+
+
 def set_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -46,8 +79,24 @@ def set_security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "geolocation=(), interest-cohort=()")
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers.setdefault("Strict-Transport-Security", hsts_value(current_app.config))
+    # Case content, codes and signed-in pages must not stay in a shared phone's cache or history, nor in a
+    # proxy's: only static files and the pages that are the same for everyone may be kept.
+    if not _is_public(response):
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+def compress_unless_signed_in(response):
+    """Flask-Compress, except for a signed-in session's pages: they carry its CSRF token and case content next to
+    text a visitor can put there, which is what BREACH needs to read a secret from compressed sizes. Public pages
+    (the 40 KB budget, docs/architecture.md §9) and static files are still compressed; staff pages are not
+    size-critical."""
+    if session_has_identity() and request.endpoint != "static":
+        return response
+    from portal.extensions import compress  # extensions imports this module
+
+    return compress.after_request(response)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -59,4 +108,6 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def init_security(app: Flask) -> None:
     app.session_interface = SessionInterface()
+    # after_request hooks run last-registered first: compression comes after the headers are set.
+    app.after_request(compress_unless_signed_in)
     app.after_request(set_security_headers)

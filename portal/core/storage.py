@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import current_app
@@ -30,18 +31,37 @@ def _path(root: Path, key: str) -> Path:
     return root / key[:2] / key[2:4] / key
 
 
+PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
+TEMPORARY_SUFFIXES = (".tmp", ".rotating")
+
+
+def _private_dirs(root: Path, directory: Path) -> None:
+    """Create ``directory`` under ``root``; every level is the service user's only, whatever the umask."""
+    directory.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    for level in (root, *[p for p in directory.parents if root in p.parents], directory):
+        if level.stat().st_mode & 0o777 != PRIVATE_DIR:
+            level.chmod(PRIVATE_DIR)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a new file readable by the service user only (mode 0600 whatever the umask), synced to disk."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(descriptor, "wb") as handle:
+        os.fchmod(handle.fileno(), PRIVATE_FILE)
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def store_blob(session: Session, data: bytes) -> str:
     """Encrypt and write ``data``; return its storage key. Undone if ``session``'s transaction rolls back."""
     key = secrets.token_hex(32)
     root = blob_root()
     path = _path(root, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _private_dirs(root, path.parent)
     session.info.setdefault(_WRITTEN, []).append(path)
     tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(encrypt(data))
-        handle.flush()
-        os.fsync(handle.fileno())
+    write_private(tmp, encrypt(data))
     tmp.replace(path)
     return key
 
@@ -54,8 +74,23 @@ def rewrite_blob(key: str, transform) -> None:
     """Replace a blob's ciphertext in place (key rotation), atomically."""
     path = _path(blob_root(), key)
     tmp = path.with_suffix(".rotating")
-    tmp.write_bytes(transform(path.read_bytes()))
+    write_private(tmp, transform(path.read_bytes()))
     tmp.replace(path)
+
+
+def stale_files(older_than: float) -> Iterator[tuple[str | None, Path]]:
+    """Files in the store last written before ``older_than`` (a timestamp): ``(key, path)`` for a blob,
+    ``(None, path)`` for a temporary file that a crash left behind. Used by ``flask portal sweep-files``."""
+    root = blob_root()
+    if not root.exists():
+        return
+    for path in root.glob("*/*/*"):
+        if not path.is_file() or path.stat().st_mtime >= older_than:
+            continue
+        if path.suffix in TEMPORARY_SUFFIXES:
+            yield None, path
+        elif path.parent == _path(root, path.name).parent:
+            yield path.name, path
 
 
 def delete_blob_after_commit(session: Session, key: str) -> None:

@@ -1,23 +1,28 @@
 """Checking and cleaning evidence files before they are stored (docs/architecture.md §8).
 
 A file's type is decided by its content (magic bytes), and the name's extension must agree with it, so a PDF
-renamed ``.jpg`` or a program renamed ``.pdf`` is refused. Photos are re-encoded by Pillow, which drops EXIF and
-GPS data. Nothing here touches the database or the disk.
+renamed ``.jpg`` or a program renamed ``.pdf`` is refused. Then each file is cleaned of what could identify the
+person: photos (``photos.py``), PDFs (``documents.py``), audio and video (``recordings.py``). Nothing here touches
+the database or the attachment store.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import warnings
+import threading
 from dataclasses import dataclass
 from pathlib import PurePath
 
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
+
+from portal.media.budget import budget
+from portal.media.documents import strip_pdf
+from portal.media.photos import PHOTO_FORMATS, PhotoLimits, PhotoTooLarge, PhotoUnreadable, clean_photo, decoded_pixels
+from portal.media.recordings import FORMATS as RECORDING_FORMATS
+from portal.media.recordings import strip_recording
 
 # Detected type -> the extensions a file of that type may carry.
 ALLOWED_TYPES: dict[str, set[str]] = {
@@ -34,7 +39,8 @@ ALLOWED_TYPES: dict[str, set[str]] = {
     "video/mp4": {"mp4", "m4v", "m4a"},
     "video/3gpp": {"3gp", "3gpp"},
 }
-PHOTO_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+_SEMAPHORES: dict[int, threading.BoundedSemaphore] = {}
+_SEMAPHORE_LOCK = threading.Lock()
 ACCEPT_ATTRIBUTE = "image/*,audio/*,video/mp4,video/3gpp,application/pdf"
 
 
@@ -52,32 +58,44 @@ class PreparedFile:
     name: str
     content_type: str
     data: bytes
+    # False when a PDF or recording could not be cleaned of metadata and is kept as sent (staff-only, §8).
+    cleaned: bool = True
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def _strip_photo(data: bytes, content_type: str, name: str) -> bytes:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                # Turn the photo upright first: its orientation lives in the EXIF data we are about to drop.
-                upright = ImageOps.exif_transpose(image)
-                if upright.mode not in ("RGB", "RGBA", "L", "LA", "P") or (
-                    content_type == "image/jpeg" and upright.mode != "RGB" and upright.mode != "L"
-                ):
-                    upright = upright.convert("RGB")
-                out = io.BytesIO()
-                options = {"quality": 90} if content_type != "image/png" else {"optimize": True}
-                upright.save(out, format=PHOTO_FORMATS[content_type], **options)
-                return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombWarning) as error:
-        raise UploadRejected(
-            _("The photo %(name)s could not be read. Please choose another file.", name=name)
-        ) from error
+def _semaphore(size: int) -> threading.BoundedSemaphore:
+    with _SEMAPHORE_LOCK:
+        if size not in _SEMAPHORES:
+            _SEMAPHORES[size] = threading.BoundedSemaphore(size)
+        return _SEMAPHORES[size]
+
+
+def _clean(data: bytes, content_type: str, name: str) -> tuple[bytes, bool]:
+    """The cleaned content and whether cleaning worked; an uncleanable PDF or recording is kept as it came."""
+    config = current_app.config
+    if content_type in PHOTO_FORMATS:
+        try:
+            limits = PhotoLimits(
+                config["MEDIA_MAX_PIXELS"], config["MEDIA_MAX_DECODED_PIXELS"], config["MEDIA_PHOTO_MAX_SIDE"]
+            )
+            # Large photos take turns: the pixels decoded at once in this process stay within the budget.
+            with budget(config["MEDIA_DECODE_BUDGET_PIXELS"]).reserve(decoded_pixels(data, content_type, limits)):
+                return clean_photo(data, content_type, limits), True
+        except PhotoTooLarge as error:
+            raise UploadRejected(
+                _("The photo %(name)s is too large to process. Please send a smaller photo.", name=name)
+            ) from error
+        except PhotoUnreadable as error:
+            raise UploadRejected(
+                _("The photo %(name)s could not be read. Please choose another file.", name=name)
+            ) from error
+    cleaned = strip_pdf(data) if content_type == "application/pdf" else None
+    if content_type in RECORDING_FORMATS:
+        cleaned = strip_recording(data, content_type, config["MEDIA_FFMPEG_TIMEOUT"])
+    return (cleaned, True) if cleaned is not None else (data, False)
 
 
 def _prepare_one(upload: FileStorage, data: bytes) -> PreparedFile:
@@ -98,9 +116,10 @@ def _prepare_one(upload: FileStorage, data: bytes) -> PreparedFile:
                 name=name,
             )
         )
-    if kind.mime in PHOTO_FORMATS:
-        data = _strip_photo(data, kind.mime, name)
-    return PreparedFile(name=name, content_type=kind.mime, data=data)
+    # A few files at a time per process: four bombs posted at once cannot take four times the memory.
+    with _semaphore(current_app.config["MEDIA_CONCURRENCY"]):
+        data, cleaned = _clean(data, kind.mime, name)
+    return PreparedFile(name=name, content_type=kind.mime, data=data, cleaned=cleaned)
 
 
 def prepare_uploads(uploads: list[FileStorage]) -> list[PreparedFile]:

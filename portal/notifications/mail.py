@@ -181,7 +181,8 @@ def _deliverable(smtp: smtplib.SMTP, message: EmailMessage) -> bool:
 
 
 def _write_outbox(outbox: Path, messages: list[EmailMessage]) -> None:
-    outbox.mkdir(parents=True, exist_ok=True)
+    outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
+    outbox.chmod(0o700)  # mails name people: the service user's only, whatever the umask
     for message in messages:
         name = "{}-{}.eml".format(datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f"), secrets.token_hex(4))
         descriptor = os.open(outbox / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

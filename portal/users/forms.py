@@ -158,3 +158,7 @@ class NewUserForm(_AccountFields):
 
 class EditUserForm(_AccountFields):
     active = BooleanField(_l("Active (may log in)"))
+
+
+class EmptyForm(FlaskForm):
+    """A button that changes something: only the CSRF token to check."""

@@ -51,9 +51,11 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     nomination: Mapped[str | None] = mapped_column(String(16))
     vice_chair: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Every session carries the generation it was opened in; raising it ends all of them (users/sessions.py).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when an administrator issued a one-time password: the next login must choose a new one first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
     totp_secret = EncryptedText("totp_secret_encrypted")
 
@@ -121,6 +123,20 @@ class Affiliation(CreatedAtMixin, db.Model):
     user: Mapped[User] = relationship(back_populates="affiliations")
     organisation: Mapped[Organisation | None] = relationship()
     entity: Mapped[SupplyChainEntity | None] = relationship()
+
+
+class LoginFailure(db.Model):
+    """Failed passwords or codes for one account from one client. The lock-out is per pair, so that a stranger
+    cannot lock the owner out from elsewhere. ``client_hash`` is a keyed hash (core/security.py), never an address.
+    """
+
+    __tablename__ = "login_failures"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    client_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class RecoveryCode(db.Model):

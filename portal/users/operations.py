@@ -10,27 +10,33 @@ import secrets
 import time
 from datetime import timedelta
 from functools import cache
+from typing import Any, cast
 
 import pyotp
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.core import signals
 from portal.core.db import utcnow
 from portal.core.roles import Role
 from portal.extensions import db
-from portal.users.models import Affiliation, RecoveryCode, User
+from portal.users.models import Affiliation, LoginFailure, RecoveryCode, User
 
 ISSUER = "Covenant grievance portal"  # the account's name in authenticator apps
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_LENGTH = 10
 PASSWORD_MIN_LENGTH = 12
+LONGEST_LOCK_MINUTES = 24 * 60
+# A client's failures that led to no lock are forgotten after a day without another.
+FAILURES_FORGOTTEN_AFTER = timedelta(days=1)
 # Codes and generated passwords are read from paper or a screen: no 0/o, 1/l/i to mix up.
 _READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 class LoginRefused(Exception):
-    """A login step failed. ``reason``: "credentials" (password step), "code" (second step) or "locked"."""
+    """A login step failed. ``reason``: "credentials" (password step), "code" or "locked" (second step)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -72,50 +78,74 @@ def _dummy_user() -> User:
     return user
 
 
-def is_locked(user: User) -> bool:
-    return user.locked_until is not None and user.locked_until > utcnow()
+def is_locked(user: User, client: str) -> bool:
+    """Whether this client may not try this account now. ``client`` is a keyed hash of its address."""
+    failure = db.session.get(LoginFailure, (user.id, client))
+    return failure is not None and failure.locked_until is not None and failure.locked_until > utcnow()
 
 
-def _lift_expired_lock(user: User) -> None:
-    if user.locked_until is not None and user.locked_until <= utcnow():
-        user.failed_logins = 0
-        user.locked_until = None
-        db.session.flush()
+def _insert_for(dialect: str):
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
-def record_failure(user: User, stage: str) -> None:
-    """Count a wrong password or code; at LOGIN_MAX_FAILURES the account locks for LOGIN_LOCK_MINUTES."""
+def record_failure(user: User, client: str, stage: str) -> None:
+    """Count a wrong password or code from one client. From LOGIN_MAX_FAILURES on, that client is locked out of
+    this account for LOGIN_LOCK_MINUTES, doubled with each further failure (at most a day); others are not."""
     config = current_app.config
-    user.failed_logins = User.failed_logins + 1  # in SQL, so that concurrent attempts all count
+    now = utcnow()
+    db.session.execute(
+        delete(LoginFailure).where(
+            LoginFailure.last_failed_at < now - FAILURES_FORGOTTEN_AFTER,
+            or_(LoginFailure.locked_until.is_(None), LoginFailure.locked_until < now),
+        )
+    )
+    insert = _insert_for(db.session.get_bind().dialect.name)(LoginFailure)
+    # One statement, so that concurrent attempts all count.
+    db.session.execute(
+        insert.values(user_id=user.id, client_hash=client, failures=1, last_failed_at=now).on_conflict_do_update(
+            index_elements=[LoginFailure.user_id, LoginFailure.client_hash],
+            set_={"failures": LoginFailure.failures + 1, "last_failed_at": now},
+        )
+    )
+    failure = db.session.get(LoginFailure, (user.id, client), populate_existing=True)
+    assert failure is not None  # the upsert above made or updated it
+    beyond = failure.failures - config["LOGIN_MAX_FAILURES"]
+    if beyond >= 0:
+        minutes = min(config["LOGIN_LOCK_MINUTES"] * 2 ** min(beyond, 16), LONGEST_LOCK_MINUTES)
+        failure.locked_until = now + timedelta(minutes=minutes)
     db.session.flush()
-    if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = utcnow() + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-        db.session.flush()
     signals.user_login_failed.send(user, stage=stage)
 
 
-def authenticate(email: str, password: str) -> User:
-    """The first step: the user whose email and password these are, or LoginRefused. Nobody is logged in yet."""
+def authenticate(email: str, password: str, client: str) -> User:
+    """The first step: the user whose email and password these are, or LoginRefused("credentials") — the same
+    refusal, after the same Argon2 work, for an unknown address, a wrong password, a locked-out client and a
+    deactivated account, so that none of them can be told apart. Nobody is logged in yet."""
     user = find_user(email)
     if user is None:
-        _dummy_user().check_password(password)  # take as long as for a real account
+        _dummy_user().check_password(password)
         raise LoginRefused("credentials")
-    _lift_expired_lock(user)
-    if is_locked(user):
-        raise LoginRefused("locked")
-    if not user.check_password(password) or not user.active:
-        record_failure(user, "password")
-        raise LoginRefused("locked" if is_locked(user) else "credentials")
+    locked = is_locked(user, client)
+    right = user.check_password(password)
+    if locked:
+        raise LoginRefused("credentials")  # not counted: the lock runs its course
+    if not right or not user.active:
+        record_failure(user, client, "password")
+        raise LoginRefused("credentials")
     return user
 
 
 def _claim_totp_step(user: User, step: int) -> bool:
     """Accept a time step only if it is later than the last one accepted; atomic, so a code works only once."""
-    result = db.session.execute(
-        update(User)
-        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-        .values(totp_last_step=step)
-        .execution_options(synchronize_session=False)
+    # An UPDATE answers a CursorResult, whose rowcount says whether this request won the race.
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        ),
     )
     db.session.expire(user, ["totp_last_step"])
     return result.rowcount == 1
@@ -149,35 +179,51 @@ def use_recovery_code(user: User, code: str) -> bool:
     ).all()
     for recovery in unused:
         if recovery.matches(code):
-            result = db.session.execute(
-                update(RecoveryCode)
-                .where(RecoveryCode.id == recovery.id, RecoveryCode.used_at.is_(None))
-                .values(used_at=utcnow())
-                .execution_options(synchronize_session=False)
+            result = cast(
+                CursorResult[Any],
+                db.session.execute(
+                    update(RecoveryCode)
+                    .where(RecoveryCode.id == recovery.id, RecoveryCode.used_at.is_(None))
+                    .values(used_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                ),
             )
             db.session.expire(recovery)
             return result.rowcount == 1
     return False
 
 
-def check_second_factor(user: User, code: str = "", recovery_code: str = "") -> None:
+def check_second_factor(user: User, client: str, code: str = "", recovery_code: str = "") -> None:
     """The second step for a user whose password was right: a TOTP code or a recovery code, else LoginRefused."""
-    _lift_expired_lock(user)
-    if is_locked(user):
+    if is_locked(user, client):
         raise LoginRefused("locked")
     accepted = verify_totp(user, code) if code else use_recovery_code(user, recovery_code)
     if not accepted or not user.active:
-        record_failure(user, "code")
-        raise LoginRefused("locked" if is_locked(user) else "code")
+        record_failure(user, client, "code")
+        raise LoginRefused("locked" if is_locked(user, client) else "code")
 
 
-def record_login(user: User) -> None:
-    """Both factors passed: the failure count starts again."""
-    user.failed_logins = 0
-    user.locked_until = None
+def record_login(user: User, client: str) -> None:
+    """Both factors passed: this client's failure count starts again."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id, LoginFailure.client_hash == client))
     user.last_login_at = utcnow()
     db.session.flush()
     signals.user_logged_in.send(user, actor=user)
+
+
+# --- Sessions ------------------------------------------------------------------------------------------------------
+
+
+def end_sessions(user: User) -> None:
+    """Every session of this account ends at its next request: each carries the generation it began in
+    (users/sessions.py), and this one is raised. A session that made the change may carry on (sessions.renew)."""
+    user.session_generation = User.session_generation + 1  # in SQL, so that concurrent changes all count
+    db.session.flush()
+    db.session.expire(user, ["session_generation"])
+
+
+def log_out(user: User) -> None:
+    end_sessions(user)
 
 
 # --- Two-factor enrolment ------------------------------------------------------------------------------------------
@@ -196,7 +242,9 @@ def provisioning_uri(user: User) -> str:
 
 
 def replace_recovery_codes(user: User) -> list[str]:
-    """Ten new recovery codes, stored only as hashes; returned once for the user to write down."""
+    """Ten new recovery codes, stored only as hashes; returned once for the user to write down. A new second
+    factor ends every session opened with the old one."""
+    end_sessions(user)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [_readable_secret(2, RECOVERY_CODE_LENGTH // 2) for _ in range(RECOVERY_CODE_COUNT)]
     db.session.add_all(
@@ -231,9 +279,11 @@ def create_user(
     locale: str = "en",
     password: str | None = None,
 ) -> tuple[User, str]:
-    """A new account and its password (generated unless given); its owner enrols a second factor at first login."""
+    """A new account and its password (generated unless given); its owner enrols a second factor at first login
+    and, when the password was generated (a one-time password someone passes on), must then choose their own."""
     if find_user(email) is not None:
         raise UserChangeRefused("email_taken")
+    one_time = password is None
     password = password or generate_password()
     user = User(
         email=normalise_email(email),
@@ -244,7 +294,7 @@ def create_user(
         vice_chair=vice_chair,
         locale=locale,
         active=True,
-        failed_logins=0,
+        must_change_password=one_time,
     )
     user.set_password(password)
     db.session.add(user)
@@ -286,6 +336,7 @@ def update_user(
     if active != user.active:
         changes.append("activated" if active else "deactivated")
         user.active = active
+        end_sessions(user)  # also on reactivation: a cookie from before must not come back to life
     db.session.flush()
     for change in changes:
         signals.user_changed.send(user, actor=actor, change=change)
@@ -293,9 +344,22 @@ def update_user(
 
 
 def change_password(user: User, actor: User, new_password: str) -> None:
+    """A password the user chose; every other session of the account ends."""
     user.set_password(new_password)
-    db.session.flush()
+    user.must_change_password = False
+    end_sessions(user)
     signals.user_changed.send(user, actor=actor, change="password")
+
+
+def reset_password(user: User, actor: User) -> str:
+    """An administrator issues a new one-time password: every session ends, and the next login must choose a
+    new password. Returned once, to be passed on."""
+    password = generate_password()
+    user.set_password(password)
+    user.must_change_password = True
+    end_sessions(user)
+    signals.user_changed.send(user, actor=actor, change="password_reset")
+    return password
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -15,14 +15,16 @@ from sqlalchemy.orm import joinedload, raiseload
 
 from portal.core.auth import staff_required
 from portal.core.roles import ADMINS, CASEWORK, COMPANY_LIAISONS
+from portal.core.security import PENDING_LOGIN_KEY, keyed_hash
 from portal.core.transaction import keep_changes
 from portal.extensions import db, limiter
 from portal.organisations.models import Organisation, SupplyChainEntity
-from portal.users import operations
+from portal.users import operations, sessions
 from portal.users.forms import (
     AffiliationForm,
     CodeForm,
     EditUserForm,
+    EmptyForm,
     EnrolForm,
     LocaleForm,
     LoginForm,
@@ -42,11 +44,9 @@ def _login_limit():
     return current_app.config["RATELIMIT_LOGIN_CLIENT"]
 
 
-@users.after_request
-def never_cache(response):
-    # Codes, one-time passwords and account details must not stay in a browser's cache or history.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _client() -> str:
+    """This client, for the lock-out: a keyed hash of its address, never the address itself."""
+    return keyed_hash(request.remote_addr or "unknown", "login-client")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -71,7 +71,7 @@ def _home(user: User) -> str:
 
 def _pending_user() -> User | None:
     """The user who gave the right password in this session and has not yet passed the second step."""
-    user_id, since = session.get("pending_user_id"), session.get("pending_since", 0)
+    user_id, since = session.get(PENDING_LOGIN_KEY), session.get("pending_since", 0)
     if user_id is None or time.time() - since > PENDING_SECONDS:
         return None
     user = db.session.get(User, user_id)
@@ -79,20 +79,23 @@ def _pending_user() -> User | None:
 
 
 def _restart_login():
-    session.pop("pending_user_id", None)
+    session.pop(PENDING_LOGIN_KEY, None)
     session.pop("pending_since", None)
     flash(_("Please log in again."))
     return redirect(url_for("users.login"))
 
 
 def _finish_login(user: User):
-    """Both factors passed: a fresh session (nothing from before the login survives) that dies with the browser."""
+    """Both factors passed: a fresh session (nothing from before the login survives) that dies with the browser.
+    An account with a one-time password chooses its own first."""
     target = session.get("login_next")
     session.clear()
     session.permanent = False
     login_user(user)
-    session["staff_seen"] = int(time.time())
-    operations.record_login(user)
+    sessions.stamp(session, user)
+    operations.record_login(user, _client())
+    if user.must_change_password:
+        return url_for("users.new_password")
     return target or _home(user)
 
 
@@ -102,16 +105,15 @@ def _challenge(status: int) -> dict[str, str]:
 
 
 def _refusal_message(reason: str) -> str:
-    if reason == "locked":
-        return " ".join(
-            [
-                _("The email address or password is not right."),
-                _("After too many attempts the account is locked for a while: please try again later."),
-            ]
-        )
     if reason == "code":
         return _("This code is not right, or it was already used.")
-    return _("The email address or password is not right.")
+    # One answer for an unknown address, a wrong password and a locked-out client, so none can be told apart.
+    return " ".join(
+        [
+            _("The email address or password is not right."),
+            _("After too many attempts the account is locked for a while: please try again later."),
+        ]
+    )
 
 
 @users.route("/login", methods=["GET", "POST"])
@@ -124,7 +126,7 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = operations.authenticate(form.email.data, form.password.data)
+            user = operations.authenticate(form.email.data, form.password.data, _client())
         except operations.LoginRefused as refused:
             # A refusal answers 401 but keeps the failure it recorded, so that it counts toward the lock-out.
             keep_changes()
@@ -134,7 +136,7 @@ def login():
             next_path = _safe_next(request.args.get("next"))
             session.clear()
             session.permanent = False
-            session["pending_user_id"] = user.id
+            session[PENDING_LOGIN_KEY] = user.id
             session["pending_since"] = int(time.time())
             if next_path:
                 session["login_next"] = next_path
@@ -158,7 +160,7 @@ def login_code():
     if form.validate_on_submit():
         try:
             operations.check_second_factor(
-                user, (form.code.data or "").strip(), (form.recovery_code.data or "").strip()
+                user, _client(), (form.code.data or "").strip(), (form.recovery_code.data or "").strip()
             )
         except operations.LoginRefused as refused:
             if refused.reason == "locked":
@@ -206,6 +208,9 @@ def enrol():
 
 @users.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # Ends this account's every session, so that a copy of the cookie taken earlier is worthless too.
+        operations.log_out(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You are logged out."))
@@ -245,6 +250,7 @@ def profile():
     if action == "password" and password_form.validate():
         if user.check_password(password_form.current_password.data):
             operations.change_password(user, user, password_form.new_password.data)
+            sessions.renew(user)  # every other session of the account has ended
             flash(_("Your password is changed."))
             return redirect(url_for("users.profile"))
         password_form.current_password.errors.append(_("This is not your current password."))
@@ -275,6 +281,30 @@ def profile():
         affiliation_form=affiliation_form,
         affiliations=affiliations,
     ), status
+
+
+@users.route("/password", methods=["GET", "POST"])
+@staff_required()
+def new_password():
+    """After a one-time password: choose one's own before any other page opens (users/sessions.py)."""
+    user: User = current_user._get_current_object()
+    if not user.must_change_password:
+        return redirect(_home(user))
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        if not user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("This is not your current password."))
+        elif user.check_password(form.new_password.data):
+            form.new_password.errors.append(_("Choose a new password, not the one you were given."))
+        else:
+            operations.change_password(user, user, form.new_password.data)
+            sessions.renew(user)
+            flash(_("Your password is changed."))
+            return redirect(_home(user))
+    if request.method == "POST":
+        status = 400
+    return render_template("users/new_password.html", form=form), status
 
 
 # --- Administration ------------------------------------------------------------------------------------------------
@@ -367,3 +397,14 @@ def admin_user_edit(user_id: int):
     if request.method == "POST":
         status = 400
     return render_template("users/admin_user_form.html", form=form, account=account), status
+
+
+@users.post("/admin/users/<int:user_id>/password")
+@staff_required(ADMINS)
+def admin_user_password(user_id: int):
+    """A new one-time password for someone who lost theirs; shown once, like a new account's."""
+    account = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("users.admin_user_edit", user_id=account.id))
+    password = operations.reset_password(account, current_user._get_current_object())
+    return render_template("users/one_time_password.html", account=account, password=password, reset=True)

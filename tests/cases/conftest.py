@@ -112,15 +112,14 @@ def world(app, file_grievance) -> World:
 @pytest.fixture
 def client_as(app, world):
     """A test client logged in as one of the world's people ("anonymous" for nobody)."""
-    import time
+    from portal.users.sessions import stamp
 
     def make(role: str):
         client = app.test_client()
         if role != "anonymous":
-            with client.session_transaction() as session:
-                session["_user_id"] = str(world.users[role])
+            with app.app_context(), client.session_transaction() as session:
+                stamp(session, db.session.get(User, world.users[role]))
                 session["_fresh"] = True
-                session["staff_seen"] = int(time.time())
         return client
 
     return make

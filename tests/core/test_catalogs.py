@@ -80,3 +80,46 @@ def _po_bytes(catalog: Catalog) -> bytes:
     out = BytesIO()
     write_po(out, catalog)
     return out.getvalue()
+
+
+def _translations(tmp_path, template: Catalog, catalogs_by_locale: dict):
+    with open(tmp_path / "messages.pot", "wb") as handle:
+        write_po(handle, template)
+    for locale, catalog in catalogs_by_locale.items():
+        folder = tmp_path / locale / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        with open(folder / "messages.po", "wb") as handle:
+            write_po(handle, catalog)
+    return tmp_path
+
+
+def test_check_all_finds_a_stale_template_and_a_missing_catalog(tmp_path):
+    template = _template()
+    french = {"Case %(reference)s": "Dossier %(ref)s", ("%(num)d day", "%(num)d days"): ("%(num)d jour", "%(num)d j")}
+    translations = _translations(tmp_path, template, {"fr": _catalog("fr", french)})
+    code = Catalog()
+    code.add("A string the code marks since")
+
+    problems = catalogs.check_all(translations, template=code)
+
+    assert str(problems[0]) == "messages.pot: is stale: the code marks other strings (run make messages)"
+    missing = {problem.where for problem in problems if problem.what == "catalog missing"}
+    assert missing == set(catalogs.LOCALES) - {catalogs.DEFAULT_LOCALE, "fr"}
+    assert any(problem.where == "fr" and "placeholders" in problem.what for problem in problems)
+
+
+def test_the_fresh_template_holds_strings_marked_in_code_and_in_templates():
+    ids = catalogs._ids(catalogs.fresh_template())
+    assert "Page not found" in ids  # portal/core/errors.py
+    assert "Skip to content" in ids  # portal/templates/base.html
+
+
+def test_main_fails_with_every_problem_listed_and_passes_when_clean(monkeypatch, capsys):
+    monkeypatch.setattr(catalogs, "fresh_template", Catalog)
+    monkeypatch.setattr(catalogs, "check_all", lambda template: [catalogs.Problem("fr", "fuzzy 'Case'")])
+    assert catalogs.main() == 1
+    assert capsys.readouterr().err.splitlines() == ["fr: fuzzy 'Case'", "1 catalog problem(s)"]
+
+    monkeypatch.setattr(catalogs, "check_all", lambda template: [])
+    assert catalogs.main() == 0
+    assert capsys.readouterr().out == f"catalogs: {len(catalogs.LOCALES) - 1} locales complete\n"

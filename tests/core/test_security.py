@@ -1,5 +1,7 @@
 import importlib.util
 
+import pytest
+
 from portal.config import ROOT
 
 
@@ -59,3 +61,47 @@ def test_limiter_key_is_a_hash_not_an_address(app):
     with app.test_request_context(environ_base={"REMOTE_ADDR": "203.0.113.7"}):
         key = limiter_client_key()
     assert "203.0.113.7" not in key and len(key) == 32
+
+
+@pytest.mark.parametrize(
+    ("subdomains", "preload", "expected"),
+    [
+        (False, False, "max-age=31536000"),
+        (True, False, "max-age=31536000; includeSubDomains"),
+        (True, True, "max-age=31536000; includeSubDomains; preload"),
+    ],
+)
+def test_hsts_widens_only_when_configured(app, client, subdomains, preload, expected):
+    saved = app.config["HSTS_INCLUDE_SUBDOMAINS"], app.config["HSTS_PRELOAD"]
+    app.config.update(HSTS_INCLUDE_SUBDOMAINS=subdomains, HSTS_PRELOAD=preload)
+    try:
+        over_https = client.get("/en/", base_url="https://portal.example")
+        over_http = client.get("/en/")
+    finally:
+        app.config["HSTS_INCLUDE_SUBDOMAINS"], app.config["HSTS_PRELOAD"] = saved
+    assert over_https.headers["Strict-Transport-Security"] == expected
+    assert "Strict-Transport-Security" not in over_http.headers
+
+
+def test_a_signed_in_page_with_a_csrf_token_is_not_compressed(app, client, make_user, login_as):
+    """BREACH needs compression of a page that holds a secret (the CSRF token) beside reflected text."""
+    login_as(client, make_user("secretariat"))
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.get("/staff/account", headers={"Accept-Encoding": "gzip, br"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert 'name="csrf_token"' in response.get_data(as_text=True)
+    assert "Content-Encoding" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+    # A stranger's public form is still compressed: the 40 KB budget of docs/architecture.md §9.
+    public = app.test_client().get("/en/report", headers={"Accept-Encoding": "gzip"})
+    assert public.headers["Content-Encoding"] == "gzip"
+
+
+def test_static_files_stay_cacheable_and_compressed_when_signed_in(client, make_user, login_as):
+    login_as(client, make_user("secretariat"))
+    response = client.get("/static/css/portal.css", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    response.close()

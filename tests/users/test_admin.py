@@ -16,6 +16,7 @@ from portal.organisations.models import Organisation, SupplyChainEntity
 from portal.users.models import Affiliation, User
 
 PASSWORD_PATTERN = re.compile(r'<code dir="ltr" class="reference">([a-z0-9-]{23})</code>')
+NEW_PASSWORD = "my very own long passphrase"
 ADMIN_PAGES = ["/staff/admin/users", "/staff/admin/users/new", "/staff/admin/users/{id}"]
 
 
@@ -328,5 +329,12 @@ def test_enrolled_user_logs_in_after_an_invitation(app, client, make_user, login
         expected = gettext("Your recovery codes")
     assert expected != "Your recovery codes"
     assert expected in response.get_data(as_text=True)
+    # The one-time password must be replaced before any other page opens.
+    assert newcomer.get("/staff/account").headers["Location"] == "/staff/password"
+    changed = newcomer.post(
+        "/staff/password",
+        data={"current_password": password, "new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD},
+    )
+    assert changed.status_code == 302
     assert newcomer.get("/staff/account").status_code == 200
     assert stored_user(app, email="ana@example.org").last_login_at is not None

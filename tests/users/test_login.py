@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
+import statistics
 import time
 from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.core import signals
 from portal.core.db import utcnow
 from portal.extensions import db
 from portal.users import operations
-from portal.users.models import RecoveryCode, User
+from portal.users.models import LoginFailure, RecoveryCode, User
 
 GENERIC = "The email address or password is not right."
 LOCKED = "try again later"
@@ -40,6 +41,18 @@ def load(app, user_id) -> User:
         user = db.session.get(User, user_id)
         db.session.expunge(user)
         return user
+
+
+def failures(app, user_id) -> int:
+    """Failed attempts counted against this account, from every client together."""
+    with app.app_context():
+        rows = db.session.scalars(select(LoginFailure).where(LoginFailure.user_id == user_id)).all()
+        return sum(row.failures for row in rows)
+
+
+def lock_until(app, user_id):
+    with app.app_context():
+        return db.session.scalar(select(LoginFailure.locked_until).where(LoginFailure.user_id == user_id))
 
 
 def totp_secret(app, user_id) -> str:
@@ -70,7 +83,7 @@ def test_login_needs_password_and_code(app, client, make_user):
     assert client.get("/staff/account").status_code == 200
     stored = load(app, user.id)
     assert stored.last_login_at is not None
-    assert stored.failed_logins == 0
+    assert failures(app, user.id) == 0
 
 
 def test_login_page_fields(client):
@@ -113,19 +126,18 @@ def test_wrong_password_or_unknown_email_get_one_generic_message(app, client, ma
         assert response.status_code == 401
         assert response.headers["WWW-Authenticate"].startswith("Form")
         assert GENERIC in response.get_data(as_text=True)
-    assert load(app, user.id).failed_logins == 1
+    assert failures(app, user.id) == 1
 
 
 def test_lock_out_after_repeated_failures(app, client, make_user):
     user = make_user("secretariat")
-    failures = []
-    with signals.user_login_failed.connected_to(lambda sender, **kw: failures.append((sender.id, kw["stage"]))):
+    seen = []
+    with signals.user_login_failed.connected_to(lambda sender, **kw: seen.append((sender.id, kw["stage"]))):
         for _ in range(app.config["LOGIN_MAX_FAILURES"]):
             response = password_step(client, user, password="guess")
-    assert failures == [(user.id, "password")] * app.config["LOGIN_MAX_FAILURES"]
+    assert seen == [(user.id, "password")] * app.config["LOGIN_MAX_FAILURES"]
     assert LOCKED in response.get_data(as_text=True)
-    stored = load(app, user.id)
-    assert stored.locked_until > utcnow() + timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"] - 1)
+    assert lock_until(app, user.id) > utcnow() + timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"] - 1)
 
     # Still locked, even with the right password.
     response = password_step(client, user)
@@ -134,12 +146,77 @@ def test_lock_out_after_repeated_failures(app, client, make_user):
     assert GENERIC in page and LOCKED in page
     assert client.get("/staff/login/code").status_code == 302  # no pending login
 
-    # Once the lock has run out, the right password works and the count starts again.
+    # Once the lock has run out, the right password works; a full login starts the count again.
     with app.app_context():
-        db.session.get(User, user.id).locked_until = utcnow() - timedelta(seconds=1)
+        db.session.execute(update(LoginFailure).values(locked_until=utcnow() - timedelta(seconds=1)))
         db.session.commit()
     assert password_step(client, user).headers["Location"] == "/staff/login/code"
-    assert load(app, user.id).failed_logins == 0
+    code_step(client, pyotp.TOTP(user.totp_secret).now())
+    assert failures(app, user.id) == 0
+
+
+def test_the_lock_doubles_with_every_further_failure(app, client, make_user):
+    user = make_user("secretariat")
+    minutes = app.config["LOGIN_LOCK_MINUTES"]
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        password_step(client, user, password="guess")
+    for expected in (2 * minutes, 4 * minutes):
+        with app.app_context():  # the lock has run out; the next failure locks twice as long
+            db.session.execute(update(LoginFailure).values(locked_until=utcnow() - timedelta(seconds=1)))
+            db.session.commit()
+        password_step(client, user, password="guess")
+        remaining = lock_until(app, user.id) - utcnow()
+        assert timedelta(minutes=expected - 1) < remaining <= timedelta(minutes=expected)
+
+
+def test_a_stranger_cannot_lock_the_owner_out(app, make_user):
+    """Failures from one client lock that client out of the account, not the owner at another client."""
+    user = make_user("secretariat")
+    stranger = app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "198.51.100.66"
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "203.0.113.10"
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 2):
+        password_step(stranger, user, password="guess")
+    assert password_step(stranger, user).status_code == 401  # the stranger's client is locked out
+
+    assert password_step(owner, user).headers["Location"] == "/staff/login/code"
+    assert code_step(owner, pyotp.TOTP(user.totp_secret).now()).headers["Location"] == "/staff/"
+    with app.app_context():  # no address is stored, only keyed hashes
+        hashes = db.session.scalars(select(LoginFailure.client_hash)).all()
+    assert hashes and not any("198.51" in value or "203.0" in value for value in hashes)
+
+
+def test_unknown_wrong_and_locked_answer_alike(app, client, make_user):
+    """Same status and words, and the same Argon2 work, so none of the three can be told apart."""
+    user = make_user("secretariat")
+    locked = make_user("secretariat")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        password_step(client, locked, password="guess")
+
+    def attempt(email, password):
+        started = time.perf_counter()
+        response = client.post("/staff/login", data={"email": email, "password": password})
+        return response, time.perf_counter() - started
+
+    kinds = {
+        "unknown": ("nobody@example.org", user.password),
+        "wrong": (user.email, "not the passphrase"),
+        "locked": (locked.email, locked.password),
+    }
+    bodies, statuses, medians = {}, {}, {}
+    attempt(*kinds["unknown"])  # warm-up: the dummy account's hash is made once per process
+    for kind, (email, password) in kinds.items():
+        timings = []
+        for _ in range(5):
+            response, seconds = attempt(email, password)
+            timings.append(seconds)
+        bodies[kind] = response.get_data(as_text=True).replace(email, "typed address")
+        statuses[kind] = response.status_code
+        medians[kind] = statistics.median(timings)
+    assert set(statuses.values()) == {401}
+    assert bodies["unknown"] == bodies["wrong"] == bodies["locked"]
+    assert max(medians.values()) / min(medians.values()) < 3, medians
 
 
 def test_wrong_codes_count_toward_the_lock_out(app, client, make_user):
@@ -154,7 +231,7 @@ def test_wrong_codes_count_toward_the_lock_out(app, client, make_user):
     assert stages == ["code"] * app.config["LOGIN_MAX_FAILURES"]
     assert response.status_code == 302
     assert response.headers["Location"] == "/staff/login"
-    assert load(app, user.id).locked_until is not None
+    assert lock_until(app, user.id) is not None
     # The right code no longer helps: the half-finished login is gone and the account is locked.
     assert code_step(client, pyotp.TOTP(user.totp_secret).now()).status_code == 302
     assert LOCKED in password_step(client, user).get_data(as_text=True)
@@ -172,7 +249,7 @@ def test_a_totp_code_works_only_once(app, client, make_user):
     assert response.status_code == 401
     assert "already used" in response.get_data(as_text=True)
     assert client.get("/staff/account").status_code == 302
-    assert load(app, user.id).failed_logins == 1
+    assert failures(app, user.id) == 1
 
 
 def test_a_recovery_code_works_once(app, client, make_user):
@@ -240,8 +317,8 @@ def test_first_login_enrols_an_authenticator(app, client):
         assert any(row.matches(codes[0].replace("-", "")) for row in stored)
         assert db.session.get(User, user_id).totp_confirmed_at is not None
 
-    # Logged in now; the codes are never shown again.
-    assert client.get("/staff/account").status_code == 200
+    # Logged in now, with a one-time password still to replace; the codes are never shown again.
+    assert client.get("/staff/account").headers["Location"] == "/staff/password"
     assert client.get("/staff/enrol").status_code == 302
 
 

@@ -1,0 +1,100 @@
+"""In-process profile of one page: SQL statements per request and milliseconds per request (test client).
+
+    python -m bench.profile --cases 10000 --page staff_case --requests 200 [--pyinstrument]
+
+Seeds a throw-away SQLite database (or uses BENCH_DATABASE_URL), signs in a secretariat account through the
+session, and requests the page repeatedly after a warm-up. No network and no gunicorn: this isolates the cost of
+our own code from the server's, which ``make bench`` measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+PAGES = {
+    "staff_case": "/staff/cases/{reference}",
+    "staff_list": "/staff/cases?state=assessment",
+    "dashboard": "/staff/",
+    "follow_up": "/en/follow-up",
+    "landing": "/en/",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--page", choices=sorted(PAGES), default="staff_case")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--pyinstrument", action="store_true", help="print a pyinstrument profile (pip install it)")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="portal-profile-"))
+    os.environ.setdefault("PORTAL_INSTANCE_PATH", str(folder))
+    os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'p.sqlite3'}")
+    os.environ.setdefault("RATELIMIT_ENABLED", "0")
+
+    from flask_migrate import upgrade
+    from sqlalchemy import event, select, text
+
+    from bench.seed import seed
+    from portal import create_app
+    from portal.cases.models import Case
+    from portal.extensions import db
+    from portal.users.models import User
+
+    app = create_app()
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+        db.session.add(User(email="profile@example.org", name="Profile", role="secretariat", password_hash="-"))
+        db.session.commit()
+        seed(args.cases, receipts_path=None)
+        user_id = db.session.scalar(select(User.id).where(User.email == "profile@example.org"))
+        reference = db.session.scalar(select(Case.reference).where(Case.id == 1))
+
+        statements = []
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def count(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session.update({"_user_id": str(user_id), "_fresh": True, "staff_seen": int(time.time())})
+        session["receipt_holder"] = {"case": 1, "seen": int(time.time())}
+    url = PAGES[args.page].format(reference=reference)
+    for _ in range(10):
+        assert client.get(url).status_code == 200, url
+    statements.clear()
+    client.get(url)
+    per_request = len(statements)
+    timings = []
+    profiler = None
+    if args.pyinstrument:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    for _ in range(args.requests):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    if profiler:
+        profiler.stop()
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(
+        f"{args.page}: {per_request} SQL statements per request; "
+        f"median {statistics.median(timings):.2f} ms, p90 {statistics.quantiles(timings, n=10)[-1]:.2f} ms "
+        f"over {args.requests} requests at {args.cases} cases"
+    )
+
+
+if __name__ == "__main__":
+    main()
