@@ -49,12 +49,15 @@ CSRF_TEXT = (
 )
 
 
+_TYPED_FIELDS: dict[Callable, tuple[str, ...]] = {}  # view function -> its free-text fields
+
+
 def keeps_typed_text(*fields: str) -> Callable:
     """Mark a view whose free-text ``fields`` come back on the 503 page if the database fails while it runs.
     Put it right under the route decorator."""
 
     def mark(view: Callable) -> Callable:
-        view.typed_fields = fields
+        _TYPED_FIELDS[view] = fields
         return view
 
     return mark
@@ -62,7 +65,7 @@ def keeps_typed_text(*fields: str) -> Callable:
 
 def typed_text() -> str:
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    fields = getattr(view, "typed_fields", ()) if request.method == "POST" else ()
+    fields = _TYPED_FIELDS.get(view, ()) if view is not None and request.method == "POST" else ()
     return "\n\n".join(value.strip() for value in (request.form.get(field) or "" for field in fields) if value.strip())
 
 
@@ -96,8 +99,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if isinstance(error, InternalServerError) and is_database_unavailable(error.original_exception):
-            return database_unavailable(error.original_exception)  # failed while committing, after the view
+        original = error.original_exception if isinstance(error, InternalServerError) else None
+        if original is not None and is_database_unavailable(original):
+            return database_unavailable(original)  # failed while committing, after the view
         # Keep the real status (a 409 stays a 409); codes without their own words borrow the 400's or 500's.
         assert error.code is not None  # Flask returns an HTTPException without a code as it is, unhandled
         fallback = ERROR_TEXTS[400] if error.code < 500 else ERROR_TEXTS[500]
