@@ -111,6 +111,9 @@ class Case(CreatedAtMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Keyed hash of the grievance form's one-time token: a resent form finds its case instead of filing another
+    # (portal/intake/operations.py). None for cases filed before the token existed.
+    submission_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     state: Mapped[str] = mapped_column(String(32), default=State.SUBMITTED)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -227,6 +230,10 @@ class Case(CreatedAtMixin, db.Model):
     @classmethod
     def by_receipt_hash(cls, receipt_hash: str) -> Case | None:
         return db.session.scalar(select(cls).where(cls.receipt_hash == receipt_hash))
+
+    @classmethod
+    def by_submission_hash(cls, submission_hash: str) -> Case | None:
+        return db.session.scalar(select(cls).where(cls.submission_hash == submission_hash))
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.state}>"

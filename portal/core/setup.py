@@ -22,9 +22,11 @@ def load_configuration(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
+    from portal.core.db import engine_options
     from portal.core.i18n import select_locale
     from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(
         app,

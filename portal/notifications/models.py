@@ -24,3 +24,16 @@ class ReminderSent(CreatedAtMixin, db.Model):
     clock: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(16))  # "reminder" before the deadline, "escalation" after it
+
+
+class StaffNoticeSent(db.Model):
+    """When a staff member was last told about activity on a case, so a flood of replies sends one mail per
+    ``STAFF_NOTICE_INTERVAL_MINUTES`` (portal/notifications/receivers.py)."""
+
+    __tablename__ = "staff_notices_sent"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
