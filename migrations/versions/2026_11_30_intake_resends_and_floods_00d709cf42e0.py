@@ -6,7 +6,7 @@ for a lost answer, and the last staff notice per case and recipient.
 Reviewed by hand: submission_hash is nullable (cases filed before have no token); both new tables start empty.
 
 Revision ID: 00d709cf42e0
-Revises: 5e1f0c2a9b47
+Revises: b6e0c2a41f93
 Create Date: 2026-11-30 06:42:08.108893
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '00d709cf42e0'
-down_revision = '5e1f0c2a9b47'
+down_revision = 'b6e0c2a41f93'
 branch_labels = None
 depends_on = None
 

@@ -75,6 +75,8 @@ FREE_TEXT_COLUMNS = {
     ("attachments", "storage_key"),
     ("login_failures", "client_hash"),
     ("ended_holder_sessions", "session_hash"),
+    ("held_receipts", "submission_hash"),
+    ("cases", "submission_hash"),
 }
 
 # What ``portal.core.db.one_of`` writes: "column IN ('a', 'b')", possibly after "column IS NULL OR".
