@@ -123,6 +123,13 @@ class Config:
         "info_request": int(os.environ.get("CLOCK_INFO_REQUEST_DAYS", "30")),
     }
     CLOCK_URGENT_TRIAGE_HOURS = int(os.environ.get("CLOCK_URGENT_TRIAGE_HOURS", "48"))
+    # Grievance categories that make a case urgent at intake (besides the children and retaliation boxes):
+    # comma-separated values of portal.cases.models.Category; the app refuses to start with an unknown one.
+    URGENT_CATEGORIES = frozenset(
+        item.strip()
+        for item in os.environ.get("URGENT_CATEGORIES", "child_labour,retaliation").split(",")
+        if item.strip()
+    )
 
     PORTAL_DEMO = _env_bool("PORTAL_DEMO", False)
 

@@ -151,7 +151,11 @@ def submit_grievance(
     clocks = current_app.extensions["portal_clocks"]
     now = utcnow()
     receipt = new_receipt()
-    urgent = grievance.children_involved or grievance.retaliation_risk
+    urgent = (
+        grievance.children_involved
+        or grievance.retaliation_risk
+        or not current_app.config["URGENT_CATEGORIES"].isdisjoint(grievance.categories)
+    )
     case = Case(
         reference=next_reference(now.year),
         receipt_hash=receipt_hash(receipt),
