@@ -287,10 +287,8 @@ class CaseEntry(CreatedAtMixin, db.Model):
 
     @property
     def text_for_complainant(self) -> str | None:
-        """Messages to the complainant are written in their language; reasons may come with a translation."""
-        if self.kind == EntryKind.TO_COMPLAINANT:
-            return self.body
-        return self.translation or self.body
+        """The body is what was written for the complainant (or by them); ``translation`` is staff's working copy."""
+        return self.body
 
     case: Mapped[Case] = relationship(back_populates="entries")
     author = relationship("User")
