@@ -177,7 +177,7 @@ class Case(CreatedAtMixin, db.Model):
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"
     )
     entries: Mapped[list[CaseEntry]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by="CaseEntry.id"
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseEntry.id", foreign_keys="CaseEntry.case_id"
     )
     entity_links: Mapped[list[CaseEntity]] = relationship(cascade="all, delete-orphan")
     respondent = relationship("Organisation", foreign_keys=[respondent_organisation_id])
@@ -225,7 +225,47 @@ class Case(CreatedAtMixin, db.Model):
             .where(CaseEntry.case_id == self.id, CaseEntry.visibility == Visibility.COMPLAINANT)
             .order_by(CaseEntry.id)
         )
-        return list(db.session.scalars(stmt))
+        return list(db.session.scalars(stmt)) + self._joint_news()
+
+    def joint_chain(self) -> list[Case]:
+        """The cases this one was merged into, in order (a joint case may itself be merged later)."""
+        chain: list[Case] = []
+        case = self.merged_into
+        while case is not None and case not in chain and case is not self:
+            chain.append(case)
+            case = case.merged_into
+        return chain
+
+    def joint_case(self) -> Case:
+        """Where this case's grievance is handled now: the end of its merge chain, or itself."""
+        chain = self.joint_chain()
+        return chain[-1] if chain else self
+
+    @property
+    def replies_open(self) -> bool:
+        """The holder may write while the case, or the joint case it was merged into, is open."""
+        return self.joint_case().is_open
+
+    def absorbed_cases(self) -> list[Case]:
+        return list(db.session.scalars(select(Case).where(Case.merged_into_id == self.id).order_by(Case.id)))
+
+    def _joint_news(self) -> list[CaseEntry]:
+        """What an absorbed case's complainant reads of the joint case since the merge: the secretariat's messages
+        and status changes, and their own replies. Never the other complainants' words (their replies, or the
+        reasons they gave when they withdrew or asked for a review), nor what was said to them before."""
+        chain = self.joint_chain()
+        if not chain or self.closed_at is None:
+            return []
+        stmt = (
+            select(CaseEntry)
+            .where(
+                CaseEntry.case_id.in_([case.id for case in chain]),
+                CaseEntry.visibility == Visibility.COMPLAINANT,
+                CaseEntry.created_at >= self.closed_at,
+            )
+            .order_by(CaseEntry.created_at, CaseEntry.id)
+        )
+        return [entry for entry in db.session.scalars(stmt) if entry.is_news_for(self)]
 
     @classmethod
     def by_receipt_hash(cls, receipt_hash: str) -> Case | None:
@@ -281,18 +321,28 @@ class CaseEntry(CreatedAtMixin, db.Model):
     translation_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     # For state changes: the state the case entered (not secret, used for the complainant's timeline).
     new_state: Mapped[str | None] = mapped_column(String(32))
+    # A reply written on the joint case by the complainant of a case merged into it: which case they hold.
+    from_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
 
     body = EncryptedText("body_encrypted")
     translation = EncryptedText("translation_encrypted")
 
+    def is_news_for(self, absorbed: Case) -> bool:
+        """Whether the complainant of ``absorbed`` may read this entry of the joint case (see Case._joint_news)."""
+        if self.kind == EntryKind.FROM_COMPLAINANT:
+            return self.from_case_id == absorbed.id
+        if self.kind == EntryKind.TO_COMPLAINANT:
+            return True
+        # A status change the complainant made carries their words; one without words tells only the status.
+        return self.kind == EntryKind.STATE_CHANGE and (self.author_id is not None or self.body is None)
+
     @property
     def text_for_complainant(self) -> str | None:
-        """Messages to the complainant are written in their language; reasons may come with a translation."""
-        if self.kind == EntryKind.TO_COMPLAINANT:
-            return self.body
-        return self.translation or self.body
+        """The body is what was written for the complainant (or by them); ``translation`` is staff's working copy."""
+        return self.body
 
-    case: Mapped[Case] = relationship(back_populates="entries")
+    case: Mapped[Case] = relationship(back_populates="entries", foreign_keys=[case_id])
+    from_case = relationship("Case", foreign_keys=[from_case_id])
     author = relationship("User")
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", lazy="selectin", order_by="Attachment.id"

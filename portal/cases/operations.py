@@ -138,8 +138,15 @@ def take_action(
         new_state=target,
         author_id=getattr(actor, "id", None),
     )
-    entry.body = given.message or given.reasons
-    entry.translation = given.message_translation or given.reasons_translation
+    # The body is always the text written for the complainant, the translation staff's working copy: a question
+    # is written in their language (its translation is for staff); reasons are staff's words, unless they come
+    # with a version in the complainant's language, which is then what the complainant reads.
+    if given.message:
+        entry.body, entry.translation = given.message, given.message_translation
+    elif given.reasons_translation:
+        entry.body, entry.translation = given.reasons_translation, given.reasons
+    else:
+        entry.body = given.reasons
     case.entries.append(entry)
     decision = None
     if transition.decision:

@@ -205,14 +205,21 @@ def submit_grievance(
 
 
 def add_complainant_reply(case: Case, text: str, files: list[PreparedFile], locale: str) -> CaseEntry:
-    """A receipt holder writes to the committee; if the committee had asked a question, this answers it."""
+    """A receipt holder writes to the committee; if the committee had asked a question, this answers it.
+
+    The holder of a merged case writes on the joint case, marked as coming from their case. Their reply does not
+    answer a question the joint case's own complainant was asked: only that complainant can (kept simple on
+    purpose: the question was written to them, and the committee reads both replies anyway)."""
+    joint = case.joint_case()
     entry = CaseEntry(kind=EntryKind.FROM_COMPLAINANT, visibility=Visibility.COMPLAINANT, locale=locale)
     entry.body = text
-    case.entries.append(entry)
+    if joint is not case:
+        entry.from_case_id = case.id
+    joint.entries.append(entry)
     attach_files(entry, files)
     db.session.flush()
-    signals.complainant_replied.send(case, entry=entry, actor=None)
-    if case.state == State.INFO_REQUESTED:
+    signals.complainant_replied.send(joint, entry=entry, actor=None)
+    if joint is case and case.state == State.INFO_REQUESTED:
         take_action(case, Action.ANSWER, actor=None, role=Role.COMPLAINANT, locale=locale)
     return entry
 

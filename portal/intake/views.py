@@ -159,14 +159,14 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
     if case is None:
         return redirect(url_for("intake.follow_up"))
     form = ReplyForm()
-    if review_form is None and case.is_open and form.validate_on_submit():
+    if review_form is None and case.replies_open and form.validate_on_submit():
         try:
             files = prepare_uploads(form.evidence.data)
         except UploadRejected as rejected:
             form.evidence.errors.append(rejected.message)
             status = rejected.status
         else:
-            if not throttle.storage_left_for(case, files):
+            if not throttle.storage_left_for(case.joint_case(), files):
                 form.evidence.errors.append(
                     _("This case holds as many files as we can keep. Send your message without files.")
                 )
