@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from portal.extensions import db
 from portal.registry.importing import COLUMNS, import_csv
@@ -24,14 +25,15 @@ _HELP = "\n\n".join(
 @with_appcontext
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
 def import_entities(csv_file) -> None:
-    result = import_csv(csv_file)
+    with force_locale("en"):  # the reasons are the staff pages' words, in English here
+        result = import_csv(csv_file)
     if result.errors:
         db.session.rollback()
         for error in result.errors:
             click.echo(error, err=True)
         raise click.ClickException(f"{len(result.errors)} error(s); nothing was imported.")
     db.session.commit()  # the command owns its transaction
-    for record in ("organisation", "entity"):
+    for record, plural in (("organisation", "organisations"), ("entity", "entities")):
         outcomes = ("created", "updated", "unchanged")
         counts = ", ".join(f"{result.counts[(record, outcome)]} {outcome}" for outcome in outcomes)
-        click.echo(f"{record}s: {counts}")
+        click.echo(f"{plural}: {counts}")

@@ -139,6 +139,11 @@ def _assign(record: Record, data: Any, skip: set[str]) -> list[str]:
     return changed
 
 
+def _given(data: Any) -> list[str]:
+    """The fields a new record was given: what a "created" entry lists."""
+    return [item.name for item in fields(data) if getattr(data, item.name) not in (None, False, [], "")]
+
+
 def save_organisation(data: OrganisationInput, actor: User | None, organisation: Organisation | None = None):
     """Create (``organisation`` None) or update an organisation; returns it and the names of changed fields."""
     data = check_organisation(data, organisation)
@@ -149,6 +154,7 @@ def save_organisation(data: OrganisationInput, actor: User | None, organisation:
     changed = _assign(organisation, data, {"identifiers"})
     if _set_identifiers(organisation, data.identifiers):
         changed.append("identifiers")
+    changed = _given(data) if created else changed
     db.session.flush()
     if created or changed:
         signals.registry_changed.send(
@@ -222,6 +228,7 @@ def save_entity(data: EntityInput, actor: User | None, entity: SupplyChainEntity
         setattr(entity, name, value)  # rounded by the model
         if getattr(entity, name) != before:
             changed.append(name)
+    changed = _given(data) if created else changed
     db.session.flush()
     if created or changed:
         signals.registry_changed.send(entity, actor=actor, change="created" if created else "updated", fields=changed)
