@@ -16,6 +16,8 @@ Revises: 5e1f0c2a9b47
 Create Date: 2026-11-30 12:00:00
 
 """
+from contextlib import contextmanager
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -43,7 +45,40 @@ entities = sa.table('supply_chain_entities', sa.column('id', sa.Integer), sa.col
 entity_commodities = sa.table('entity_commodities', sa.column('entity_id', sa.Integer), sa.column('commodity', sa.String))
 
 
+@contextmanager
+def _foreign_keys_off():
+    """SQLite rebuilds a batch-altered table (copy, drop, rename), and its DROP first deletes every row: rows of
+    other tables pointing at them (users, cases, affiliations) would fail the foreign key check. As SQLite's own
+    procedure for altering a table says, the check is switched off around the rebuild (outside any transaction, or
+    the pragma does nothing) and every key is verified before it is switched on again. Tables whose keys cascade are
+    created after (and dropped before) the tables they point at are rebuilt, so no cascade fires either."""
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute('PRAGMA foreign_keys = OFF')
+    try:
+        yield
+        if sqlite:
+            broken = op.get_bind().exec_driver_sql('PRAGMA foreign_key_check').all()
+            if broken:
+                raise RuntimeError(f'foreign keys broken by the migration: {broken}')
+    finally:
+        if sqlite:
+            with op.get_context().autocommit_block():
+                op.execute('PRAGMA foreign_keys = ON')
+
+
 def upgrade():
+    with _foreign_keys_off():
+        _upgrade()
+
+
+def downgrade():
+    with _foreign_keys_off():
+        _downgrade()
+
+
+def _upgrade():
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lei', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('country', sa.String(length=2), nullable=True))
@@ -65,23 +100,12 @@ def upgrade():
     with op.batch_alter_table('organisation_identifiers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organisation_identifiers_organisation_id'), ['organisation_id'], unique=False)
 
-    op.create_table('entity_commodities',
-    sa.Column('entity_id', sa.Integer(), nullable=False),
-    sa.Column('commodity', sa.String(length=32), nullable=False),
-    sa.ForeignKeyConstraint(['entity_id'], ['supply_chain_entities.id'], name=op.f('fk_entity_commodities_entity_id_supply_chain_entities'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('entity_id', 'commodity', name=op.f('pk_entity_commodities'))
-    )
-    with op.batch_alter_table('entity_commodities', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_entity_commodities_commodity'), ['commodity'], unique=False)
-
     connection = op.get_bind()
-    rows = [
+    metals = [
         {'entity_id': row.id, 'commodity': value}
         for row in connection.execute(sa.select(entities.c.id, entities.c.commodities))
         for value in dict.fromkeys(item.strip() for item in (row.commodities or '').split(',') if item.strip())
     ]
-    if rows:
-        op.bulk_insert(entity_commodities, rows)
 
     with op.batch_alter_table('supply_chain_entities', schema=None) as batch_op:
         batch_op.add_column(sa.Column('region', sa.String(length=6), nullable=True))
@@ -96,6 +120,17 @@ def upgrade():
         batch_op.create_check_constraint('valid_latitude', 'latitude IS NULL OR (latitude >= -90 AND latitude <= 90)')
         batch_op.create_check_constraint('valid_longitude', 'longitude IS NULL OR (longitude >= -180 AND longitude <= 180)')
         batch_op.drop_column('commodities')
+
+    op.create_table('entity_commodities',
+    sa.Column('entity_id', sa.Integer(), nullable=False),
+    sa.Column('commodity', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['entity_id'], ['supply_chain_entities.id'], name=op.f('fk_entity_commodities_entity_id_supply_chain_entities'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('entity_id', 'commodity', name=op.f('pk_entity_commodities'))
+    )
+    with op.batch_alter_table('entity_commodities', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_entity_commodities_commodity'), ['commodity'], unique=False)
+    if metals:
+        op.bulk_insert(entity_commodities, metals)
 
     op.create_table('entity_relations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -122,13 +157,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_entity_relations_subject_organisation_id'), ['subject_organisation_id'], unique=False)
 
 
-def downgrade():
+def _downgrade():
+    connection = op.get_bind()
     with op.batch_alter_table('entity_relations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_entity_relations_subject_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_entity_relations_subject_entity_id'))
         batch_op.drop_index(batch_op.f('ix_entity_relations_object_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_entity_relations_object_entity_id'))
     op.drop_table('entity_relations')
+
+    joined: dict[int, list[str]] = {}
+    query = sa.select(entity_commodities.c.entity_id, entity_commodities.c.commodity).order_by(
+        entity_commodities.c.entity_id, entity_commodities.c.commodity
+    )
+    for row in connection.execute(query):
+        joined.setdefault(row.entity_id, []).append(row.commodity)
+    with op.batch_alter_table('entity_commodities', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_entity_commodities_commodity'))
+    op.drop_table('entity_commodities')
 
     with op.batch_alter_table('supply_chain_entities', schema=None) as batch_op:
         batch_op.add_column(sa.Column('commodities', sa.String(length=200), nullable=False, server_default=''))
@@ -143,20 +189,8 @@ def downgrade():
         batch_op.drop_column('os_id')
         batch_op.drop_column('rmi_id')
         batch_op.drop_column('region')
-
-    connection = op.get_bind()
-    joined: dict[int, list[str]] = {}
-    query = sa.select(entity_commodities.c.entity_id, entity_commodities.c.commodity).order_by(
-        entity_commodities.c.entity_id, entity_commodities.c.commodity
-    )
-    for row in connection.execute(query):
-        joined.setdefault(row.entity_id, []).append(row.commodity)
     for entity_id, values in joined.items():
         connection.execute(entities.update().where(entities.c.id == entity_id).values(commodities=','.join(values)))
-
-    with op.batch_alter_table('entity_commodities', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_entity_commodities_commodity'))
-    op.drop_table('entity_commodities')
 
     with op.batch_alter_table('organisation_identifiers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organisation_identifiers_organisation_id'))
