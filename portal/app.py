@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import AppGroup
 
+from portal.cases.models import Category
 from portal.cases.workflow import ClockSettings
 
 
@@ -18,6 +19,10 @@ def configure_domain(app: Flask) -> None:
     app.extensions["portal_clocks"] = ClockSettings.from_config(
         app.config["CLOCK_DAYS"], app.config["CLOCK_URGENT_TRIAGE_HOURS"]
     )
+    # A misspelt category would silently make nothing urgent: refuse to start instead.
+    unknown = set(app.config["URGENT_CATEGORIES"]) - {category.value for category in Category}
+    if unknown:
+        raise ValueError(f"URGENT_CATEGORIES: unknown categories {sorted(unknown)}")
 
 
 def register_models(app: Flask) -> None:

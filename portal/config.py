@@ -32,7 +32,14 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_PATH / 'portal.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: an error message or log line never carries a statement's values (receipt hashes, typed
+    # addresses, ciphertext). The per-database timeouts below are added by portal.core.db.engine_options.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # Bounded waits, so an outage or a long lock answers 503 in seconds instead of hanging (core/errors.py).
+    DB_BUSY_TIMEOUT_SECONDS = float(os.environ.get("DB_BUSY_TIMEOUT_SECONDS", "5"))  # SQLite: wait for the writer
+    DB_CONNECT_TIMEOUT_SECONDS = int(os.environ.get("DB_CONNECT_TIMEOUT_SECONDS", "5"))  # PostgreSQL
+    DB_STATEMENT_TIMEOUT_SECONDS = int(os.environ.get("DB_STATEMENT_TIMEOUT_SECONDS", "30"))  # PostgreSQL; 0: none
+    DB_LOCK_TIMEOUT_SECONDS = int(os.environ.get("DB_LOCK_TIMEOUT_SECONDS", "5"))  # PostgreSQL; 0: none
 
     # Secrets: given by the environment in production, generated into instance/ otherwise (core/secrets.py).
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -62,6 +69,11 @@ class Config:
     RATELIMIT_RECEIPT_CLIENT = os.environ.get("RATELIMIT_RECEIPT_CLIENT", "5 per minute;30 per hour")
     RATELIMIT_RECEIPT_GLOBAL = os.environ.get("RATELIMIT_RECEIPT_GLOBAL", "300 per minute")
     RATELIMIT_INTAKE_CLIENT = os.environ.get("RATELIMIT_INTAKE_CLIENT", "10 per hour;30 per day")
+    # Replies of receipt holders: per case (every browser holding its receipt together) and per client.
+    RATELIMIT_REPLY_CASE = os.environ.get("RATELIMIT_REPLY_CASE", "10 per hour;30 per day")
+    RATELIMIT_REPLY_CLIENT = os.environ.get("RATELIMIT_REPLY_CLIENT", "20 per hour;60 per day")
+    # Evidence stored per case, all entries together (grievance, replies, company responses).
+    CASE_STORAGE_CAP_MB = float(os.environ.get("CASE_STORAGE_CAP_MB", "200"))
 
     # Uploads (docs/architecture.md §8): 5 files, 20 MB each, 50 MB in all.
     UPLOAD_MAX_FILES = 5
@@ -111,6 +123,13 @@ class Config:
         "info_request": int(os.environ.get("CLOCK_INFO_REQUEST_DAYS", "30")),
     }
     CLOCK_URGENT_TRIAGE_HOURS = int(os.environ.get("CLOCK_URGENT_TRIAGE_HOURS", "48"))
+    # Grievance categories that make a case urgent at intake (besides the children and retaliation boxes):
+    # comma-separated values of portal.cases.models.Category; the app refuses to start with an unknown one.
+    URGENT_CATEGORIES = frozenset(
+        item.strip()
+        for item in os.environ.get("URGENT_CATEGORIES", "child_labour,retaliation").split(",")
+        if item.strip()
+    )
 
     PORTAL_DEMO = _env_bool("PORTAL_DEMO", False)
 
@@ -132,6 +151,8 @@ class Config:
     # Where links in emails point (emails are sent from cron too, outside any request).
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
     REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+    # A staff member hears about new replies on a case at most once per interval (a flood sends one mail).
+    STAFF_NOTICE_INTERVAL_MINUTES = int(os.environ.get("STAFF_NOTICE_INTERVAL_MINUTES", "60"))
 
 
 class TestConfig(Config):
@@ -145,4 +166,6 @@ class TestConfig(Config):
     RATELIMIT_RECEIPT_GLOBAL = "10000 per minute"
     RATELIMIT_INTAKE_CLIENT = "10000 per minute"
     RATELIMIT_LOGIN_CLIENT = "10000 per minute"
+    RATELIMIT_REPLY_CASE = "10000 per minute"
+    RATELIMIT_REPLY_CLIENT = "10000 per minute"
     SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -144,7 +144,9 @@ def create_accounts(echo) -> dict[str, User]:
         user.totp_secret = pyotp.random_base32()
         user.totp_confirmed_at = utcnow()
         db.session.add(user)
-        users[email.split("@")[0]] = user
+        # Keyed by the whole local part and domain label: both liaisons are "liaison@", at different companies.
+        local, domain = email.split("@")
+        users[local if domain == "demo.test" else f"{local}@{domain.split('.')[0]}"] = user
     db.session.flush()
     echo(f"Demo accounts (password for all: {DEMO_PASSWORD}); add the TOTP secret to an authenticator app:")
     for user in users.values():

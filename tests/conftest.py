@@ -102,7 +102,9 @@ def file_grievance(client):
         data = {key: value for key, value in data.items() if value is not None}
         if files:
             data["evidence"] = files
-        response = client.post(f"/{locale}/report", data=data, content_type="multipart/form-data")
+        response = client.post(
+            f"/{locale}/report", data=data, content_type="multipart/form-data", follow_redirects=True
+        )
         page = response.get_data(as_text=True)
         receipt = RECEIPT_PATTERN.search(page)
         reference = REFERENCE_PATTERN.search(page)

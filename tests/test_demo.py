@@ -21,6 +21,9 @@ def test_demo_loads_once_with_every_state_role_and_working_receipts(app, client,
         assert {Role.ADMIN, Role.SECRETARIAT, Role.CHAIR, Role.MEMBER, Role.COMPANY} <= roles
         assert all(user.totp_secret for user in db.session.scalars(select(User)))
     assert "TOTP secret" in first.output
+    with app.app_context():
+        emails = list(db.session.scalars(select(User.email)))
+    assert len(emails) == 9 and all(email in first.output for email in emails)  # every account is printed
     line = next(line for line in first.output.splitlines() if "(sw," in line)
     reference, receipt = line.split()[0], line.split(": ", 1)[1]
     assert open_case(receipt, locale="sw").status_code == 302

@@ -12,7 +12,7 @@ Downgrade: community organisations become ngo (the old CHECK has no such kind); 
 relations are dropped.
 
 Revision ID: a4d9e27c5f10
-Revises: 5e1f0c2a9b47
+Revises: 00d709cf42e0
 Create Date: 2026-11-30 12:00:00
 
 """
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a4d9e27c5f10'
-down_revision = '5e1f0c2a9b47'
+down_revision = '00d709cf42e0'
 branch_labels = None
 depends_on = None
 
@@ -33,6 +33,7 @@ NEW_KINDS = (
     "kind IN ('company', 'industry_association', 'union', 'ngo', 'community_organisation', 'government', "
     "'secretariat')"
 )
+COMMODITIES = "'aluminium', 'steel', 'cobalt', 'copper', 'nickel', 'tin', 'zinc', 'other'"
 ONE_SUBJECT = "(subject_organisation_id IS NULL) <> (subject_entity_id IS NULL)"
 ONE_OBJECT = "(object_organisation_id IS NULL) <> (object_entity_id IS NULL)"
 SHAPE = (
@@ -105,6 +106,7 @@ def _upgrade():
         {'entity_id': row.id, 'commodity': value}
         for row in connection.execute(sa.select(entities.c.id, entities.c.commodities))
         for value in dict.fromkeys(item.strip() for item in (row.commodities or '').split(',') if item.strip())
+        if f"'{value}'" in COMMODITIES  # an unknown word in the old free column is dropped, not carried over
     ]
 
     with op.batch_alter_table('supply_chain_entities', schema=None) as batch_op:
@@ -124,6 +126,7 @@ def _upgrade():
     op.create_table('entity_commodities',
     sa.Column('entity_id', sa.Integer(), nullable=False),
     sa.Column('commodity', sa.String(length=32), nullable=False),
+    sa.CheckConstraint(f"commodity IN ({COMMODITIES})", name=op.f('ck_entity_commodities_valid_commodity')),
     sa.ForeignKeyConstraint(['entity_id'], ['supply_chain_entities.id'], name=op.f('fk_entity_commodities_entity_id_supply_chain_entities'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('entity_id', 'commodity', name=op.f('pk_entity_commodities'))
     )

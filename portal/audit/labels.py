@@ -17,6 +17,7 @@ ACTIONS = {
     "recusal-recorded": _l("Recusal recorded"),
     "decision-recorded": _l("Decision signed"),
     "case-suspension-changed": _l("Clocks stopped or resumed"),
+    "case-urgency-changed": _l("Urgency set or cleared"),
     "identity-viewed": _l("Complainant's identity viewed"),
     "attachment-downloaded": _l("Attachment downloaded"),
     "user-logged-in": _l("Logged in"),

@@ -167,6 +167,11 @@ def _suspension(case, kwargs) -> Facts:
     return {**_case(case), "suspended": bool(kwargs.get("suspended"))}
 
 
+@facts("case-urgency-changed")
+def _urgency(case, kwargs) -> Facts:
+    return {**_case(case), **_entry(kwargs), "urgent": bool(kwargs.get("urgent"))}
+
+
 @facts("attachment-downloaded")
 def _download(case, kwargs) -> Facts:
     attachment = kwargs.get("attachment")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from portal.cases.committee import PanelKind, SeatKind
@@ -49,6 +49,13 @@ class MessageForm(FlaskForm):
     )
     translation = TextAreaField(
         _l("Working translation (for the file)"), validators=[MaxLength(TEXT_MAX)], render_kw={"rows": 3}
+    )
+
+
+class UrgencyForm(FlaskForm):
+    urgent = HiddenField()  # "1" to set the flag, anything else to clear it; the page shows the one that applies
+    reason = TextAreaField(
+        _l("Reasons"), validators=[DataRequired(REQUIRED), MaxLength(TEXT_MAX)], render_kw={"rows": 2}
     )
 
 

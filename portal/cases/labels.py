@@ -156,6 +156,7 @@ CASEWORK_REASONS = {
     "not_assignable": _l("Only a case officer of the secretariat who is not recused can be assigned."),
     "extension_not_possible": _l("The one extension has already been used or is not possible now."),
     "not_monitoring": _l("The case is not being monitored."),
+    "reason_required": _l("Reasons are required."),
 }
 
 OUTCOMES = {

@@ -96,6 +96,10 @@ class Case(CreatedAtMixin, db.Model):
         CheckConstraint("anonymous OR identity_encrypted IS NOT NULL", name="identity_unless_anonymous"),
         CheckConstraint(f"outcome IS NULL OR {one_of('outcome', Outcome)}", name="valid_outcome"),
         CheckConstraint("(state = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
+        CheckConstraint(
+            f"state_before_question IS NULL OR {one_of('state_before_question', State)}",
+            name="valid_state_before_question",
+        ),
         # One index per list filter and sort (the staff list must stay fast at hundreds of thousands of cases).
         Index("ix_cases_state_created_at", "state", "created_at"),
         Index("ix_cases_state_next_due_at", "state", "next_due_at"),
@@ -107,6 +111,9 @@ class Case(CreatedAtMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Keyed hash of the grievance form's one-time token: a resent form finds its case instead of filing another
+    # (portal/intake/operations.py). None for cases filed before the token existed.
+    submission_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     state: Mapped[str] = mapped_column(String(32), default=State.SUBMITTED)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -224,6 +231,10 @@ class Case(CreatedAtMixin, db.Model):
     def by_receipt_hash(cls, receipt_hash: str) -> Case | None:
         return db.session.scalar(select(cls).where(cls.receipt_hash == receipt_hash))
 
+    @classmethod
+    def by_submission_hash(cls, submission_hash: str) -> Case | None:
+        return db.session.scalar(select(cls).where(cls.submission_hash == submission_hash))
+
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.state}>"
 
@@ -256,6 +267,7 @@ class CaseEntry(CreatedAtMixin, db.Model):
     __table_args__ = (
         CheckConstraint(one_of("kind", EntryKind), name="valid_kind"),
         CheckConstraint(one_of("visibility", Visibility), name="valid_visibility"),
+        CheckConstraint(f"new_state IS NULL OR {one_of('new_state', State)}", name="valid_new_state"),
         Index("ix_case_entries_case_id_visibility", "case_id", "visibility"),
     )
 

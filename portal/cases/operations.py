@@ -220,6 +220,31 @@ def set_suspended(case: Case, suspended: bool, actor: User) -> None:
     signals.case_suspension_changed.send(case, suspended=suspended, actor=actor)
 
 
+def set_urgency(case: Case, urgent: bool, reason: str, actor: User) -> CaseEntry | None:
+    """Case staff set or clear the urgent flag; the reason stays on the file as an internal note.
+
+    The 48-hour triage clock follows the flag while the case still waits in ``submitted``: it runs to
+    ``created_at + CLOCK_URGENT_TRIAGE_HOURS`` as at intake, but never to a moment already past (a case found urgent
+    late is due now, so it heads the overdue lists at once). Clearing the flag stops that clock. After
+    acknowledgement triage is over, so the flag only orders the lists."""
+    if not reason.strip():
+        raise CaseworkRefused("reason_required")
+    if case.urgent == urgent or not case.is_open:
+        return None
+    case.urgent = urgent
+    if case.state == State.SUBMITTED:
+        due = case.due()
+        triage = current_app.extensions["portal_clocks"].triage_due(case.created_at)
+        due[Clock.TRIAGE] = max(triage, utcnow()) if urgent else None
+        case.set_due(due)
+    entry = CaseEntry(kind=EntryKind.INTERNAL_NOTE, visibility=Visibility.INTERNAL, author_id=actor.id)
+    entry.body = reason.strip()
+    case.entries.append(entry)
+    db.session.flush()
+    signals.case_urgency_changed.send(case, urgent=urgent, entry=entry, actor=actor)
+    return entry
+
+
 def feedback_given(case: Case) -> None:
     """A message to the complainant restarts the feedback clock (at least every three months)."""
     if case.is_open and case.feedback_due_at is not None:

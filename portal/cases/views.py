@@ -30,10 +30,11 @@ from portal.cases.forms import (
     PanelSeatForm,
     SummaryForm,
     TranslationForm,
+    UrgencyForm,
 )
 from portal.cases.loading import REFERENCE, with_case
 from portal.cases.models import Attachment, Case, CaseEntry
-from portal.cases.operations import ActionInput, record_monitoring_check, set_suspended, take_action
+from portal.cases.operations import ActionInput, record_monitoring_check, set_suspended, set_urgency, take_action
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import TRANSITIONS, Action, Ask, InvalidTransition, Outcome, PanelKind
 from portal.core.auth import staff_required
@@ -172,6 +173,7 @@ def render_case(case: Case, status: int = 200, **forms):
             ),
             summary_form=forms.get("summary_form") or SummaryForm(summary=case.company_summary),
             monitoring_form=forms.get("monitoring_form") or MonitoringForm(),
+            urgency_form=forms.get("urgency_form") or UrgencyForm(urgent="0" if case.urgent else "1"),
             identity=forms.get("identity"),
             vote_choices=labels.VOTES,
             outcomes=Outcome,
@@ -363,6 +365,21 @@ def company_summary(case: Case):
 def suspension(case: Case):
     set_suspended(case, request.form.get("suspend") == "1", current_user)
     return _back(case)
+
+
+@staff.post("/cases/<reference>/urgency")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def urgency(case: Case):
+    form = UrgencyForm()
+    return submit(
+        case,
+        form,
+        "urgency_form",
+        lambda: set_urgency(case, form.urgent.data == "1", text_of(form.reason) or "", current_user),
+        "#clocks",
+        error_field=form.reason,
+    )
 
 
 @staff.post("/cases/<reference>/monitoring")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import DateTime, Engine, MetaData, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -63,7 +64,7 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # The busy timeout comes from engine_options (sqlite3's ``timeout``).
     # The database holds every case: the service user's only, whatever the umask (SQLite creates the -wal and
     # -shm files with the database file's mode, so they follow).
     path = next((row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"), "")
@@ -71,3 +72,30 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     for name in (path, f"{path}-wal", f"{path}-shm") if path else ():
         if os.path.exists(name) and os.stat(name).st_mode & 0o777 != 0o600:
             os.chmod(name, 0o600)
+
+
+def engine_options(config: Mapping) -> dict:
+    """``SQLALCHEMY_ENGINE_OPTIONS`` plus bounded waits for the configured database.
+
+    SQLite: a writer waits ``DB_BUSY_TIMEOUT_SECONDS`` for another (sqlite3's ``timeout`` is its busy timeout).
+    PostgreSQL: ``connect_timeout``, and ``statement_timeout`` / ``lock_timeout`` set for every session; 0 leaves
+    one out (a connection pooler in transaction mode may refuse startup options)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    backend = make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    if backend == "sqlite":
+        connect_args.setdefault("timeout", config["DB_BUSY_TIMEOUT_SECONDS"])
+    elif backend == "postgresql":
+        connect_args.setdefault("connect_timeout", config["DB_CONNECT_TIMEOUT_SECONDS"])
+        settings = [
+            f"-c {name}={seconds * 1000}"
+            for name, seconds in (
+                ("statement_timeout", config["DB_STATEMENT_TIMEOUT_SECONDS"]),
+                ("lock_timeout", config["DB_LOCK_TIMEOUT_SECONDS"]),
+            )
+            if seconds
+        ]
+        if settings:
+            connect_args.setdefault("options", " ".join(settings))
+    options["connect_args"] = connect_args
+    return options

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
@@ -64,8 +65,13 @@ class PastDate:
 class OptionalEmail:
     def __call__(self, form, field):
         if field.data:
+            # The demo's accounts live at .test (a special-use domain no mail reaches), so the demo accepts it; a
+            # real portal keeps refusing it, because an invitation or a reply sent there could never arrive.
+            test_domains = bool(current_app.config.get("PORTAL_DEMO"))
             try:
-                field.data = validate_email(field.data, check_deliverability=False).normalized
+                field.data = validate_email(
+                    field.data, check_deliverability=False, test_environment=test_domains
+                ).normalized
             except EmailNotValidError as error:
                 raise ValidationError(_l("This email address does not look right.")) from error
 

@@ -104,6 +104,14 @@ def countries(locale_code: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(names, key=lambda item: collator.sort_key(item[1])))
 
 
+def language_name(code: str | None, locale_code: str | None = None) -> str:
+    """A language's own name in the reader's language ("sw" → "Swahili" for an English reader)."""
+    if not code:
+        return ""
+    name = Locale.parse(code).get_display_name(Locale.parse(locale_code or str(get_locale())))
+    return name[:1].upper() + name[1:] if name else code
+
+
 def country_name(code: str | None, locale_code: str | None = None) -> str:
     if not code:
         return ""

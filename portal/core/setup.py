@@ -22,9 +22,11 @@ def load_configuration(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
+    from portal.core.db import engine_options
     from portal.core.i18n import select_locale
     from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(
         app,
@@ -43,7 +45,7 @@ def init_extensions(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from portal.core import routing, transaction
     from portal.core.errors import register_error_handlers
-    from portal.core.i18n import LOCALES, current_portal_locale
+    from portal.core.i18n import LOCALES, country_name, current_portal_locale, language_name
     from portal.core.security import init_security
 
     init_security(app)
@@ -60,6 +62,9 @@ def register_request_hooks(app: Flask) -> None:
             response.direct_passthrough = False
             response.make_sequence()
         return response
+
+    app.add_template_filter(country_name)
+    app.add_template_filter(language_name)
 
     @app.context_processor
     def inject_locale():

@@ -28,6 +28,9 @@ panel_seat_changed = _signal("panel-seat-changed", "A panel seat was filled or e
 recusal_recorded = _signal("recusal-recorded", "A staff member was recused from a case. kwargs: recusal, actor.")
 decision_recorded = _signal("decision-recorded", "A decision was signed. kwargs: decision, actor.")
 case_suspension_changed = _signal("case-suspension-changed", "Clocks stopped or resumed. kwargs: suspended, actor.")
+case_urgency_changed = _signal(
+    "case-urgency-changed", "Case staff set or cleared the urgent flag, with a reason. kwargs: urgent, entry, actor."
+)
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 

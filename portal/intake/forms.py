@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -106,6 +107,8 @@ class GrievanceForm(FlaskForm):
         _l("I agree that the covenant's secretariat and committee process what I send, as the privacy page explains."),
         validators=[DataRequired(_l("We can only handle your grievance with your agreement."))],
     )
+    # One random token per rendering of the form (portal/intake/operations.py): a resend files nothing new.
+    submission_token = HiddenField()
     # Honeypot: hidden from people by CSS; bots fill in every field they find.
     website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
 

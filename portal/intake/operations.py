@@ -5,11 +5,13 @@ the signals share its fate. State changes (withdrawing, answering a question) go
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.cases.attachments import attach_files
@@ -24,13 +26,19 @@ from portal.cases.models import (
 from portal.cases.operations import take_action
 from portal.cases.workflow import Action, Clock, State
 from portal.core import signals
+from portal.core.crypto import decrypt_text, encrypt_text
 from portal.core.db import utcnow
 from portal.core.roles import Role
+from portal.core.security import keyed_hash
 from portal.extensions import db
+from portal.intake.models import HeldReceipt
 from portal.intake.receipt import new_receipt, receipt_hash
 from portal.media.uploads import PreparedFile
 
 RULES_VERSION = "2026.1"
+# A receipt whose page was never shown is kept (encrypted) this long for a resend of the same form.
+HOLD_MINUTES = 60
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 @dataclass
@@ -77,16 +85,81 @@ def next_reference(year: int) -> str:
     return f"MC-{year}-{number:05d}"
 
 
-def submit_grievance(grievance: GrievanceInput, files: list[PreparedFile]) -> tuple[Case, str]:
+# --- filing once per form -------------------------------------------------------------------------------------
+#
+# Every rendering of the grievance form carries a random one-time token. The case stores its keyed hash under a
+# UNIQUE constraint, so the same form sent twice -- in a row, or at the same moment from two connections -- files
+# one case: the second finds the first (or loses the race on the constraint and then finds it). Its receipt is
+# held encrypted in ``held_receipts`` until the receipt page has been shown, so a person whose first answer was
+# lost gets their receipt by sending again; after it was shown (or after HOLD_MINUTES) a resend shows none.
+
+
+@dataclass(frozen=True)
+class Filed:
+    reference: str
+    receipt: str | None  # None once the receipt was shown or held too long: it exists nowhere any more
+
+
+def new_submission_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def is_submission_token(token: str | None) -> bool:
+    return bool(token and _TOKEN.fullmatch(token))
+
+
+def submission_hash(token: str) -> str:
+    return keyed_hash(token, "submission")
+
+
+def find_filed(submission_hash: str) -> Filed | None:
+    """The grievance already filed with this form token, with its receipt if it is still held."""
+    case = Case.by_submission_hash(submission_hash)
+    if case is None:
+        return None
+    held = db.session.scalar(select(HeldReceipt).where(HeldReceipt.submission_hash == submission_hash))
+    if held is None or held.created_at < utcnow() - timedelta(minutes=HOLD_MINUTES):
+        return Filed(case.reference, None)
+    return Filed(case.reference, decrypt_text(held.receipt_encrypted))
+
+
+def forget_held_receipt(submission_hash: str) -> None:
+    """The receipt has been shown: delete the last copy the server had."""
+    db.session.execute(delete(HeldReceipt).where(HeldReceipt.submission_hash == submission_hash))
+
+
+def file_grievance(grievance: GrievanceInput, files: list[PreparedFile], submission_hash: str) -> Filed:
+    """File the grievance unless this form was filed already; either way, what the form led to."""
+    try:
+        case, receipt = submit_grievance(grievance, files, submission_hash)
+    except IntegrityError:
+        # A concurrent send of the same form committed first. Its transaction is over, so roll ours back whole
+        # (also deleting the files this one stored) and answer with the case that one filed.
+        db.session.rollback()
+        filed = find_filed(submission_hash)
+        if filed is None:
+            raise
+        return filed
+    return Filed(case.reference, receipt)
+
+
+def submit_grievance(
+    grievance: GrievanceInput, files: list[PreparedFile], submission_hash: str | None = None
+) -> tuple[Case, str]:
     """File a grievance: the case, its first timeline entry and its files. Returns the case and its receipt,
-    which exists nowhere else after this request."""
+    which is held only encrypted (``HeldReceipt``) until its page is shown."""
     clocks = current_app.extensions["portal_clocks"]
     now = utcnow()
     receipt = new_receipt()
-    urgent = grievance.children_involved or grievance.retaliation_risk
+    urgent = (
+        grievance.children_involved
+        or grievance.retaliation_risk
+        or not current_app.config["URGENT_CATEGORIES"].isdisjoint(grievance.categories)
+    )
     case = Case(
         reference=next_reference(now.year),
         receipt_hash=receipt_hash(receipt),
+        submission_hash=submission_hash,
         state=State.SUBMITTED,
         urgent=urgent,
         filer_type=grievance.filer_type,
@@ -122,7 +195,11 @@ def submit_grievance(grievance: GrievanceInput, files: list[PreparedFile]) -> tu
     case.entries.append(entry)
     attach_files(entry, files)
     db.session.add(case)
+    if submission_hash is not None:
+        db.session.add(HeldReceipt(submission_hash=submission_hash, receipt_encrypted=encrypt_text(receipt)))
     db.session.flush()
+    # Sweep receipts nobody came back for: they are never shown after HOLD_MINUTES anyway.
+    db.session.execute(delete(HeldReceipt).where(HeldReceipt.created_at < now - timedelta(minutes=HOLD_MINUTES)))
     signals.case_submitted.send(case, entry=entry, actor=None)
     return case, receipt
 

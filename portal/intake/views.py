@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -8,11 +8,12 @@ from portal.cases.committee import Decision
 from portal.cases.labels import CATEGORIES, COMMODITIES, OUTCOMES, STATE_FOR_COMPLAINANT
 from portal.cases.models import Case, FilerType
 from portal.cases.workflow import Action, State
+from portal.core.errors import keeps_typed_text
 from portal.core.i18n import country_name
 from portal.core.page_cache import cached_page
 from portal.core.routing import locale_blueprint
 from portal.extensions import db, limiter
-from portal.intake import holder, operations
+from portal.intake import holder, operations, throttle
 from portal.intake.forms import GrievanceForm, LeaveForm, ReceiptForm, ReplyForm, ReviewRequestForm, WithdrawForm
 from portal.intake.receipt import group_receipt, receipt_hash
 from portal.media.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
@@ -63,34 +64,63 @@ def _grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
     )
 
 
+# Filled into the cached form on every request, like the CSRF token: each rendering gets its own form token.
+_TOKEN_SLOT = "submission.token.slot"
+_RECEIPT = "new_receipt"  # the receipt on its way to its page, in the signed session cookie only
+
+
+def _empty_form() -> str:
+    form = GrievanceForm(g.locale)
+    form.submission_token.data = _TOKEN_SLOT
+    return render_template("intake/report.html", form=form, accept=ACCEPT_ATTRIBUTE)
+
+
 @intake.route("/report", methods=["GET", "POST"])
+@keeps_typed_text("description", "desired_remedy", "place", "companies", "incident_period")
 @limiter.limit(_limit("RATELIMIT_INTAKE_CLIENT"), methods=["POST"])
 def report():
-    if request.method == "GET":  # the empty form is the same for everyone but its CSRF token
-        return cached_page(
-            lambda: render_template("intake/report.html", form=GrievanceForm(g.locale), accept=ACCEPT_ATTRIBUTE),
-            with_csrf=True,
-        )
+    if request.method == "GET":  # the empty form is the same for everyone but its CSRF and form tokens
+        page = cached_page(_empty_form, with_csrf=True)
+        return page.replace(_TOKEN_SLOT, operations.new_submission_token())
     form = GrievanceForm(g.locale)
+    if not operations.is_submission_token(form.submission_token.data):
+        # A form from before tokens existed, or tampered with: it files, but cannot be recognised when resent.
+        form.submission_token.data = operations.new_submission_token()
     status = 200
     if form.validate_on_submit():
         if form.is_spam:
             # Answer a bot as if all went well, but keep nothing.
             return render_template("intake/receipt.html", reference=None, receipt=None)
-        try:
-            files = prepare_uploads(form.evidence.data)
-        except UploadRejected as rejected:
-            form.evidence.errors.append(rejected.message)
-            status = rejected.status
-        else:
-            case, receipt = operations.submit_grievance(_grievance_input(form), files)
-            return render_template("intake/receipt.html", reference=case.reference, receipt=group_receipt(receipt))
+        token_hash = operations.submission_hash(form.submission_token.data)
+        filed = operations.find_filed(token_hash)  # a resend: file nothing, lead to the same receipt page
+        if filed is None:
+            try:
+                files = prepare_uploads(form.evidence.data)
+            except UploadRejected as rejected:
+                form.evidence.errors.append(rejected.message)
+                status = rejected.status
+            else:
+                filed = operations.file_grievance(_grievance_input(form), files, token_hash)
+        if filed is not None:
+            session[_RECEIPT] = {"token": token_hash, "reference": filed.reference, "receipt": filed.receipt}
+            # 303: a reload of the receipt page is a GET and can never send the form again.
+            return redirect(url_for("intake.receipt"), 303)
     elif request.method == "POST":
         status = 400
     return (
         render_template("intake/report.html", form=form, accept=ACCEPT_ATTRIBUTE, had_files=request.files),
         status,
     )
+
+
+@intake.get("/receipt")
+def receipt():
+    """The receipt, shown once: it leaves the session cookie, and the server's encrypted copy is deleted."""
+    new = session.pop(_RECEIPT, None)
+    if new is None or not new.get("receipt"):
+        return render_template("intake/receipt.html", reference=None, receipt=None, not_again=True)
+    operations.forget_held_receipt(new["token"])
+    return render_template("intake/receipt.html", reference=new["reference"], receipt=group_receipt(new["receipt"]))
 
 
 @intake.route("/follow-up", methods=["GET", "POST"])
@@ -123,6 +153,7 @@ def decisions_for(case: Case) -> list[Decision]:
 
 
 @intake.route("/follow-up/case", methods=["GET", "POST"])
+@keeps_typed_text("message")
 def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
     case = _case_or_redirect()
     if case is None:
@@ -135,9 +166,20 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
             form.evidence.errors.append(rejected.message)
             status = rejected.status
         else:
-            operations.add_complainant_reply(case, form.message.data.strip(), files, g.locale)
-            flash(_("Your message was sent. Thank you."))
-            return redirect(url_for("intake.my_case"))
+            if not throttle.storage_left_for(case, files):
+                form.evidence.errors.append(
+                    _("This case holds as many files as we can keep. Send your message without files.")
+                )
+                status = 413
+            elif not throttle.reply_allowed(case):
+                form.message.errors.append(
+                    _("You have sent many messages in a short time. Please wait an hour and send this one again.")
+                )
+                status = 429
+            else:
+                operations.add_complainant_reply(case, form.message.data.strip(), files, g.locale)
+                flash(_("Your message was sent. Thank you."))
+                return redirect(url_for("intake.my_case"))
     elif request.method == "POST" and review_form is None:
         status = 400
     return (
@@ -164,6 +206,7 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
 
 
 @intake.post("/follow-up/review")
+@keeps_typed_text("reasons")
 def review():
     case = _case_or_redirect()
     if case is None:
@@ -179,6 +222,7 @@ def review():
 
 
 @intake.route("/follow-up/withdraw", methods=["GET", "POST"])
+@keeps_typed_text("reason")
 def withdraw():
     case = _case_or_redirect()
     if case is None:

@@ -147,7 +147,11 @@ def _send_smtp(config, messages: list[EmailMessage]) -> None:
             smtp.starttls(context=ssl.create_default_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        skipped = 0
         for message in messages:
+            if not _deliverable(smtp, message):
+                skipped += 1
+                continue
             try:
                 smtp.send_message(message)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as refused:
@@ -159,6 +163,21 @@ def _send_smtp(config, messages: list[EmailMessage]) -> None:
                     type(refused).__name__,
                     getattr(refused, "smtp_code", ""),
                 )
+        if skipped:
+            # Counted, never named: the address is part of a complainant's identity.
+            logger.error(
+                "%d mail(s) not sent: the address needs SMTPUTF8, which the mail server does not offer", skipped
+            )
+
+
+def _deliverable(smtp: smtplib.SMTP, message: EmailMessage) -> bool:
+    """An address with non-ASCII characters (intake accepts them) needs the server's SMTPUTF8 extension; without
+    it smtplib would raise and abort the rest of the batch."""
+    addresses = (parseaddr(str(message[header]))[1] for header in ("From", "To"))  # display names may be UTF-8
+    if all(address.isascii() for address in addresses):
+        return True
+    smtp.ehlo_or_helo_if_needed()
+    return smtp.has_extn("smtputf8")
 
 
 def _write_outbox(outbox: Path, messages: list[EmailMessage]) -> None:

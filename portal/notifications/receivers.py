@@ -5,7 +5,8 @@ Who hears what:
 - the complainant, only if they gave an email address: "there is an update, use your receipt", never any case
   content, in their own language, at most once per transaction (a decision and its state change are one update);
 - the secretariat, when an urgent grievance arrives;
-- the assigned officer (else the secretariat) when the complainant or the company writes;
+- the assigned officer (else the secretariat) when the complainant or the company writes, at most once per case
+  and ``STAFF_NOTICE_INTERVAL_MINUTES`` (``StaffNoticeSent``): a flood of replies sends one mail, not one each;
 - the respondent company's liaisons when their case is admitted.
 
 Nobody is ever sent a case link they may not open (recusal included): every staff recipient passes ``can_view``.
@@ -14,20 +15,24 @@ Nobody is ever sent a case link they may not open (recusal included): every staf
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.cases import access
 from portal.cases.models import Case
 from portal.cases.workflow import Action, Transition
 from portal.core import signals
+from portal.core.db import utcnow
 from portal.core.i18n import DEFAULT_LOCALE, LOCALES
 from portal.core.roles import Role
 from portal.extensions import db
 from portal.notifications import labels
 from portal.notifications.mail import queue_mail
+from portal.notifications.models import StaffNoticeSent
 from portal.users.models import User
 
 
@@ -50,11 +55,15 @@ def on_case_submitted(case: Case, **kwargs) -> None:
 
 
 def on_complainant_replied(case: Case, **kwargs) -> None:
-    notify_staff(case, officer_or_secretariat(case), lambda: labels.complainant_replied(case.reference))
+    notify_staff(
+        case, officer_or_secretariat(case), lambda: labels.complainant_replied(case.reference), once_per_interval=True
+    )
 
 
 def on_company_responded(case: Case, **kwargs) -> None:
-    notify_staff(case, officer_or_secretariat(case), lambda: labels.company_responded(case.reference))
+    notify_staff(
+        case, officer_or_secretariat(case), lambda: labels.company_responded(case.reference), once_per_interval=True
+    )
 
 
 def on_case_state_changed(case: Case, action: Action, transition: Transition, actor=None, **kwargs) -> None:
@@ -142,16 +151,44 @@ def notify_complainant(case: Case) -> None:
     queue_mail(db.session, address, subject, body, once_key=("complainant", address.lower()))
 
 
+def claim_notice(case: Case, user: User) -> bool:
+    """True if ``user`` has not been told about ``case`` within the interval, and record that they are now.
+
+    The conditional UPDATE (and the unique key for the first notice) make concurrent replies claim it once."""
+    now = utcnow()
+    since = now - timedelta(minutes=current_app.config["STAFF_NOTICE_INTERVAL_MINUTES"])
+    claimed = db.session.execute(
+        update(StaffNoticeSent)
+        .where(StaffNoticeSent.case_id == case.id, StaffNoticeSent.user_id == user.id, StaffNoticeSent.sent_at <= since)
+        .values(sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount:
+        return True
+    exists = select(StaffNoticeSent.id).where(StaffNoticeSent.case_id == case.id, StaffNoticeSent.user_id == user.id)
+    if db.session.scalar(exists) is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(StaffNoticeSent(case_id=case.id, user_id=user.id, sent_at=now))
+    except IntegrityError:  # a concurrent reply told them a moment ago
+        return False
+    return True
+
+
 def notify_staff(
     case: Case,
     recipients: Iterable[User],
     words: Callable[[], tuple[str, str]],
     link: str | None = None,
+    once_per_interval: bool = False,
 ) -> int:
     """Queue one mail per recipient who may see ``case``, in each recipient's language. Returns how many."""
     queued = 0
     for user in recipients:
         if not access.can_view(case, user):  # a recused or deactivated person gets no link to the case
+            continue
+        if once_per_interval and not claim_notice(case, user):
             continue
         with force_locale(_known_locale(user.locale)):
             subject, text = words()

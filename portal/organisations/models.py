@@ -139,10 +139,16 @@ class SupplyChainEntity(CreatedAtMixin, db.Model):
         return f"<SupplyChainEntity {self.id} {self.name!r}>"
 
 
+# The values of ``portal.cases.models.Commodity`` (cases sit above this package); tests/core/test_constraints.py
+# holds the two lists to each other.
+COMMODITY_VALUES = ("aluminium", "steel", "cobalt", "copper", "nickel", "tin", "zinc", "other")
+
+
 class EntityCommodity(db.Model):
-    """A metal or mineral a site handles (values of ``portal.cases.models.Commodity``, checked by the forms)."""
+    """A metal or mineral a site handles."""
 
     __tablename__ = "entity_commodities"
+    __table_args__ = (CheckConstraint(one_of("commodity", COMMODITY_VALUES), name="valid_commodity"),)
 
     entity_id: Mapped[int] = mapped_column(ForeignKey("supply_chain_entities.id", ondelete="CASCADE"), primary_key=True)
     commodity: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)

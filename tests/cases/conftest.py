@@ -123,3 +123,15 @@ def client_as(app, world):
         return client
 
     return make
+
+
+@pytest.fixture
+def frozen_time(monkeypatch):
+    """Set ``.now`` to fix the time the case operations read (deadlines, the review window); real time until then."""
+    from types import SimpleNamespace
+
+    from portal.core.db import utcnow
+
+    clock = SimpleNamespace(now=None)
+    monkeypatch.setattr("portal.cases.operations.utcnow", lambda: clock.now or utcnow())
+    return clock

@@ -33,6 +33,7 @@ POST_MATRIX = {
     "/staff/cases/{ref}/company-summary": ({"summary": "New summary"}, [R, F, R, N, R, F, F, F, F, F]),
     "/staff/cases/{ref}/assign": ({"officer": ""}, [R, F, R, N, R, F, F, F, F, F]),
     "/staff/cases/{ref}/suspension": ({"suspend": "1"}, [R, F, F, F, R, F, F, F, F, F]),
+    "/staff/cases/{ref}/urgency": ({"urgent": "1", "reason": "Danger"}, [R, F, R, N, R, F, F, F, F, F]),
     "/staff/cases/{ref}/panel": (
         {"user_id": "{member_off_panel}", "seat": "civil_society", "panel": "review"},
         [R, F, R, N, R, F, F, F, F, F],

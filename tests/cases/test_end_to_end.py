@@ -62,6 +62,7 @@ def test_from_submission_to_closure(app, client, smtp_server, make_user, login_a
             "preferred_language": "fr", "categories": ["health_safety"], "country": "NL", "commodity": "aluminium",
             "description": SECRET_DESCRIPTION, "consent": "y",
         },
+        follow_redirects=True,
     )  # fmt: skip
     page = response.get_data(as_text=True)
     reference = re.search(r"MC-\d{4}-\d{5}", page).group(0)

@@ -7,29 +7,13 @@ import pytest
 from portal.cases.workflow import (
     FINAL_STATES,
     OPEN_STATES,
-    TRANSITIONS,
     Action,
     ClockSettings,
     InvalidTransition,
     Role,
     State,
-    allowed_actions,
     transition_for,
 )
-
-CASES = [(action, state, role) for action in Action for state in State for role in Role]
-
-
-@pytest.mark.parametrize(("action", "state", "role"), CASES)
-def test_every_action_state_role_combination(action, state, role):
-    transition = TRANSITIONS[action]
-    if state in transition.sources and role in transition.roles:
-        assert transition_for(action, state, role).target == transition.target
-        assert action in allowed_actions(state, role)
-    else:
-        with pytest.raises(InvalidTransition):
-            transition_for(action, state, role)
-        assert action not in allowed_actions(state, role)
 
 
 def test_withdraw_is_possible_from_every_open_state_and_no_final_one():

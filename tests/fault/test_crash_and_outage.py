@@ -49,6 +49,7 @@ NOTHING_KEPT = "Nothing you sent was kept"
 INITDB = shutil.which("initdb") or "/usr/local/bin/initdb"
 PG_CTL = shutil.which("pg_ctl") or "/usr/local/bin/pg_ctl"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|value="([^"]+)" name="csrf_token"')
+SUBMISSION_TOKEN = re.compile(r'name="submission_token" type="hidden" value="([^"]+)"')
 
 
 @dataclass
@@ -75,10 +76,25 @@ def _request(port: int, method: str, path: str, body: bytes | None = None, heade
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
     try:
         connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.getheader("Set-Cookie") or "", response.read().decode("utf-8", "replace")
+        return _followed(port, connection.getresponse(), (headers or {}).get("Cookie", ""))
     finally:
         connection.close()
+
+
+def _followed(port: int, response, cookie: str) -> tuple[int, str, str]:
+    """Status, cookie and page; a filed grievance answers 303 to the receipt page, which a browser then opens."""
+    set_cookie = response.getheader("Set-Cookie") or ""
+    body = response.read().decode("utf-8", "replace")
+    location = response.getheader("Location") or ""
+    if response.status != 303 or not location.startswith("/"):
+        return response.status, set_cookie, body
+    follow = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+    try:
+        follow.request("GET", location, headers={"Cookie": set_cookie.split(";", 1)[0] or cookie})
+        page = follow.getresponse()
+        return page.status, page.getheader("Set-Cookie") or "", page.read().decode("utf-8", "replace")
+    finally:
+        follow.close()
 
 
 def _form(port: int, index: int, outcome: Outcome) -> tuple[bytes, dict] | None:
@@ -92,6 +108,8 @@ def _form(port: int, index: int, outcome: Outcome) -> tuple[bytes, dict] | None:
     for category in VALID_GRIEVANCE["categories"]:
         values.add("categories", category)
     values.add("csrf_token", token.group(1) or token.group(2))
+    if one_time := SUBMISSION_TOKEN.search(page):  # the form's resend guard, as a browser would send it
+        values.add("submission_token", one_time.group(1))
     for name, data in outcome.files.items():
         values.add("evidence", FileStorage(io.BytesIO(data), filename=name, content_type="application/pdf"))
     boundary, body = encode_multipart(values)
@@ -142,8 +160,8 @@ def half_sent(port: int, index: int):
     def finish() -> Outcome:
         try:
             connection.send(body[len(body) // 2 :])
-            response = connection.getresponse()
-            _read_answer(outcome, response.status, response.read().decode("utf-8", "replace"))
+            status, _, page = _followed(port, connection.getresponse(), headers["Cookie"])
+            _read_answer(outcome, status, page)
         except (OSError, http.client.HTTPException) as error:
             outcome.error = type(error).__name__
         finally:

@@ -10,7 +10,7 @@ from tests.conftest import REFERENCE_PATTERN, VALID_GRIEVANCE
 def test_200_concurrent_submissions_get_200_distinct_references(app):
     def submit(i: int) -> tuple[int, str | None]:
         data = {**VALID_GRIEVANCE, "description": f"Grievance number {i} about the cobalt depot at night."}
-        response = app.test_client().post("/en/report", data=data)
+        response = app.test_client().post("/en/report", data=data, follow_redirects=True)
         match = REFERENCE_PATTERN.search(response.get_data(as_text=True))
         return response.status_code, match.group(0) if match else None
 

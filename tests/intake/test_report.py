@@ -52,7 +52,9 @@ def test_receipt_is_stored_only_as_a_keyed_hash(app, file_grievance):
     ("children", "retaliation", "urgent"), [("y", None, True), (None, "y", True), (None, None, False)]
 )
 def test_children_or_retaliation_make_a_case_urgent(app, file_grievance, children, retaliation, urgent):
-    _, reference, _ = file_grievance(children_involved=children, retaliation_risk=retaliation)
+    _, reference, _ = file_grievance(
+        categories=["health_safety"], children_involved=children, retaliation_risk=retaliation
+    )
     with app.app_context():
         case = _case(reference)
         assert case.urgent is urgent
@@ -60,6 +62,28 @@ def test_children_or_retaliation_make_a_case_urgent(app, file_grievance, childre
             assert (case.triage_due_at - case.created_at).total_seconds() == 48 * 3600
         else:
             assert case.triage_due_at is None
+
+
+@pytest.mark.parametrize(
+    ("categories", "urgent"),
+    [(["child_labour"], True), (["wages_hours", "retaliation"], True), (["health_safety", "land"], False)],
+)
+def test_an_urgent_category_makes_a_case_urgent(app, file_grievance, categories, urgent):
+    """Child labour and retaliation are urgent by default (URGENT_CATEGORIES), even with no box ticked."""
+    _, reference, _ = file_grievance(categories=categories)
+    with app.app_context():
+        case = _case(reference)
+        assert case.urgent is urgent
+        assert (case.triage_due_at is not None) is urgent
+
+
+def test_urgent_categories_are_configurable(app, file_grievance):
+    app.config["URGENT_CATEGORIES"] = frozenset({"land"})
+    _, land, _ = file_grievance(categories=["land"])
+    _, children, _ = file_grievance(categories=["child_labour"])
+    with app.app_context():
+        assert _case(land).urgent is True
+        assert _case(children).urgent is False
 
 
 def test_identity_is_kept_encrypted_when_given(app, file_grievance):

@@ -9,7 +9,7 @@ from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db
 
-BEFORE, REGISTRY = "5e1f0c2a9b47", "a4d9e27c5f10"
+BEFORE, REGISTRY = "00d709cf42e0", "a4d9e27c5f10"
 
 
 def test_commodities_move_to_rows_and_back(tmp_path):

@@ -56,6 +56,16 @@ def invite(client, **fields):
 # --- Administration ------------------------------------------------------------------------------------------------
 
 
+def test_test_addresses_are_accepted_in_the_demo_only(app, client, make_user, login_as):
+    """The demo's accounts live at .test; a real portal refuses them, since no invitation could ever arrive there."""
+    login_as(client, make_user("admin"))
+    app.config["PORTAL_DEMO"] = False
+    assert "This email address does not look right." in invite(client, email="ana@union.test").get_data(as_text=True)
+    app.config["PORTAL_DEMO"] = True
+    assert invite(client, email="ana@union.test").status_code == 200
+    assert stored_user(app, email="ana@union.test").name == "Ana Costa"
+
+
 def test_admin_invites_a_user_with_a_one_time_password(app, client, make_user, login_as):
     admin = make_user("admin")
     login_as(client, admin)
