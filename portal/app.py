@@ -43,10 +43,11 @@ def register_blueprints(app: Flask) -> None:
     from portal.core.health import health
     from portal.intake.views import intake
     from portal.public.views import public, root
+    from portal.registry.views import registry
     from portal.users import sessions
     from portal.users.views import users
 
-    for blueprint in (root, public, intake, health, users, staff, company, audit):
+    for blueprint in (root, public, intake, health, users, staff, company, audit, registry):
         app.register_blueprint(blueprint)
     sessions.init_app(app)  # the user loader and the per-request session check
 
@@ -69,10 +70,11 @@ def register_commands(app: Flask) -> None:
     from portal.cases.cli import sweep_files
     from portal.cli import load_demo, rotate_keys
     from portal.notifications.cli import deadlines
+    from portal.registry.cli import import_entities
     from portal.users.cli import create_user
 
     group = AppGroup("portal", help="Covenant portal commands.")
-    for command in (rotate_keys, load_demo, audit_verify, deadlines, create_user, sweep_files):
+    for command in (rotate_keys, load_demo, audit_verify, deadlines, create_user, sweep_files, import_entities):
         group.add_command(command)
     app.cli.add_command(group)
 

@@ -16,28 +16,33 @@ from portal.core.roles import Role
 from portal.extensions import db
 from portal.intake import operations
 from portal.intake.receipt import group_receipt
-from portal.organisations.models import EntityKind, Organisation, OrganisationKind, SupplyChainEntity
+from portal.organisations.models import EntityKind, Organisation, OrganisationKind, RelationKind, SupplyChainEntity
+from portal.registry.operations import EntityInput, OrganisationInput, add_relation, save_entity, save_organisation
 from portal.users.models import Nomination, User
 
 DEMO_PASSWORD = "demo-password-change-me"
 
+# (name, kind, country, LEI, register identifiers). The identifiers are made up for the demonstration, in the
+# real registers' formats: the LEI's "DEMO" prefix is no real issuer's, the KvK numbers are not the parties' own.
 PARTIES = [
-    ("VNMI — Vereniging Nederlandse Metallurgische Industrie", OrganisationKind.INDUSTRY_ASSOCIATION),
-    ("Eurometaux", OrganisationKind.INDUSTRY_ASSOCIATION),
-    ("Century Aluminum Vlissingen B.V.", OrganisationKind.COMPANY),
-    ("E-MAX Aluminium Profielen", OrganisationKind.COMPANY),
-    ("Hunter Douglas Europe", OrganisationKind.COMPANY),
-    ("Tata Steel Nederland", OrganisationKind.COMPANY),
-    ("Uzimet", OrganisationKind.COMPANY),
-    ("CNV", OrganisationKind.UNION),
-    ("FNV", OrganisationKind.UNION),
-    ("Global March against Child Labour", OrganisationKind.NGO),
-    ("IUCN Nederland", OrganisationKind.NGO),
-    ("Unicef Nederland", OrganisationKind.NGO),
-    ("Minister for Foreign Trade and Development Cooperation", OrganisationKind.GOVERNMENT),
-    ("State Secretary for Economic Affairs and Climate Policy", OrganisationKind.GOVERNMENT),
-    ("Covenant secretariat", OrganisationKind.SECRETARIAT),
-]
+    ("VNMI — Vereniging Nederlandse Metallurgische Industrie", OrganisationKind.INDUSTRY_ASSOCIATION, "NL", None,
+     [("NL-KVK", "40000001")]),
+    ("Eurometaux", OrganisationKind.INDUSTRY_ASSOCIATION, "BE", None, [("BE-BCE_KBO", "0400000001")]),
+    ("Century Aluminum Vlissingen B.V.", OrganisationKind.COMPANY, "NL", "DEMO00CENTURYVLS0167",
+     [("NL-KVK", "40000002")]),
+    ("E-MAX Aluminium Profielen", OrganisationKind.COMPANY, "NL", None, [("NL-KVK", "40000003")]),
+    ("Hunter Douglas Europe", OrganisationKind.COMPANY, "NL", None, [("NL-KVK", "40000004")]),
+    ("Tata Steel Nederland", OrganisationKind.COMPANY, "NL", None, [("NL-KVK", "40000005")]),
+    ("Uzimet", OrganisationKind.COMPANY, "NL", None, [("NL-KVK", "40000006")]),
+    ("CNV", OrganisationKind.UNION, "NL", None, [("NL-KVK", "40000007")]),
+    ("FNV", OrganisationKind.UNION, "NL", None, [("NL-KVK", "40000008")]),
+    ("Global March against Child Labour", OrganisationKind.NGO, "IN", None, []),
+    ("IUCN Nederland", OrganisationKind.NGO, "NL", None, [("NL-KVK", "40000009")]),
+    ("Unicef Nederland", OrganisationKind.NGO, "NL", None, [("NL-KVK", "40000010")]),
+    ("Minister for Foreign Trade and Development Cooperation", OrganisationKind.GOVERNMENT, "NL", None, []),
+    ("State Secretary for Economic Affairs and Climate Policy", OrganisationKind.GOVERNMENT, "NL", None, []),
+    ("Covenant secretariat", OrganisationKind.SECRETARIAT, "NL", None, []),
+]  # fmt: skip
 
 # (email, name, role, organisation, nomination, vice_chair, locale)
 ACCOUNTS = [
@@ -53,14 +58,23 @@ ACCOUNTS = [
     ("liaison@tata.test", "Tara Tata", Role.COMPANY, "Tata Steel Nederland", None, False, "en"),
 ]  # fmt: skip
 
-# (name, kind, commodities, country, operator)
+# (name, kind, commodities, country, region, operator, RMI id, OS ID, latitude, longitude); ids made up as above.
 SITES = [
-    ("Boké bauxite mine", EntityKind.MINE, "aluminium", "GN", None),
-    ("Fria alumina refinery", EntityKind.REFINERY, "aluminium", "GN", None),
-    ("Vlissingen aluminium smelter", EntityKind.SMELTER, "aluminium", "NL", "Century Aluminum Vlissingen B.V."),
-    ("Kolwezi cobalt depot", EntityKind.DEPOT, "cobalt", "CD", None),
-    ("Morowali nickel smelter", EntityKind.SMELTER, "nickel", "ID", None),
-    ("IJmuiden steel mill", EntityKind.SMELTER, "steel", "NL", "Tata Steel Nederland"),
+    ("Boké bauxite mine", EntityKind.MINE, ["aluminium"], "GN", "GN-B", None, None, None, 10.94, -14.29),
+    ("Fria alumina refinery", EntityKind.REFINERY, ["aluminium"], "GN", "GN-FR", None, None, None, 10.37, -13.58),
+    ("Vlissingen aluminium smelter", EntityKind.SMELTER, ["aluminium"], "NL", "NL-ZE",
+     "Century Aluminum Vlissingen B.V.", "CID900001", "NL2019123ABC456", 51.45, 3.67),
+    ("Kolwezi cobalt depot", EntityKind.DEPOT, ["cobalt", "copper"], "CD", "CD-LU", None, None, None, -10.71, 25.47),
+    ("Morowali nickel smelter", EntityKind.SMELTER, ["nickel"], "ID", "ID-ST", None, "CID900002", None, -2.82, 122.16),
+    ("IJmuiden steel mill", EntityKind.SMELTER, ["steel"], "NL", "NL-NH", "Tata Steel Nederland", None,
+     "NL2019123DEF789", 52.47, 4.6),
+]  # fmt: skip
+
+# (subject, relation, object): the aluminium chain from Boké to the profiles.
+RELATIONS = [
+    ("Boké bauxite mine", RelationKind.SUPPLIES, "Fria alumina refinery"),
+    ("Fria alumina refinery", RelationKind.SUPPLIES, "Vlissingen aluminium smelter"),
+    ("Vlissingen aluminium smelter", RelationKind.SUPPLIES, "E-MAX Aluminium Profielen"),
 ]
 
 GRIEVANCES = [
@@ -171,23 +185,32 @@ def advance(case: Case, target: State, users: dict[str, User], merge_into: Case 
         take_action(case, action, actor, role, given=given)
 
 
+def load_registry() -> dict[str, Organisation | SupplyChainEntity]:
+    """The parties, sites and relations, through the registry's operations (audited like a secretariat's)."""
+    records: dict[str, Organisation | SupplyChainEntity] = {}
+    for name, kind, country, lei, identifiers in PARTIES:
+        party = OrganisationInput(
+            name=name, kind=kind, country=country, lei=lei, covenant_party=kind != OrganisationKind.SECRETARIAT,
+            verified=True, identifiers=identifiers,
+        )  # fmt: skip
+        records[name] = save_organisation(party, None)[0]
+    for name, kind, commodities, country, region, operator, rmi_id, os_id, latitude, longitude in SITES:
+        site = EntityInput(
+            name=name, kind=kind, commodities=commodities, country=country, region=region,
+            operator_organisation_id=_org(operator), rmi_id=rmi_id, os_id=os_id, latitude=latitude,
+            longitude=longitude,
+        )  # fmt: skip
+        records[name] = save_entity(site, None)[0]
+    for subject, relation, obj in RELATIONS:
+        add_relation(records[subject], relation, records[obj], None)
+    return records
+
+
 def load_demo_data(echo=print) -> None:
     if db.session.scalar(select(func.count()).select_from(Organisation)):
         echo("Demo data already present; nothing loaded.")
         return
-    for name, kind in PARTIES:
-        db.session.add(
-            Organisation(name=name, kind=kind, covenant_party=kind != OrganisationKind.SECRETARIAT, verified=True)
-        )
-    db.session.flush()
-    sites = {}
-    for name, kind, commodities, country, operator in SITES:
-        site = SupplyChainEntity(
-            name=name, kind=kind, commodities=commodities, country=country, operator_organisation_id=_org(operator)
-        )
-        db.session.add(site)
-        sites[name] = site
-    db.session.flush()
+    sites = load_registry()
     users = create_accounts(echo)
     century = _org("Century Aluminum Vlissingen B.V.")
     receipts, first = [], None

@@ -24,6 +24,7 @@ ACTIONS = {
     "user-login-failed": _l("Failed login"),
     "user-changed": _l("Account changed"),
     "affiliation-changed": _l("Affiliation declared or removed"),
+    "registry-changed": _l("Registry changed"),
 }
 
 

@@ -24,6 +24,7 @@ from portal.cases.models import Case
 from portal.core import signals
 from portal.core.db import utcnow
 from portal.extensions import db
+from portal.organisations.models import Organisation, SupplyChainEntity
 from portal.users.models import User
 
 # Any constant will do, as long as nothing else in the database takes the same advisory lock.
@@ -224,7 +225,33 @@ def _affiliation(user, kwargs) -> Facts:
     }
 
 
+def _registry_target(obj: Any) -> str | None:
+    if isinstance(obj, Organisation):
+        return f"organisation:{obj.id}"
+    if isinstance(obj, SupplyChainEntity):
+        return f"entity:{obj.id}"
+    return None
+
+
+@facts("registry-changed")
+def _registry(record, kwargs) -> Facts:
+    # Field names and ids only: what changed, not the old or new words.
+    relation = kwargs.get("relation")
+    data: Facts = {"change": _plain(kwargs.get("change")), "fields": _plain(sorted(kwargs.get("fields") or []))}
+    if relation is not None:
+        data |= {
+            "relation_id": _id(relation),
+            "relation": _plain(getattr(relation, "relation", None)),
+            "subject": _registry_target(getattr(relation, "subject", None)),
+            "object": _registry_target(getattr(relation, "object", None)),
+        }
+    return data
+
+
 def _target(name: str, sender: Any) -> str:
+    registry = _registry_target(sender)
+    if registry is not None:
+        return registry
     if isinstance(sender, User):
         kind = "user"
     elif isinstance(sender, Case):

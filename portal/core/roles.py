@@ -33,6 +33,10 @@ AUDIT_READERS = frozenset({Role.ADMIN, Role.CHAIR})
 # Who manages accounts.
 ADMINS = frozenset({Role.ADMIN})
 COMPANY_LIAISONS = frozenset({Role.COMPANY})
+# Who keeps the registry of organisations and sites up to date.
+REGISTRY_EDITORS = frozenset({Role.SECRETARIAT, Role.ADMIN})
+# Who reads it: the editors and the committee, which judges cases about these organisations and sites.
+REGISTRY_READERS = REGISTRY_EDITORS | COMMITTEE
 
 GROUPS = {
     "CASE_STAFF": CASE_STAFF,
@@ -41,4 +45,6 @@ GROUPS = {
     "AUDIT_READERS": AUDIT_READERS,
     "ADMINS": ADMINS,
     "COMPANY_LIAISONS": COMPANY_LIAISONS,
+    "REGISTRY_EDITORS": REGISTRY_EDITORS,
+    "REGISTRY_READERS": REGISTRY_READERS,
 }

@@ -43,3 +43,10 @@ user_changed = _signal(
 affiliation_changed = _signal(
     "affiliation-changed", "A staff member declared a tie. kwargs: actor, organisation_id, entity_id."
 )
+
+# Registry signal: sender is the organisation or site concerned.
+registry_changed = _signal(
+    "registry-changed",
+    "An organisation or site was created or edited, or a relation of it added or removed. kwargs: actor, change "
+    "(created, updated, relation_added, relation_removed), fields (names of the changed fields), relation.",
+)

@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from portal.core.forms import CHOOSE_ONE, REQUIRED, MaxLength, OneOfChoices, OptionalEmail, options
 from portal.core.i18n import LOCALES
 from portal.core.roles import COMMITTEE, Role
-from portal.users.labels import NOMINATIONS, ROLES
-from portal.users.operations import PASSWORD_MIN_LENGTH
+from portal.users.labels import CHANGE_REFUSALS, NOMINATIONS, ROLES
+from portal.users.operations import ORGANISATION_KINDS_FOR_ROLE, PASSWORD_MIN_LENGTH
 
 PASSWORD_LENGTH = _l("Please choose a password of at least %(min)d characters.")
 
@@ -123,12 +123,19 @@ class _AccountFields(FlaskForm):
     vice_chair = BooleanField(_l("Vice-chair (may chair panels)"))
 
     def __init__(self, organisations, *args, **kwargs):
+        """``organisations``: (id, name, kind) of every registered organisation."""
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = options([("", _l("No organisation")), *organisations])
+        self.kinds = {str(id_): kind for id_, _name, kind in organisations}
+        self.organisation_id.choices = options(
+            [("", _l("No organisation")), *((str(id_), name) for id_, name, _kind in organisations)]
+        )
 
     def validate_organisation_id(self, field):
         if self.role.data in (Role.COMPANY, Role.ORGANISATION) and not field.data:
             raise ValidationError(_l("Company liaisons and union or NGO members need an organisation."))
+        kinds = ORGANISATION_KINDS_FOR_ROLE.get(self.role.data)
+        if field.data and kinds is not None and self.kinds.get(field.data) not in kinds:
+            raise ValidationError(CHANGE_REFUSALS[f"organisation_kind_{self.role.data}"])
 
     def validate_nomination(self, field):
         if field.data and self.role.data not in COMMITTEE:

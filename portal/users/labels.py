@@ -25,4 +25,8 @@ CHANGE_REFUSALS = {
     "email_taken": _l("An account with this email address already exists."),
     "self_deactivate": _l("You cannot deactivate your own account."),
     "self_demote": _l("You cannot take away your own administrator role."),
+    "organisation_kind_company": _l("A company liaison's organisation must be a company in the registry."),
+    "organisation_kind_organisation": _l(
+        "A union or NGO member's organisation must be a union, an NGO or a community organisation in the registry."
+    ),
 }

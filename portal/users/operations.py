@@ -22,6 +22,7 @@ from portal.core import signals
 from portal.core.db import utcnow
 from portal.core.roles import Role
 from portal.extensions import db
+from portal.organisations.models import Organisation, OrganisationKind
 from portal.users.models import Affiliation, LoginFailure, RecoveryCode, User
 
 ISSUER = "Covenant grievance portal"  # the account's name in authenticator apps
@@ -41,6 +42,25 @@ class LoginRefused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+# The kinds of organisation an account of these roles may belong to: a liaison speaks for a registered company.
+ORGANISATION_KINDS_FOR_ROLE = {
+    Role.COMPANY: frozenset({OrganisationKind.COMPANY}),
+    Role.ORGANISATION: frozenset(
+        {OrganisationKind.UNION, OrganisationKind.NGO, OrganisationKind.COMMUNITY_ORGANISATION}
+    ),
+}
+
+
+def check_organisation_kind(role: str, organisation_id: int | None) -> None:
+    """Refuse an organisation of the wrong kind for ``role`` (a liaison tied to a union, say)."""
+    kinds = ORGANISATION_KINDS_FOR_ROLE.get(Role(role))
+    if kinds is None or organisation_id is None:
+        return
+    kind = db.session.scalar(select(Organisation.kind).where(Organisation.id == organisation_id))
+    if kind not in kinds:
+        raise UserChangeRefused(f"organisation_kind_{Role(role).value}")
 
 
 class UserChangeRefused(Exception):
@@ -283,6 +303,7 @@ def create_user(
     and, when the password was generated (a one-time password someone passes on), must then choose their own."""
     if find_user(email) is not None:
         raise UserChangeRefused("email_taken")
+    check_organisation_kind(role, organisation_id)
     one_time = password is None
     password = password or generate_password()
     user = User(
@@ -319,6 +340,7 @@ def update_user(
             raise UserChangeRefused("self_deactivate")
         if user.role == Role.ADMIN and role != Role.ADMIN:
             raise UserChangeRefused("self_demote")
+    check_organisation_kind(role, organisation_id)
     nomination = nomination or None
     changes = []
     if role != user.role:

@@ -310,9 +310,10 @@ def new_password():
 # --- Administration ------------------------------------------------------------------------------------------------
 
 
-def _organisation_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
-    return [(str(row.id), row.name) for row in rows]
+def _organisation_choices() -> list[tuple[int, str, str]]:
+    """Every registered organisation with its kind: the form checks that a liaison's is a company."""
+    query = select(Organisation.id, Organisation.name, Organisation.kind).order_by(Organisation.name)
+    return [(row.id, row.name, row.kind) for row in db.session.execute(query)]
 
 
 def _optional_id(value: str | None) -> int | None:
@@ -353,7 +354,8 @@ def admin_user_new():
                 locale=form.locale.data,
             )
         except operations.UserChangeRefused as refused:
-            form.email.errors.append(CHANGE_REFUSALS[refused.reason])
+            field = form.organisation_id if refused.reason.startswith("organisation_kind") else form.email
+            field.errors.append(CHANGE_REFUSALS[refused.reason])
         else:
             # Shown once, in this response only; nothing stores it but its hash.
             return render_template("users/one_time_password.html", account=user, password=password)
@@ -389,7 +391,9 @@ def admin_user_edit(user_id: int):
                 active=form.active.data,
             )
         except operations.UserChangeRefused as refused:
-            field = form.active if refused.reason == "self_deactivate" else form.role
+            field = {"self_deactivate": form.active}.get(refused.reason, form.role)
+            if refused.reason.startswith("organisation_kind"):
+                field = form.organisation_id
             field.errors.append(CHANGE_REFUSALS[refused.reason])
         else:
             flash(_("The account is saved.") if changes else _("Nothing was changed."))

@@ -65,6 +65,11 @@ def _values(world: World) -> dict:
         "attachment_id": world.company_attachment_id,
         "action": "acknowledge",
         "filename": "css/portal.css",
+        "organisation_id": next(iter(world.organisations.values())),
+        "entity_id": world.site_id,
+        "kind": "entities",
+        "record_id": world.site_id,
+        "relation_id": 1,
     }
 
 

@@ -19,7 +19,7 @@ from portal.cases.models import Category, Commodity, EntryKind, FilerType, Visib
 from portal.cases.workflow import Clock, Outcome, State
 from portal.core.roles import ACCOUNT_ROLES, Role
 from portal.extensions import db
-from portal.organisations.models import EntityKind, OrganisationKind
+from portal.organisations.models import EntityKind, OrganisationKind, RelationKind
 from portal.users.models import Nomination
 
 # Every column that stores an enum's value, and that enum.
@@ -43,13 +43,21 @@ ENUM_COLUMNS = {
     ("organisations", "kind"): OrganisationKind,
     ("supply_chain_entities", "kind"): EntityKind,
     ("reminders_sent", "clock"): Clock,
+    ("entity_commodities", "commodity"): Commodity,
+    ("entity_relations", "relation"): RelationKind,
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {
     ("organisations", "name"),
     ("supply_chain_entities", "name"),
-    ("supply_chain_entities", "commodities"),  # several Commodity values, comma-separated
     ("supply_chain_entities", "country"),
+    ("supply_chain_entities", "region"),
+    ("supply_chain_entities", "rmi_id"),
+    ("supply_chain_entities", "os_id"),
+    ("organisations", "lei"),
+    ("organisations", "country"),
+    ("organisation_identifiers", "scheme"),
+    ("organisation_identifiers", "identifier"),
     ("users", "email"),
     ("users", "name"),
     ("users", "password_hash"),

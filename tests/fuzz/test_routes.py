@@ -168,6 +168,11 @@ class Fuzzer:
             "user_id": str(world.users["liaison_other"]),  # the admin's edits fall on an account nobody fuzzes as
             "action": "acknowledge",
             "filename": "css/portal.css",
+            "organisation_id": str(next(iter(world.organisations.values()))),
+            "entity_id": str(world.site_id),
+            "kind": "entities",
+            "record_id": str(world.site_id),
+            "relation_id": "1",
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------
