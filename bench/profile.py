@@ -65,10 +65,13 @@ def main() -> None:
         def count(conn, cursor, statement, parameters, context, executemany):
             statements.append(statement)
 
+    from portal.users.sessions import stamp
+
     client = app.test_client()
-    with client.session_transaction() as session:
-        session.update({"_user_id": str(user_id), "_fresh": True, "staff_seen": int(time.time())})
-        session["receipt_holder"] = {"case": 1, "seen": int(time.time())}
+    now = int(time.time())
+    with app.app_context(), client.session_transaction() as session:
+        stamp(session, db.session.get(User, user_id))
+        session["receipt_holder"] = {"case": 1, "sid": "profile", "since": now, "seen": now}
     url = PAGES[args.page].format(reference=reference)
     for _ in range(10):
         assert client.get(url).status_code == 200, url
