@@ -118,20 +118,35 @@ def _organisation_form(organisation: Organisation | None = None):
     return OrganisationForm(_countries(), data=data)
 
 
-def _edit_organisation(organisation: Organisation | None):
-    form = _organisation_form(organisation)
+def _save_or_show(form, record, save, saved_message: str, endpoint: str, id_name: str, template: str, name: str):
+    """The one way a registry form is handled: saved → the record's page; refused or invalid → the form again
+    with its errors (400) and everything typed kept."""
     if form.validate_on_submit():
         try:
-            saved, changed = operations.save_organisation(
-                _organisation_input(form), current_user._get_current_object(), organisation
-            )
+            saved, changed = save()
         except operations.RegistryRefused as refused:
             show_refusal(form, refused)
         else:
-            flash(_("The organisation is saved.") if organisation is None or changed else _("Nothing was changed."))
-            return redirect(url_for("registry.organisation", organisation_id=saved.id))
+            flash(saved_message if record is None or changed else _("Nothing was changed."))
+            return redirect(url_for(endpoint, **{id_name: saved.id}))
     status = 400 if request.method == "POST" else 200
-    return render_template("registry/organisation_form.html", form=form, organisation=organisation), status
+    return render_template(template, form=form, **{name: record}), status
+
+
+def _edit_organisation(organisation: Organisation | None):
+    form = _organisation_form(organisation)
+    return _save_or_show(
+        form,
+        organisation,
+        lambda: operations.save_organisation(
+            _organisation_input(form), current_user._get_current_object(), organisation
+        ),
+        _("The organisation is saved."),
+        "registry.organisation",
+        "organisation_id",
+        "registry/organisation_form.html",
+        "organisation",
+    )
 
 
 @registry.route("/organisations/new", methods=["GET", "POST"])
@@ -211,16 +226,16 @@ def _entity_form(entity: SupplyChainEntity | None = None):
 
 def _edit_entity(entity: SupplyChainEntity | None):
     form = _entity_form(entity)
-    if form.validate_on_submit():
-        try:
-            saved, changed = operations.save_entity(_entity_input(form), current_user._get_current_object(), entity)
-        except operations.RegistryRefused as refused:
-            show_refusal(form, refused)
-        else:
-            flash(_("The site is saved.") if entity is None or changed else _("Nothing was changed."))
-            return redirect(url_for("registry.entity", entity_id=saved.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("registry/entity_form.html", form=form, entity=entity), status
+    return _save_or_show(
+        form,
+        entity,
+        lambda: operations.save_entity(_entity_input(form), current_user._get_current_object(), entity),
+        _("The site is saved."),
+        "registry.entity",
+        "entity_id",
+        "registry/entity_form.html",
+        "entity",
+    )
 
 
 @registry.route("/entities/new", methods=["GET", "POST"])
