@@ -13,7 +13,7 @@ from tests.samples import PDF_BYTES
 
 def _responses(reference: str) -> list[CaseEntry]:
     responses = (Case.reference == reference) & (CaseEntry.kind == EntryKind.COMPANY_RESPONSE)
-    query = select(CaseEntry).join(Case).where(responses)
+    query = select(CaseEntry).join(Case, CaseEntry.case_id == Case.id).where(responses)
     return list(db.session.scalars(query.order_by(CaseEntry.id)))
 
 
