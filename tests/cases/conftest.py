@@ -110,6 +110,23 @@ def world(app, file_grievance) -> World:
 
 
 @pytest.fixture
+def case(app, world):
+    """The world's case (admitted, original panel seated), inside an app context."""
+    with app.app_context():
+        yield db.session.scalar(select(Case).where(Case.reference == world.reference))
+
+
+@pytest.fixture
+def person(world, case):
+    """A function giving one of the world's people by name, in the ``case`` fixture's app context."""
+
+    def get(name: str) -> User:
+        return db.session.get(User, world.users[name])
+
+    return get
+
+
+@pytest.fixture
 def client_as(app, world):
     """A test client logged in as one of the world's people ("anonymous" for nobody)."""
     from portal.users.sessions import stamp

@@ -12,22 +12,6 @@ from portal.cases.committee import PanelKind, PanelSeat, Recusal, SeatKind
 from portal.cases.models import Case, CaseEntry, EntryKind, Visibility
 from portal.cases.workflow import State
 from portal.extensions import db
-from portal.users.models import User
-
-
-@pytest.fixture
-def case(app, world):
-    """The world's case (admitted, original panel seated), inside an app context."""
-    with app.app_context():
-        yield db.session.scalar(select(Case).where(Case.reference == world.reference))
-
-
-@pytest.fixture
-def person(world, case):
-    def get(name: str) -> User:
-        return db.session.get(User, world.users[name])
-
-    return get
 
 
 def _seats(case: Case, panel: PanelKind) -> dict[str, int]:

@@ -5,35 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from portal.cases.committee import PanelKind, PanelSeat, Recusal, SeatKind
-from portal.cases.models import Case
 from portal.cases.operations import ActionInput, has_quorum, set_suspended, take_action
 from portal.cases.workflow import Action, InvalidTransition, Outcome, Role, State
 from portal.extensions import db
 from portal.intake.operations import request_review
-from portal.users.models import Affiliation, Nomination, User
+from portal.users.models import Affiliation, Nomination
 
 SEATED = {SeatKind.CHAIR: "chair", SeatKind.INDUSTRY: "member_panel", SeatKind.CIVIL_SOCIETY: "member_union"}
 
 
 def _at(month: int, day: int, hour: int = 12, second: int = 0) -> datetime:
     return datetime(2026, month, day, hour, 0, second, tzinfo=UTC)
-
-
-@pytest.fixture
-def case(app, world):
-    with app.app_context():
-        yield db.session.scalar(select(Case).where(Case.reference == world.reference))
-
-
-@pytest.fixture
-def person(world, case):
-    def get(name: str) -> User:
-        return db.session.get(User, world.users[name])
-
-    return get
 
 
 # Quorum ----------------------------------------------------------------------------------------------------------
