@@ -91,7 +91,7 @@ def main() -> None:
         timings.append((time.perf_counter() - started) * 1000)
     if profiler:
         profiler.stop()
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
+        print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
     print(
         f"{args.page}: {per_request} SQL statements per request; "
         f"median {statistics.median(timings):.2f} ms, p90 {statistics.quantiles(timings, n=10)[-1]:.2f} ms "

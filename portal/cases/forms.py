@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
@@ -9,7 +10,8 @@ from wtforms.validators import DataRequired, Optional
 
 from portal.cases.committee import PanelKind, SeatKind
 from portal.cases.labels import CATEGORIES, COMMODITIES, OUTCOMES, PANELS, SEATS, STATE_NAMES
-from portal.core.forms import REQUIRED, CheckboxListField, MaxLength, OneOfChoices, options
+from portal.core.forms import REQUIRED, CheckboxListField, MaxLength, OneOfChoices, QuickSelect, options
+from portal.core.i18n import words
 
 TEXT_MAX = 20_000
 SORTS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "due": _l("Next deadline first")}
@@ -21,21 +23,31 @@ class CaseFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    state = SelectField(_l("State"), validators=[Optional(), OneOfChoices()], validate_choice=False)
-    category = SelectField(_l("Category"), validators=[Optional(), OneOfChoices()], validate_choice=False)
+    state = SelectField(
+        _l("State"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
+    )
+    category = SelectField(
+        _l("Category"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
+    )
     country = StringField(_l("Country code"), validators=[Optional(), MaxLength(2)])
-    commodity = SelectField(_l("Metal or mineral"), validators=[Optional(), OneOfChoices()], validate_choice=False)
-    entity = SelectField(_l("Site"), validators=[Optional(), OneOfChoices()], validate_choice=False)
+    commodity = SelectField(
+        _l("Metal or mineral"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
+    )
+    entity = SelectField(
+        _l("Site"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
+    )
     urgent = BooleanField(_l("Urgent only"))
     overdue = BooleanField(_l("Overdue only"))
-    sort = SelectField(_l("Sort"), choices=options(SORTS.items()), default="newest", validate_choice=False)
+    sort = SelectField(
+        _l("Sort"), choices=options(SORTS.items()), default="newest", validate_choice=False, widget=QuickSelect()
+    )
 
     def __init__(self, entities, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        anything = ("", _l("Any"))
-        self.state.choices = options([anything, *STATE_NAMES.items()])
-        self.category.choices = options([anything, *CATEGORIES.items()])
-        self.commodity.choices = options([anything, *COMMODITIES.items()])
+        anything = ("", _("Any"))
+        self.state.choices = options([anything, *words(STATE_NAMES).items()])
+        self.category.choices = options([anything, *words(CATEGORIES).items()])
+        self.commodity.choices = options([anything, *words(COMMODITIES).items()])
         self.entity.choices = options([anything, *((str(e.id), e.name) for e in entities)])
         if self.sort.data not in SORTS:
             self.sort.data = "newest"

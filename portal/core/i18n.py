@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from babel import Locale
+from babel.dates import format_date
 from flask import g, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -104,16 +107,56 @@ def countries(locale_code: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(names, key=lambda item: collator.sort_key(item[1])))
 
 
+# Lists print a name and a date on every row: parsing a locale or formatting the same day again per row was a
+# sixth of the staff list's time (issue 17's profile). Locales, names and formatted days are cached per process;
+# every value is a pure function of its arguments (times are shown in UTC, the portal's one time zone).
+
+
+@lru_cache(maxsize=64)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=2048)
 def language_name(code: str | None, locale_code: str | None = None) -> str:
     """A language's own name in the reader's language ("sw" → "Swahili" for an English reader)."""
     if not code:
         return ""
-    name = Locale.parse(code).get_display_name(Locale.parse(locale_code or str(get_locale())))
+    if locale_code is None:
+        return language_name(code, str(get_locale()))
+    name = _locale(code).get_display_name(_locale(locale_code))
     return name[:1].upper() + name[1:] if name else code
 
 
 def country_name(code: str | None, locale_code: str | None = None) -> str:
     if not code:
         return ""
-    locale_code = locale_code or str(get_locale())
-    return Locale.parse(locale_code).territories.get(code, code)
+    return _locale(locale_code or str(get_locale())).territories.get(code, code)
+
+
+def day(value: date | datetime | None, format: str = "medium") -> str:
+    """``value``'s day in the reader's language (the ``dateformat`` filter); a moment is read in UTC."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = (value.astimezone(UTC) if value.tzinfo else value).date()
+    return _day(value, format, str(get_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _day(value: date, format: str, locale_code: str) -> str:
+    return format_date(value, format, locale=_locale(locale_code))
+
+
+_WORDS: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def words(labels: Mapping[str, object]) -> dict[str, str]:
+    """A module's table of lazy labels, translated once per process and language (the ``words`` filter), for lists
+    and selects that print them on every row: each lazy label costs a catalogue lookup every time it is read.
+    Only for tables that live as long as the process (labels.py), since they are remembered by identity."""
+    key = (id(labels), str(get_locale()))
+    table = _WORDS.get(key)
+    if table is None:
+        table = _WORDS[key] = {code: str(label) for code, label in labels.items()}
+    return table

@@ -1,0 +1,66 @@
+"""The cached helpers lists use per row (issue 17) print exactly what the uncached ones did, per language."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from flask_babel import force_locale, format_date
+from wtforms import Form, SelectField
+from wtforms.widgets import Select
+
+from portal.cases.labels import STATE_NAMES
+from portal.core.forms import QuickSelect, options
+from portal.core.i18n import day, language_name, words
+
+LOCALES = ["en", "nl", "fr", "es", "pt_BR", "id", "sw", "zh_Hans", "hi", "ar"]
+MOMENTS = [
+    datetime(2026, 11, 30, 23, 30, tzinfo=UTC),
+    datetime(2026, 12, 1, 1, 30, tzinfo=timezone(timedelta(hours=3))),  # the 30th in UTC
+    date(2027, 2, 28),
+]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_day_reads_as_flask_babel_writes_it(app, locale):
+    with app.test_request_context(), force_locale(locale):
+        for moment in MOMENTS:
+            for width in ("medium", "long"):
+                assert day(moment, width) == format_date(moment, width)
+        assert day(None) == ""
+
+
+def test_words_follow_the_reader_language(app):
+    with app.test_request_context():
+        with force_locale("fr"):
+            french = words(STATE_NAMES)
+            assert french["closed"] == str(STATE_NAMES["closed"])
+        with force_locale("sw"):
+            swahili = words(STATE_NAMES)
+            assert swahili["closed"] == str(STATE_NAMES["closed"])
+        assert french["closed"] != swahili["closed"]
+
+
+def test_language_names_follow_the_reader_language(app):
+    with app.test_request_context():
+        with force_locale("en"):
+            assert language_name("qu") == "Quechua"
+        with force_locale("fr"):
+            assert language_name("qu") == "Quechua" and language_name("sw") == "Swahili"
+        with force_locale("nl"):
+            assert language_name("sw") == "Swahili" and language_name("de") == "Duits"
+
+
+class _Plain(Form):
+    pick = SelectField(choices=options([("", "Any"), ("a", "A & <b>"), ("7", "Seven")]), widget=Select())
+
+
+class _Quick(Form):
+    pick = SelectField(choices=options([("", "Any"), ("a", "A & <b>"), ("7", "Seven")]), widget=QuickSelect())
+
+
+@pytest.mark.parametrize("value", ["", "a", "7", "unknown"])
+def test_the_quick_select_renders_what_wtforms_renders(value):
+    plain, quick = _Plain(data={"pick": value}), _Quick(data={"pick": value})
+    assert str(quick.pick(required=False)) == str(plain.pick(required=False))
+    assert "&amp; &lt;b&gt;" in str(quick.pick())
