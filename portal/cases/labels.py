@@ -145,6 +145,10 @@ GUARD_REASONS = {
     "merge_target": _l("Give the reference of another case to merge into."),
     "suspended": _l("The case is suspended."),
     "outcome": _l("Choose an outcome."),
+    "not_panel_chair": _l("Only the person seated as this panel's chair signs its decision."),
+    "review_window_open": _l(
+        "The complainant and the company can still ask for a review: close the case once the review window has ended."
+    ),
 }
 
 CASEWORK_REASONS = {
@@ -155,6 +159,7 @@ CASEWORK_REASONS = {
     "sat_before": _l("A review panel needs members who did not sit on the original panel."),
     "not_assignable": _l("Only a case officer of the secretariat who is not recused can be assigned."),
     "extension_not_possible": _l("The one extension has already been used or is not possible now."),
+    "extension_too_late": _l("The deadline for your response has passed, so it can no longer be extended."),
     "not_monitoring": _l("The case is not being monitored."),
     "reason_required": _l("Reasons are required."),
 }

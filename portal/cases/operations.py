@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from portal.cases.access import case_recusals, recusal_reason
+from portal.cases.access import case_recusals, chaired_panels, recusal_reason
 from portal.cases.committee import Decision, DecisionKind, PanelKind, PanelSeat, SeatKind, Vote, VoteChoice
 from portal.cases.models import Case, CaseEntry, EntryKind, Visibility
 from portal.cases.refusals import CaseworkRefused
@@ -68,7 +68,7 @@ def has_quorum(case: Case, panel: PanelKind) -> bool:
     )
 
 
-def case_facts(case: Case, given: ActionInput) -> CaseFacts:
+def case_facts(case: Case, given: ActionInput, actor: User | None = None) -> CaseFacts:
     now = utcnow()
     original = {seat.user_id for seat in seats(case, PanelKind.ORIGINAL)}
     review = {seat.user_id for seat in seats(case, PanelKind.REVIEW)}
@@ -85,6 +85,8 @@ def case_facts(case: Case, given: ActionInput) -> CaseFacts:
         info_request_expired=case.info_request_due_at is not None and now > case.info_request_due_at,
         merge_target_given=given.merge_target is not None and given.merge_target.id != case.id,
         suspended=case.suspended,
+        review_window_over=case.review_window_due_at is None or now > case.review_window_due_at,
+        actor_chairs=chaired_panels(case, actor) if actor is not None else frozenset(),
     )
 
 
@@ -99,7 +101,7 @@ def take_action(
 ) -> CaseEntry:
     """Apply one workflow action to ``case``; raise ``InvalidTransition`` if it is not allowed now."""
     given = given or ActionInput(reasons=reasons)
-    transition = check(action, case_facts(case, given), role)
+    transition = check(action, case_facts(case, given, actor), role)
     if len(transition.outcomes) == 1 and given.outcome is None:  # a settlement can only end settled
         given.outcome = next(iter(transition.outcomes))
     if transition.outcomes and given.outcome not in transition.outcomes:
