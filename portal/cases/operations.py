@@ -195,17 +195,29 @@ def _note_merge_on_target(target: Case, actor: User) -> None:
     signals.message_to_complainant.send(target, entry=entry, actor=actor)
 
 
-def grant_company_extension(case: Case, actor: User) -> None:
-    """The company's one extension of its response clock (docs/architecture.md §2)."""
+def grant_company_extension(case: Case, actor: User, reason: str) -> CaseEntry:
+    """The company's one extension of its response clock (docs/architecture.md §2), asked for with a reason before
+    its deadline has passed. The reason stays on the case for staff, on the timeline and beside the deadlines."""
+    if not reason.strip():
+        raise CaseworkRefused("reason_required")
     if case.state != State.COMPANY_RESPONSE or case.company_extension_used or case.company_response_due_at is None:
         raise CaseworkRefused("extension_not_possible")
+    now = utcnow()
+    if now > case.company_response_due_at:
+        raise CaseworkRefused("extension_too_late")
     settings = current_app.extensions["portal_clocks"]
     due = case.due()
     due[Clock.COMPANY_RESPONSE] = case.company_response_due_at + timedelta(days=settings.company_extension_days)
     case.company_extension_used = True
+    case.company_extended_at = now
+    case.company_extension_reason = reason.strip()
     case.set_due(due)
+    entry = CaseEntry(kind=EntryKind.INTERNAL_NOTE, visibility=Visibility.INTERNAL, author_id=actor.id)
+    entry.body = reason.strip()
+    case.entries.append(entry)
     db.session.flush()
     signals.company_extension_granted.send(case, actor=actor)
+    return entry
 
 
 def set_suspended(case: Case, suspended: bool, actor: User) -> None:
