@@ -191,6 +191,32 @@ SEATS = {
 
 PANELS = {PanelKind.ORIGINAL: _l("Panel"), PanelKind.REVIEW: _l("Review panel")}
 
+# Why a panel has no quorum, seat by seat (operations.quorum_problems).
+QUORUM_PROBLEMS = {
+    "empty": _l("%(panel)s: nobody sits in the seat “%(seat)s”."),
+    "inactive": _l("%(panel)s: %(name)s (%(seat)s) no longer has an active account."),
+    "recused": _l("%(panel)s: %(name)s (%(seat)s) is recused from this case."),
+    "cannot_chair": _l("%(panel)s: %(name)s is neither the chair nor a vice-chair and cannot hold the chair's seat."),
+    "wrong_nomination": _l("%(panel)s: %(name)s was not nominated for the seat “%(seat)s”."),
+}
+# The guard reasons a missing quorum gives, and the panel each is about.
+QUORUM_GUARDS = {"quorum": PanelKind.ORIGINAL, "review_quorum": PanelKind.REVIEW}
+
+
+def quorum_explanation(problems, panel: PanelKind) -> list[str]:
+    """The words for ``operations.quorum_problems``: which seat is empty, who sits there and cannot count."""
+    return [
+        str(
+            QUORUM_PROBLEMS[problem.kind]
+            % {
+                "panel": PANELS[panel],
+                "seat": SEATS[problem.seat],
+                "name": problem.user.name if problem.user is not None else "",
+            }
+        )
+        for problem in problems
+    ]
+
 VOTES = {VoteChoice.FOR: _l("For"), VoteChoice.AGAINST: _l("Against"), VoteChoice.ABSTAIN: _l("Abstain")}
 
 DECISION_KINDS = {

@@ -13,7 +13,16 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal.cases.access import case_recusals, chaired_panels, recusal_reason
-from portal.cases.committee import Decision, DecisionKind, PanelKind, PanelSeat, SeatKind, Vote, VoteChoice
+from portal.cases.committee import (
+    SEAT_NOMINATION,
+    Decision,
+    DecisionKind,
+    PanelKind,
+    PanelSeat,
+    SeatKind,
+    Vote,
+    VoteChoice,
+)
 from portal.cases.models import Case, CaseEntry, EntryKind, Visibility
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import (
@@ -31,7 +40,7 @@ from portal.core import signals
 from portal.core.db import utcnow
 from portal.core.roles import Role
 from portal.extensions import db
-from portal.users.models import Nomination, User
+from portal.users.models import User
 
 
 @dataclass
@@ -53,19 +62,39 @@ def seats(case: Case, panel: PanelKind) -> list[PanelSeat]:
     return list(db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id, PanelSeat.panel == panel)))
 
 
+@dataclass(frozen=True)
+class QuorumProblem:
+    """Why a panel has no quorum, seat by seat: ``kind`` is ``empty``, ``inactive``, ``recused``, ``cannot_chair``
+    or ``wrong_nomination``; ``user`` is whoever sits there (None for an empty seat). labels.QUORUM_PROBLEMS words it."""
+
+    kind: str
+    seat: SeatKind
+    user: User | None = None
+
+
+def quorum_problems(case: Case, panel: PanelKind) -> list[QuorumProblem]:
+    """What stands between ``panel`` and its quorum (docs/architecture.md §4), in seat order; empty when it has one."""
+    by_seat = {SeatKind(seat.seat): seat.user for seat in seats(case, panel)}
+    recorded = {recusal.user_id for recusal in case_recusals(case)}  # one query, not one per seat
+    problems = []
+    for seat in SeatKind:
+        user = by_seat.get(seat)
+        if user is None:
+            problems.append(QuorumProblem("empty", seat))
+        elif not user.active:
+            problems.append(QuorumProblem("inactive", seat, user))
+        elif user.id in recorded or recusal_reason(case, user):
+            problems.append(QuorumProblem("recused", seat, user))
+        elif seat == SeatKind.CHAIR and not user.can_chair_panels:
+            problems.append(QuorumProblem("cannot_chair", seat, user))
+        elif seat != SeatKind.CHAIR and user.nomination != SEAT_NOMINATION[seat]:
+            problems.append(QuorumProblem("wrong_nomination", seat, user))
+    return problems
+
+
 def has_quorum(case: Case, panel: PanelKind) -> bool:
     """The chair or a vice-chair, one industry-nominated and one union/NGO-nominated member, none recused."""
-    by_seat = {seat.seat: seat.user for seat in seats(case, panel)}
-    if set(by_seat) != set(SeatKind):
-        return False
-    recorded = {recusal.user_id for recusal in case_recusals(case)}  # one query, not one per seat
-    if any(not user.active or user.id in recorded or recusal_reason(case, user) for user in by_seat.values()):
-        return False
-    return (
-        by_seat[SeatKind.CHAIR].can_chair_panels
-        and by_seat[SeatKind.INDUSTRY].nomination == Nomination.INDUSTRY
-        and by_seat[SeatKind.CIVIL_SOCIETY].nomination == Nomination.CIVIL_SOCIETY
-    )
+    return not quorum_problems(case, panel)
 
 
 def case_facts(case: Case, given: ActionInput, actor: User | None = None) -> CaseFacts:
