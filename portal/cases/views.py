@@ -167,7 +167,11 @@ def render_case(case: Case, status: int = 200, **forms):
             message_form=forms.get("message_form") or MessageForm(),
             note_form=forms.get("note_form") or NoteForm(),
             action_forms={
-                action: (forms["action_form"] if action == failed_action else ActionForm(prefix=action))
+                action: (
+                    forms["action_form"]
+                    if action == failed_action
+                    else ActionForm(prefix=action, tells_complainant=TRANSITIONS[action].tells_complainant)
+                )
                 for action in actions
             },
             transitions=TRANSITIONS,
@@ -289,7 +293,7 @@ def act(case: Case, action: str):
     if not access.can_take(case, current_user, action):
         abort(403)
     transition = TRANSITIONS[action]
-    form = ActionForm(prefix=action)
+    form = ActionForm(prefix=action, tells_complainant=transition.tells_complainant)
     if not form.validate_on_submit():
         return render_case(case, 400, action_form=form, failed_action=action)
     given = ActionInput(
