@@ -13,7 +13,9 @@ from portal.core.forms import REQUIRED, CheckboxListField, MaxLength, OneOfChoic
 
 TEXT_MAX = 20_000
 # Who reads what staff write (shown under the fields).
-READ_BY_COMPLAINANT = _l("The complainant reads these reasons (with the version in their language below, if you give one).")
+READ_BY_COMPLAINANT = _l(
+    "The complainant reads these reasons (with the version in their language below, if you give one)."
+)
 TRANSLATION_READ_BY_COMPLAINANT = _l("If you give it, the complainant reads this version instead of the reasons above.")
 READ_BY_STAFF = _l("Only staff read these reasons.")
 QUESTION_READ_BY_COMPLAINANT = _l("The complainant reads this question exactly as you write it.")

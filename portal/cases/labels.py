@@ -217,6 +217,7 @@ def quorum_explanation(problems, panel: PanelKind) -> list[str]:
         for problem in problems
     ]
 
+
 VOTES = {VoteChoice.FOR: _l("For"), VoteChoice.AGAINST: _l("Against"), VoteChoice.ABSTAIN: _l("Abstain")}
 
 DECISION_KINDS = {

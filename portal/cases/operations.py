@@ -65,7 +65,8 @@ def seats(case: Case, panel: PanelKind) -> list[PanelSeat]:
 @dataclass(frozen=True)
 class QuorumProblem:
     """Why a panel has no quorum, seat by seat: ``kind`` is ``empty``, ``inactive``, ``recused``, ``cannot_chair``
-    or ``wrong_nomination``; ``user`` is whoever sits there (None for an empty seat). labels.QUORUM_PROBLEMS words it."""
+    or ``wrong_nomination``; ``user`` is whoever sits there (None for an empty seat).
+    ``labels.QUORUM_PROBLEMS`` words it."""
 
     kind: str
     seat: SeatKind

@@ -71,7 +71,9 @@ def test_a_vice_chair_chairing_the_review_panel_confirms_and_signs(app, world, i
     with app.app_context():
         case = db.session.scalar(select(Case).where(Case.reference == world.reference))
         assert case.state == State.DECIDED and case.outcome == Outcome.SETTLED
-        review = db.session.scalar(select(Decision).where(Decision.case_id == case.id, Decision.kind == DecisionKind.REVIEW))
+        review = db.session.scalar(
+            select(Decision).where(Decision.case_id == case.id, Decision.kind == DecisionKind.REVIEW)
+        )
         assert review.signed_by_id == in_review["vice"]
         assert {vote.user_id for vote in review.votes} == {in_review["vice"], in_review["industry2"]}
 

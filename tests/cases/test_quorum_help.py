@@ -22,9 +22,7 @@ def _in_dialogue(app, world, change):
 
 def test_an_empty_seat_and_an_inactive_member_are_named_with_the_way_to_the_panel(app, world, client_as):
     def change(case):
-        db.session.execute(
-            delete(PanelSeat).where(PanelSeat.case_id == case.id, PanelSeat.seat == SeatKind.INDUSTRY)
-        )
+        db.session.execute(delete(PanelSeat).where(PanelSeat.case_id == case.id, PanelSeat.seat == SeatKind.INDUSTRY))
         db.session.get(User, world.users["member_union"]).active = False
 
     _in_dialogue(app, world, change)
