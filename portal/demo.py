@@ -54,6 +54,7 @@ ACCOUNTS = [
     ("industry2@demo.test", "Eva Eurometaux", Role.MEMBER, "Eurometaux", Nomination.INDUSTRY, False, "en"),
     ("union@demo.test", "Fatima FNV", Role.MEMBER, "FNV", Nomination.CIVIL_SOCIETY, False, "ar"),
     ("ngo@demo.test", "Uma Unicef", Role.MEMBER, "Unicef Nederland", Nomination.CIVIL_SOCIETY, True, "hi"),
+    ("union2@demo.test", "Kees CNV", Role.MEMBER, "CNV", Nomination.CIVIL_SOCIETY, False, "nl"),
     ("liaison@century.test", "Carl Century", Role.COMPANY, "Century Aluminum Vlissingen B.V.", None, False, "en"),
     ("liaison@tata.test", "Tara Tata", Role.COMPANY, "Tata Steel Nederland", None, False, "en"),
 ]  # fmt: skip
@@ -116,7 +117,9 @@ PATHS = {
                    Action.DECIDE, Action.REQUEST_REVIEW],
     State.MONITORING: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.ADMIT, Action.START_DIALOGUE, Action.SETTLE,
                        Action.START_MONITORING],
-    State.CLOSED: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.REJECT, Action.CLOSE],
+    # Closed after its remedy was monitored (an inadmissible case waits 30 days for a review request first).
+    State.CLOSED: [Action.ACKNOWLEDGE, Action.OPEN_ASSESSMENT, Action.ADMIT, Action.START_DIALOGUE, Action.SETTLE,
+                   Action.START_MONITORING, Action.CLOSE],
     State.WITHDRAWN: [Action.WITHDRAW],
     State.MERGED: [Action.MERGE],
 }  # fmt: skip
@@ -155,15 +158,11 @@ def create_accounts(echo) -> dict[str, User]:
 
 
 def seat_panel(case: Case, users: dict[str, User], panel: PanelKind = PanelKind.ORIGINAL) -> None:
-    chair, members = (
-        (users["chair"], (users["industry"], users["union"]))
-        if panel == PanelKind.ORIGINAL
-        else (users["ngo"], (users["industry2"], None))
-    )
-    seat_panel_member(case, chair, SeatKind.CHAIR, panel, users["chair"])
-    seat_panel_member(case, members[0], SeatKind.INDUSTRY, panel, users["chair"])
-    if members[1] is not None:
-        seat_panel_member(case, members[1], SeatKind.CIVIL_SOCIETY, panel, users["chair"])
+    """The first panel: Claire (chair), Ivo, Fatima. The review panel shares nobody with it: Uma (vice-chair) in the
+    chair's seat, Eva, Kees."""
+    names = ("chair", "industry", "union") if panel == PanelKind.ORIGINAL else ("ngo", "industry2", "union2")
+    for name, seat in zip(names, (SeatKind.CHAIR, SeatKind.INDUSTRY, SeatKind.CIVIL_SOCIETY), strict=True):
+        seat_panel_member(case, users[name], seat, panel, users["officer"])
 
 
 def advance(case: Case, target: State, users: dict[str, User], merge_into: Case | None = None) -> None:
@@ -183,6 +182,8 @@ def advance(case: Case, target: State, users: dict[str, User], merge_into: Case 
             merge_target=merge_into,
         )
         take_action(case, action, actor, role, given=given)
+        if action == Action.REQUEST_REVIEW:
+            seat_panel(case, users, PanelKind.REVIEW)  # Uma, the vice-chair, signs the review
 
 
 def load_registry() -> dict[str, Organisation | SupplyChainEntity]:

@@ -11,7 +11,7 @@ from portal.users.models import User
 def test_demo_loads_once_with_every_state_role_and_working_receipts(app, client, open_case):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["portal", "demo"])
-    assert first.exit_code == 0, first.output
+    assert first.exit_code == 0, (first.output, first.exception)
     second = runner.invoke(args=["portal", "demo"])
     assert "already present" in second.output
     with app.app_context():
@@ -23,8 +23,30 @@ def test_demo_loads_once_with_every_state_role_and_working_receipts(app, client,
     assert "TOTP secret" in first.output
     with app.app_context():
         emails = list(db.session.scalars(select(User.email)))
-    assert len(emails) == 9 and all(email in first.output for email in emails)  # every account is printed
+    assert len(emails) == 10 and all(email in first.output for email in emails)  # every account is printed
     line = next(line for line in first.output.splitlines() if "(sw," in line)
     reference, receipt = line.split()[0], line.split(": ", 1)[1]
     assert open_case(receipt, locale="sw").status_code == 302
     assert reference in client.get("/sw/follow-up/case").get_data(as_text=True)
+
+
+def test_the_demo_review_is_chaired_by_a_vice_chair_on_a_panel_sharing_nobody_with_the_first(app):
+    from portal.cases.access import actions_for
+    from portal.cases.committee import PanelKind, PanelSeat, SeatKind
+    from portal.cases.operations import has_quorum
+    from portal.cases.workflow import Action
+
+    assert app.test_cli_runner().invoke(args=["portal", "demo"]).exit_code == 0
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.state == State.REVIEW))
+        seats = db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id)).all()
+        original = {seat.user_id for seat in seats if seat.panel == PanelKind.ORIGINAL}
+        review = {seat.seat: seat.user for seat in seats if seat.panel == PanelKind.REVIEW}
+        assert len(review) == 3 and not original & {user.id for user in review.values()}
+        assert has_quorum(case, PanelKind.REVIEW)
+        vice_chair = review[SeatKind.CHAIR]
+        assert vice_chair.role == Role.MEMBER and vice_chair.vice_chair
+        with app.test_request_context():
+            assert {Action.CONFIRM, Action.REVISE} <= set(actions_for(case, vice_chair))
+            chair = db.session.scalar(select(User).where(User.role == Role.CHAIR))
+            assert Action.CONFIRM not in actions_for(case, chair)

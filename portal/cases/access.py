@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import g, has_request_context
 from sqlalchemy import and_, exists, false, not_, or_, select
 
-from portal.cases.committee import PanelSeat, Recusal
+from portal.cases.committee import PanelSeat, Recusal, SeatKind
 from portal.cases.models import Case, CaseEntity
-from portal.cases.workflow import Action, State, allowed_actions
+from portal.cases.workflow import Action, PanelKind, State, offered_actions
 from portal.core.roles import CASE_STAFF, CASEWORK, Role
 from portal.organisations.models import SupplyChainEntity
 from portal.users.models import User
@@ -90,15 +90,21 @@ def can_view_identity(case: Case, user: User) -> bool:
     return user.is_in(CASE_STAFF)
 
 
+def chaired_panels(case: Case, user: User) -> frozenset[PanelKind]:
+    """The panels of ``case`` on which ``user`` holds the chair's seat: they sign those panels' decisions."""
+    return frozenset(PanelKind(seat.panel) for seat in seats_of(case, user) if seat.seat == SeatKind.CHAIR)
+
+
 def can_take(case: Case, user: User, action: Action) -> bool:
     """May ``user`` try ``action`` on ``case``? (The workflow's guards decide whether it succeeds.)"""
-    return can_view(case, user) and action in allowed_actions(State(case.state), user.account_role)
+    return action in actions_for(case, user)
 
 
 def actions_for(case: Case, user: User) -> list[Action]:
+    """A panel's decision is offered to whoever chairs that panel, chair or vice-chair, and to nobody else."""
     if not can_view(case, user):
         return []
-    return allowed_actions(State(case.state), user.account_role)
+    return offered_actions(State(case.state), user.account_role, chaired_panels(case, user))
 
 
 def can_write_internal(case: Case, user: User) -> bool:

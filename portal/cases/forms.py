@@ -14,6 +14,15 @@ from portal.core.forms import REQUIRED, CheckboxListField, MaxLength, OneOfChoic
 from portal.core.i18n import words
 
 TEXT_MAX = 20_000
+# Who reads what staff write (shown under the fields).
+READ_BY_COMPLAINANT = _l(
+    "The complainant reads these reasons (with the version in their language below, if you give one)."
+)
+TRANSLATION_READ_BY_COMPLAINANT = _l("If you give it, the complainant reads this version instead of the reasons above.")
+READ_BY_STAFF = _l("Only staff read these reasons.")
+QUESTION_READ_BY_COMPLAINANT = _l("The complainant reads this question exactly as you write it.")
+MESSAGE_READ_BY_COMPLAINANT = _l("The complainant reads this message exactly as you write it.")
+WORKING_COPY = _l("For staff only: the complainant never sees it.")
 SORTS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "due": _l("Next deadline first")}
 
 
@@ -56,11 +65,15 @@ class CaseFilterForm(FlaskForm):
 class MessageForm(FlaskForm):
     text = TextAreaField(
         _l("Message to the complainant, in their language"),
+        description=MESSAGE_READ_BY_COMPLAINANT,
         validators=[DataRequired(REQUIRED), MaxLength(TEXT_MAX)],
         render_kw={"rows": 4},
     )
     translation = TextAreaField(
-        _l("Working translation (for the file)"), validators=[MaxLength(TEXT_MAX)], render_kw={"rows": 3}
+        _l("Working translation (for the file)"),
+        description=WORKING_COPY,
+        validators=[MaxLength(TEXT_MAX)],
+        render_kw={"rows": 3},
     )
 
 
@@ -103,9 +116,18 @@ class ActionForm(FlaskForm):
     )
     merge_target = StringField(_l("Reference of the case to merge into"), validators=[MaxLength(20)])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, tells_complainant: bool = True, **kwargs):
+        """``tells_complainant``: the action's timeline entry is shown to the complainant (the workflow says which),
+        so the reasons field says who will read it."""
         super().__init__(*args, **kwargs)
         self.outcome.choices = options([("", _l("Choose")), *OUTCOMES.items()])
+        if tells_complainant:
+            self.reasons.description = READ_BY_COMPLAINANT
+            self.reasons_translation.description = TRANSLATION_READ_BY_COMPLAINANT
+        else:
+            self.reasons.description = READ_BY_STAFF
+        self.message.description = QUESTION_READ_BY_COMPLAINANT
+        self.message_translation.description = WORKING_COPY
 
 
 class PanelSeatForm(FlaskForm):

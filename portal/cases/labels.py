@@ -145,6 +145,10 @@ GUARD_REASONS = {
     "merge_target": _l("Give the reference of another case to merge into."),
     "suspended": _l("The case is suspended."),
     "outcome": _l("Choose an outcome."),
+    "not_panel_chair": _l("Only the person seated as this panel's chair signs its decision."),
+    "review_window_open": _l(
+        "The complainant and the company can still ask for a review: close the case once the review window has ended."
+    ),
 }
 
 CASEWORK_REASONS = {
@@ -155,6 +159,7 @@ CASEWORK_REASONS = {
     "sat_before": _l("A review panel needs members who did not sit on the original panel."),
     "not_assignable": _l("Only a case officer of the secretariat who is not recused can be assigned."),
     "extension_not_possible": _l("The one extension has already been used or is not possible now."),
+    "extension_too_late": _l("The deadline for your response has passed, so it can no longer be extended."),
     "not_monitoring": _l("The case is not being monitored."),
     "reason_required": _l("Reasons are required."),
 }
@@ -185,6 +190,33 @@ SEATS = {
 }
 
 PANELS = {PanelKind.ORIGINAL: _l("Panel"), PanelKind.REVIEW: _l("Review panel")}
+
+# Why a panel has no quorum, seat by seat (operations.quorum_problems).
+QUORUM_PROBLEMS = {
+    "empty": _l("%(panel)s: nobody sits in the seat “%(seat)s”."),
+    "inactive": _l("%(panel)s: %(name)s (%(seat)s) no longer has an active account."),
+    "recused": _l("%(panel)s: %(name)s (%(seat)s) is recused from this case."),
+    "cannot_chair": _l("%(panel)s: %(name)s is neither the chair nor a vice-chair and cannot hold the chair's seat."),
+    "wrong_nomination": _l("%(panel)s: %(name)s was not nominated for the seat “%(seat)s”."),
+}
+# The guard reasons a missing quorum gives, and the panel each is about.
+QUORUM_GUARDS = {"quorum": PanelKind.ORIGINAL, "review_quorum": PanelKind.REVIEW}
+
+
+def quorum_explanation(problems, panel: PanelKind) -> list[str]:
+    """The words for ``operations.quorum_problems``: which seat is empty, who sits there and cannot count."""
+    return [
+        str(
+            QUORUM_PROBLEMS[problem.kind]
+            % {
+                "panel": PANELS[panel],
+                "seat": SEATS[problem.seat],
+                "name": problem.user.name if problem.user is not None else "",
+            }
+        )
+        for problem in problems
+    ]
+
 
 VOTES = {VoteChoice.FOR: _l("For"), VoteChoice.AGAINST: _l("Against"), VoteChoice.ABSTAIN: _l("Abstain")}
 

@@ -147,6 +147,9 @@ class Case(CreatedAtMixin, db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     company_summary_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     company_extension_used: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the company took its one extension, and the reason its liaison gave (also an entry on the timeline).
+    company_extended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    company_extension_reason_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Asking the complainant a question pauses the clocks; the answer returns the case to this state.
     state_before_question: Mapped[str | None] = mapped_column(String(32))
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -172,6 +175,7 @@ class Case(CreatedAtMixin, db.Model):
     description = EncryptedText("description_encrypted")
     desired_remedy = EncryptedText("desired_remedy_encrypted")
     company_summary = EncryptedText("company_summary_encrypted")
+    company_extension_reason = EncryptedText("company_extension_reason_encrypted")
 
     category_rows: Mapped[list[CaseCategory]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"

@@ -12,8 +12,17 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from portal.cases.access import case_recusals, recusal_reason
-from portal.cases.committee import Decision, DecisionKind, PanelKind, PanelSeat, SeatKind, Vote, VoteChoice
+from portal.cases.access import case_recusals, chaired_panels, recusal_reason
+from portal.cases.committee import (
+    SEAT_NOMINATION,
+    Decision,
+    DecisionKind,
+    PanelKind,
+    PanelSeat,
+    SeatKind,
+    Vote,
+    VoteChoice,
+)
 from portal.cases.models import Case, CaseEntry, EntryKind, Visibility
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import (
@@ -31,7 +40,7 @@ from portal.core import signals
 from portal.core.db import utcnow
 from portal.core.roles import Role
 from portal.extensions import db
-from portal.users.models import Nomination, User
+from portal.users.models import User
 
 
 @dataclass
@@ -53,22 +62,43 @@ def seats(case: Case, panel: PanelKind) -> list[PanelSeat]:
     return list(db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id, PanelSeat.panel == panel)))
 
 
+@dataclass(frozen=True)
+class QuorumProblem:
+    """Why a panel has no quorum, seat by seat: ``kind`` is ``empty``, ``inactive``, ``recused``, ``cannot_chair``
+    or ``wrong_nomination``; ``user`` is whoever sits there (None for an empty seat).
+    ``labels.QUORUM_PROBLEMS`` words it."""
+
+    kind: str
+    seat: SeatKind
+    user: User | None = None
+
+
+def quorum_problems(case: Case, panel: PanelKind) -> list[QuorumProblem]:
+    """What stands between ``panel`` and its quorum (docs/architecture.md §4), in seat order; empty when it has one."""
+    by_seat = {SeatKind(seat.seat): seat.user for seat in seats(case, panel)}
+    recorded = {recusal.user_id for recusal in case_recusals(case)}  # one query, not one per seat
+    problems = []
+    for seat in SeatKind:
+        user = by_seat.get(seat)
+        if user is None:
+            problems.append(QuorumProblem("empty", seat))
+        elif not user.active:
+            problems.append(QuorumProblem("inactive", seat, user))
+        elif user.id in recorded or recusal_reason(case, user):
+            problems.append(QuorumProblem("recused", seat, user))
+        elif seat == SeatKind.CHAIR and not user.can_chair_panels:
+            problems.append(QuorumProblem("cannot_chair", seat, user))
+        elif seat != SeatKind.CHAIR and user.nomination != SEAT_NOMINATION[seat]:
+            problems.append(QuorumProblem("wrong_nomination", seat, user))
+    return problems
+
+
 def has_quorum(case: Case, panel: PanelKind) -> bool:
     """The chair or a vice-chair, one industry-nominated and one union/NGO-nominated member, none recused."""
-    by_seat = {seat.seat: seat.user for seat in seats(case, panel)}
-    if set(by_seat) != set(SeatKind):
-        return False
-    recorded = {recusal.user_id for recusal in case_recusals(case)}  # one query, not one per seat
-    if any(not user.active or user.id in recorded or recusal_reason(case, user) for user in by_seat.values()):
-        return False
-    return (
-        by_seat[SeatKind.CHAIR].can_chair_panels
-        and by_seat[SeatKind.INDUSTRY].nomination == Nomination.INDUSTRY
-        and by_seat[SeatKind.CIVIL_SOCIETY].nomination == Nomination.CIVIL_SOCIETY
-    )
+    return not quorum_problems(case, panel)
 
 
-def case_facts(case: Case, given: ActionInput) -> CaseFacts:
+def case_facts(case: Case, given: ActionInput, actor: User | None = None) -> CaseFacts:
     now = utcnow()
     original = {seat.user_id for seat in seats(case, PanelKind.ORIGINAL)}
     review = {seat.user_id for seat in seats(case, PanelKind.REVIEW)}
@@ -85,6 +115,8 @@ def case_facts(case: Case, given: ActionInput) -> CaseFacts:
         info_request_expired=case.info_request_due_at is not None and now > case.info_request_due_at,
         merge_target_given=given.merge_target is not None and given.merge_target.id != case.id,
         suspended=case.suspended,
+        review_window_over=case.review_window_due_at is None or now > case.review_window_due_at,
+        actor_chairs=chaired_panels(case, actor) if actor is not None else frozenset(),
     )
 
 
@@ -99,7 +131,7 @@ def take_action(
 ) -> CaseEntry:
     """Apply one workflow action to ``case``; raise ``InvalidTransition`` if it is not allowed now."""
     given = given or ActionInput(reasons=reasons)
-    transition = check(action, case_facts(case, given), role)
+    transition = check(action, case_facts(case, given, actor), role)
     if len(transition.outcomes) == 1 and given.outcome is None:  # a settlement can only end settled
         given.outcome = next(iter(transition.outcomes))
     if transition.outcomes and given.outcome not in transition.outcomes:
@@ -193,17 +225,29 @@ def _note_merge_on_target(target: Case, actor: User) -> None:
     signals.message_to_complainant.send(target, entry=entry, actor=actor)
 
 
-def grant_company_extension(case: Case, actor: User) -> None:
-    """The company's one extension of its response clock (docs/architecture.md §2)."""
+def grant_company_extension(case: Case, actor: User, reason: str) -> CaseEntry:
+    """The company's one extension of its response clock (docs/architecture.md §2), asked for with a reason before
+    its deadline has passed. The reason stays on the case for staff, on the timeline and beside the deadlines."""
+    if not reason.strip():
+        raise CaseworkRefused("reason_required")
     if case.state != State.COMPANY_RESPONSE or case.company_extension_used or case.company_response_due_at is None:
         raise CaseworkRefused("extension_not_possible")
+    now = utcnow()
+    if now > case.company_response_due_at:
+        raise CaseworkRefused("extension_too_late")
     settings = current_app.extensions["portal_clocks"]
     due = case.due()
     due[Clock.COMPANY_RESPONSE] = case.company_response_due_at + timedelta(days=settings.company_extension_days)
     case.company_extension_used = True
+    case.company_extended_at = now
+    case.company_extension_reason = reason.strip()
     case.set_due(due)
+    entry = CaseEntry(kind=EntryKind.INTERNAL_NOTE, visibility=Visibility.INTERNAL, author_id=actor.id)
+    entry.body = reason.strip()
+    case.entries.append(entry)
     db.session.flush()
     signals.company_extension_granted.send(case, actor=actor)
+    return entry
 
 
 def set_suspended(case: Case, suspended: bool, actor: User) -> None:

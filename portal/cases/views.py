@@ -34,7 +34,14 @@ from portal.cases.forms import (
 )
 from portal.cases.loading import REFERENCE, with_case
 from portal.cases.models import Attachment, Case, CaseEntry
-from portal.cases.operations import ActionInput, record_monitoring_check, set_suspended, set_urgency, take_action
+from portal.cases.operations import (
+    ActionInput,
+    quorum_problems,
+    record_monitoring_check,
+    set_suspended,
+    set_urgency,
+    take_action,
+)
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import TRANSITIONS, Action, Ask, InvalidTransition, Outcome, PanelKind
 from portal.core.auth import staff_required
@@ -160,7 +167,11 @@ def render_case(case: Case, status: int = 200, **forms):
             message_form=forms.get("message_form") or MessageForm(),
             note_form=forms.get("note_form") or NoteForm(),
             action_forms={
-                action: (forms["action_form"] if action == failed_action else ActionForm(prefix=action))
+                action: (
+                    forms["action_form"]
+                    if action == failed_action
+                    else ActionForm(prefix=action, tells_complainant=TRANSITIONS[action].tells_complainant)
+                )
                 for action in actions
             },
             transitions=TRANSITIONS,
@@ -175,6 +186,8 @@ def render_case(case: Case, status: int = 200, **forms):
             monitoring_form=forms.get("monitoring_form") or MonitoringForm(),
             urgency_form=forms.get("urgency_form") or UrgencyForm(urgent="0" if case.urgent else "1"),
             identity=forms.get("identity"),
+            failed_action=failed_action,
+            quorum_help=forms.get("quorum_help", False),
             vote_choices=labels.VOTES,
             outcomes=Outcome,
         ),
@@ -280,7 +293,7 @@ def act(case: Case, action: str):
     if not access.can_take(case, current_user, action):
         abort(403)
     transition = TRANSITIONS[action]
-    form = ActionForm(prefix=action)
+    form = ActionForm(prefix=action, tells_complainant=transition.tells_complainant)
     if not form.validate_on_submit():
         return render_case(case, 400, action_form=form, failed_action=action)
     given = ActionInput(
@@ -297,9 +310,14 @@ def act(case: Case, action: str):
     try:
         take_action(case, action, current_user, current_user.account_role, locale=None, given=given)
     except InvalidTransition as refused:
+        quorum_help = False
         for reason in refused.reasons or ("reasons",):
             form.form_errors.append(str(labels.GUARD_REASONS.get(reason, reason)))
-        return render_case(case, 409, action_form=form, failed_action=action)
+            if reason in labels.QUORUM_GUARDS:  # say what is missing, and where to seat an alternate
+                panel = labels.QUORUM_GUARDS[reason]
+                form.form_errors.extend(labels.quorum_explanation(quorum_problems(case, panel), panel))
+                quorum_help = True
+        return render_case(case, 409, action_form=form, failed_action=action, quorum_help=quorum_help)
     flash(_("Done: %(action)s.", action=labels.ACTIONS[action]))
     return _back(case)
 

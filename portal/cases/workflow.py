@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from portal.core.roles import CASE_STAFF, Role
+from portal.core.roles import CASE_STAFF, COMMITTEE, Role
 
 
 class State(StrEnum):
@@ -121,6 +121,10 @@ class CaseFacts:
     info_request_expired: bool = False
     merge_target_given: bool = False
     suspended: bool = False
+    # No review window is running: it never started, has ended, or a review was asked for (and so decided upon).
+    review_window_over: bool = False
+    # The panels on which the person acting holds the chair's seat (the chair or a vice-chair, §4).
+    actor_chairs: frozenset[PanelKind] = frozenset()
 
 
 # A guard returns None when satisfied, else the key of the reason (labels.GUARD_REASONS gives the words).
@@ -149,6 +153,24 @@ RESPONDENT = needs("respondent_named", "respondent")
 IN_REVIEW_WINDOW = needs("within_review_window", "review_window")
 INFO_EXPIRED = needs("info_request_expired", "info_not_expired")
 MERGE_TARGET = needs("merge_target_given", "merge_target")
+REVIEW_WINDOW_OVER = needs("review_window_over", "review_window_open")
+
+
+def chairs(panel: PanelKind) -> Guard:
+    """Only the person seated in the chair's seat of ``panel`` signs for it, whatever their account role."""
+
+    def guard(facts: CaseFacts) -> str | None:
+        return None if panel in facts.actor_chairs else "not_panel_chair"
+
+    guard.__name__ = f"chairs_{panel.value}_panel"
+    return guard
+
+
+CHAIRS_ORIGINAL = chairs(PanelKind.ORIGINAL)
+CHAIRS_REVIEW = chairs(PanelKind.REVIEW)
+# Who may sign for a panel: the account role of whoever can sit in a chair's seat (the chair, or a member who is a
+# vice-chair); the guards above then require the seat itself.
+PANEL_CHAIRS = COMMITTEE
 
 
 @dataclass(frozen=True)
@@ -210,39 +232,43 @@ TRANSITIONS: dict[Action, Transition] = {
            guards=(INFO_EXPIRED, REASONS), stops=ALL_CLOCKS),
         _t(Action.OPEN_ASSESSMENT, {State.ACKNOWLEDGED}, State.ASSESSMENT, CASE_STAFF, guards=(not_suspended,),
            asks={Ask.REASONS}),
-        _t(Action.ADMIT, {State.ASSESSMENT}, State.COMPANY_RESPONSE, {Role.CHAIR},
-           guards=(QUORUM, REASONS, RESPONDENT, SUMMARY, not_suspended),
+        _t(Action.ADMIT, {State.ASSESSMENT}, State.COMPANY_RESPONSE, PANEL_CHAIRS,
+           guards=(CHAIRS_ORIGINAL, QUORUM, REASONS, RESPONDENT, SUMMARY, not_suspended),
            **ORIGINAL_PANEL, decision=DecisionKind.ADMISSIBILITY,
            starts=(Clock.COMPANY_RESPONSE, Clock.FEEDBACK), stops=(Clock.ADMISSIBILITY,)),
-        _t(Action.REJECT, {State.ASSESSMENT}, State.INADMISSIBLE, {Role.CHAIR},
-           guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
+        _t(Action.REJECT, {State.ASSESSMENT}, State.INADMISSIBLE, PANEL_CHAIRS,
+           guards=(CHAIRS_ORIGINAL, QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
            stops=(Clock.ADMISSIBILITY, Clock.FEEDBACK),
            **ORIGINAL_PANEL, decision=DecisionKind.ADMISSIBILITY, asks={Ask.REFERRAL}),
         _t(Action.START_DIALOGUE, {State.COMPANY_RESPONSE}, State.DIALOGUE, CASE_STAFF,
            guards=(not_suspended,), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.FEEDBACK,), asks={Ask.REASONS}),
         _t(Action.REFER_TO_ADJUDICATION, {State.COMPANY_RESPONSE, State.DIALOGUE}, State.ADJUDICATION, {Role.CHAIR},
            guards=(REASONS, not_suspended), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.DECISION, Clock.FEEDBACK)),
-        _t(Action.SETTLE, {State.DIALOGUE}, State.DECIDED, {Role.CHAIR},
-           guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,), stops=(Clock.FEEDBACK, Clock.DECISION),
+        _t(Action.SETTLE, {State.DIALOGUE}, State.DECIDED, PANEL_CHAIRS,
+           guards=(CHAIRS_ORIGINAL, QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
+           stops=(Clock.FEEDBACK, Clock.DECISION),
            outcomes=frozenset({Outcome.SETTLED}),
            **ORIGINAL_PANEL, decision=DecisionKind.OUTCOME, asks={Ask.PUBLIC_SUMMARY}),
-        _t(Action.DECIDE, {State.ADJUDICATION}, State.DECIDED, {Role.CHAIR},
-           guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,), stops=(Clock.FEEDBACK, Clock.DECISION),
+        _t(Action.DECIDE, {State.ADJUDICATION}, State.DECIDED, PANEL_CHAIRS,
+           guards=(CHAIRS_ORIGINAL, QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
+           stops=(Clock.FEEDBACK, Clock.DECISION),
            outcomes=DECIDED_OUTCOMES,
            **ORIGINAL_PANEL, decision=DecisionKind.OUTCOME, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.REQUEST_REVIEW, {State.DECIDED, State.INADMISSIBLE}, State.REVIEW,
            {Role.COMPLAINANT, Role.COMPANY, Role.SECRETARIAT},
            guards=(IN_REVIEW_WINDOW, REASONS), stops=(Clock.REVIEW_WINDOW,), starts=(Clock.DECISION, Clock.FEEDBACK)),
-        _t(Action.CONFIRM, {State.REVIEW}, State.DECIDED, {Role.CHAIR},
-           guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION, Clock.FEEDBACK),
+        _t(Action.CONFIRM, {State.REVIEW}, State.DECIDED, PANEL_CHAIRS,
+           guards=(CHAIRS_REVIEW, REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS),
+           stops=(Clock.DECISION, Clock.FEEDBACK),
            **REVIEW_PANEL, asks={Ask.PUBLIC_SUMMARY}),
-        _t(Action.REVISE, {State.REVIEW}, State.DECIDED, {Role.CHAIR},
-           guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION, Clock.FEEDBACK),
+        _t(Action.REVISE, {State.REVIEW}, State.DECIDED, PANEL_CHAIRS,
+           guards=(CHAIRS_REVIEW, REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS),
+           stops=(Clock.DECISION, Clock.FEEDBACK),
            outcomes=frozenset(Outcome), **REVIEW_PANEL, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.START_MONITORING, {State.DECIDED}, State.MONITORING, CASE_STAFF,
            stops=(Clock.REVIEW_WINDOW,), starts=(Clock.MONITORING,), asks={Ask.REASONS}),
         _t(Action.CLOSE, {State.MONITORING, State.INADMISSIBLE}, State.CLOSED, CASE_STAFF,
-           guards=(REASONS,), stops=ALL_CLOCKS),
+           guards=(REVIEW_WINDOW_OVER, REASONS), stops=ALL_CLOCKS),
         _t(Action.WITHDRAW, OPEN_STATES, State.WITHDRAWN, {Role.COMPLAINANT, Role.SECRETARIAT}, stops=ALL_CLOCKS,
            asks={Ask.REASONS}),
         _t(Action.MERGE, OPEN_STATES, State.MERGED, {Role.SECRETARIAT},
@@ -285,6 +311,15 @@ def check(action: Action, facts: CaseFacts, role: Role) -> Transition:
 def allowed_actions(state: State, role: Role) -> list[Action]:
     """Actions this role could take from this state, before guards (for showing what is possible)."""
     return [t.action for t in TRANSITIONS.values() if state in t.sources and role in t.roles]
+
+
+def offered_actions(state: State, role: Role, chairs: frozenset[PanelKind]) -> list[Action]:
+    """What a person is offered: ``allowed_actions``, a panel's decisions only on the panels whose chair they hold."""
+    return [
+        action
+        for action in allowed_actions(state, role)
+        if (panel := TRANSITIONS[action].panel) is None or panel in chairs
+    ]
 
 
 @dataclass(frozen=True)

@@ -16,4 +16,9 @@ class CompanyResponseForm(FlaskForm):
 
 
 class ExtensionForm(FlaskForm):
-    pass
+    reason = TextAreaField(
+        _l("Why do you need more time?"),
+        description=_l("The committee's staff read this reason."),
+        validators=[DataRequired(REQUIRED), MaxLength(2_000)],
+        render_kw={"rows": 3},
+    )

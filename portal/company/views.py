@@ -34,7 +34,12 @@ def case_list():
     return render_template("company/list.html", cases=cases, labels=labels, now=utcnow())
 
 
-def _render(case: Case, form: CompanyResponseForm | None = None, status: int = 200):
+def _render(
+    case: Case,
+    form: CompanyResponseForm | None = None,
+    status: int = 200,
+    extension_form: ExtensionForm | None = None,
+):
     entries = db.session.scalars(
         select(CaseEntry)
         .where(CaseEntry.case_id == case.id, CaseEntry.visibility == Visibility.COMPANY)
@@ -50,7 +55,7 @@ def _render(case: Case, form: CompanyResponseForm | None = None, status: int = 2
             labels=labels,
             now=utcnow(),
             form=form or CompanyResponseForm(),
-            extension_form=ExtensionForm(),
+            extension_form=extension_form or ExtensionForm(),
             accept=ACCEPT_ATTRIBUTE,
             can_respond=access.can_respond_as_company(case, current_user),
             identity=case.identity if access.can_view_identity(case, current_user) else None,
@@ -87,13 +92,14 @@ def respond(case: Case):
 @staff_required(COMPANY_LIAISONS)
 @with_case(access.can_respond_as_company)
 def extension(case: Case):
-    if not ExtensionForm().validate_on_submit():
-        abort(400)
+    form = ExtensionForm()
+    if not form.validate_on_submit():
+        return _render(case, status=400, extension_form=form)
     try:
-        grant_company_extension(case, current_user)
-    except CaseworkRefused as refused:
-        flash(labels.CASEWORK_REASONS[refused.reason])
-        return redirect(url_for("company.case_page", reference=case.reference))
+        grant_company_extension(case, current_user, text_of(form.reason) or "")
+    except CaseworkRefused as refused:  # what was typed is shown again with the reason
+        form.reason.errors = [*form.reason.errors, str(labels.CASEWORK_REASONS[refused.reason])]
+        return _render(case, status=409, extension_form=form)
     flash(_("Your deadline was extended once."))
     return redirect(url_for("company.case_page", reference=case.reference))
 

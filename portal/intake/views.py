@@ -198,6 +198,10 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
             decisions=decisions_for(case),
             outcomes=OUTCOMES,
             can_request_review=case.can_complainant(Action.REQUEST_REVIEW) and case.review_window_open,
+            # Once the window has passed, the page says when it ended instead of the form just disappearing.
+            review_ended_on=case.review_window_due_at
+            if case.can_complainant(Action.REQUEST_REVIEW) and not case.review_window_open
+            else None,
             review_form=review_form or ReviewRequestForm(),
             leave_form=LeaveForm(),
         ),

@@ -19,6 +19,11 @@ from portal.cases.labels import CLOCKS
 from portal.cases.workflow import Clock
 
 
+def sender_name() -> str:
+    """The name the mails come from, in the recipient's language (the address is the configured one)."""
+    return _("Covenant grievance portal")
+
+
 def complainant_update() -> tuple[str, str]:
     # The subject stays neutral: someone else may see the inbox of the person who filed.
     return (

@@ -18,6 +18,7 @@ import ssl
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
@@ -38,6 +39,8 @@ class Mail:
     to: str
     subject: str
     body: str
+    # The sender's display name in the recipient's language; the address is always ``MAIL_DEFAULT_SENDER``'s.
+    sender_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,13 @@ class _Queued:
 
 
 def queue_mail(
-    session: Session | scoped_session, to: str, subject: str, body: str, *, once_key: Hashable | None = None
+    session: Session | scoped_session,
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    once_key: Hashable | None = None,
+    sender_name: str | None = None,
 ) -> bool:
     """Send this mail after ``session``'s transaction commits. Returns False if it was already queued.
 
@@ -59,7 +68,7 @@ def queue_mail(
     if isinstance(session, scoped_session):  # db.session: the session of this thread / app context
         session = session()
     pending: list[_Queued] = session.info.setdefault(_PENDING, [])
-    mail = Mail(to=to, subject=subject, body=body)
+    mail = Mail(to=to, subject=subject, body=body, sender_name=sender_name)
     for queued in pending:
         if queued.mail == mail or (once_key is not None and queued.once_key == once_key):
             return False
@@ -126,7 +135,10 @@ def deliver(app: Flask, mails: list[Mail]) -> None:
 
 def _message(sender: str, mail: Mail) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = sender
+    if mail.sender_name:
+        message["From"] = Address(display_name=mail.sender_name, addr_spec=parseaddr(sender)[1])
+    else:
+        message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Date"] = formatdate(usegmt=True)

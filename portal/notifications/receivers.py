@@ -148,7 +148,8 @@ def notify_complainant(case: Case) -> None:
         body = render_template(
             "mail/complainant_update.txt", text=text, link=follow_up_link(locale), footer=labels.automatic_footer()
         )
-    queue_mail(db.session, address, subject, body, once_key=("complainant", address.lower()))
+        sender = labels.sender_name()
+    queue_mail(db.session, address, subject, body, once_key=("complainant", address.lower()), sender_name=sender)
 
 
 def claim_notice(case: Case, user: User) -> bool:
@@ -195,7 +196,8 @@ def notify_staff(
             body = render_template(
                 "mail/staff_notice.txt", text=text, link=link or case_link(case), footer=labels.automatic_footer()
             )
-        queued += queue_mail(db.session, user.email, subject, body)
+            sender = labels.sender_name()
+        queued += queue_mail(db.session, user.email, subject, body, sender_name=sender)
     return queued
 
 

@@ -46,7 +46,7 @@ POST_MATRIX = {
         [R, F, R, N, R, F, F, F, F, F],
     ),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
-    "/company/cases/{ref}/extension": ({}, [R, F, F, F, F, F, F, F, R, N]),
+    "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
 }
 
 

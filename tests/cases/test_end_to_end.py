@@ -109,17 +109,19 @@ def test_from_submission_to_closure(app, client, smtp_server, make_user, login_a
     _complainant_sees(app, client, State.COMPANY_RESPONSE)
     assert summary in company.get(f"/company/cases/{reference}").get_data(as_text=True)
 
-    # 7. The company is late; it takes its one extension, which adds 14 days to the original deadline.
+    # 7. The company needs more time; before its deadline it takes its one extension, with a reason, which adds
+    # 14 days to the original deadline.
     with app.app_context():
         case = db.session.scalar(select(Case).where(Case.reference == reference))
-        original_due = utcnow() - timedelta(days=1)
+        original_due = utcnow() + timedelta(days=1)
         case.company_response_due_at = original_due
         db.session.commit()
-    assert company.post(f"/company/cases/{reference}/extension").status_code == 302
+    extension = {"reason": "Our auditor visits the site next week."}
+    assert company.post(f"/company/cases/{reference}/extension", data=extension).status_code == 302
     extended = _case(app, reference)
     assert extended.company_extension_used
     assert abs(extended.company_response_due_at - (original_due + timedelta(days=14))) < timedelta(seconds=1)
-    assert company.post(f"/company/cases/{reference}/extension").status_code == 302  # refused politely
+    assert company.post(f"/company/cases/{reference}/extension", data=extension).status_code == 409  # refused
     assert _case(app, reference).company_response_due_at == extended.company_response_due_at
     assert company.post(f"/company/cases/{reference}/response", data={"response": "We will pay."}).status_code == 302
     assert "We will pay." in staff.get(base).get_data(as_text=True)

@@ -20,11 +20,13 @@ from portal.cases.workflow import (
     ClockSettings,
     InvalidTransition,
     Outcome,
+    PanelKind,
     Role,
     State,
     allowed_actions,
     apply_clocks,
     check,
+    offered_actions,
     transition_for,
     unmet_guards,
 )
@@ -55,8 +57,11 @@ RULES: dict[tuple[State, Action, Role], State | None] = {
     # 2. Admissibility: the secretariat opens the assessment, the chair signs the panel's decision.
     (S.ACKNOWLEDGED, A.OPEN_ASSESSMENT, R.SECRETARIAT): S.ASSESSMENT,
     (S.ACKNOWLEDGED, A.OPEN_ASSESSMENT, R.CHAIR): S.ASSESSMENT,
+    # The panel's chair signs: the chair, or a vice-chair (a member) seated in the chair's seat of that panel.
     (S.ASSESSMENT, A.ADMIT, R.CHAIR): S.COMPANY_RESPONSE,
     (S.ASSESSMENT, A.REJECT, R.CHAIR): S.INADMISSIBLE,
+    (S.ASSESSMENT, A.ADMIT, R.MEMBER): S.COMPANY_RESPONSE,
+    (S.ASSESSMENT, A.REJECT, R.MEMBER): S.INADMISSIBLE,
     # 3.-4. Response of the company, then dialogue or a decision after a hearing.
     (S.COMPANY_RESPONSE, A.START_DIALOGUE, R.SECRETARIAT): S.DIALOGUE,
     (S.COMPANY_RESPONSE, A.START_DIALOGUE, R.CHAIR): S.DIALOGUE,
@@ -64,6 +69,8 @@ RULES: dict[tuple[State, Action, Role], State | None] = {
     (S.DIALOGUE, A.REFER_TO_ADJUDICATION, R.CHAIR): S.ADJUDICATION,
     (S.DIALOGUE, A.SETTLE, R.CHAIR): S.DECIDED,
     (S.ADJUDICATION, A.DECIDE, R.CHAIR): S.DECIDED,
+    (S.DIALOGUE, A.SETTLE, R.MEMBER): S.DECIDED,
+    (S.ADJUDICATION, A.DECIDE, R.MEMBER): S.DECIDED,
     # 5. Review: the complainant or the company may ask (the secretariat files it for them); another panel decides.
     (S.DECIDED, A.REQUEST_REVIEW, R.COMPLAINANT): S.REVIEW,
     (S.DECIDED, A.REQUEST_REVIEW, R.COMPANY): S.REVIEW,
@@ -73,6 +80,8 @@ RULES: dict[tuple[State, Action, Role], State | None] = {
     (S.INADMISSIBLE, A.REQUEST_REVIEW, R.SECRETARIAT): S.REVIEW,
     (S.REVIEW, A.CONFIRM, R.CHAIR): S.DECIDED,
     (S.REVIEW, A.REVISE, R.CHAIR): S.DECIDED,
+    (S.REVIEW, A.CONFIRM, R.MEMBER): S.DECIDED,
+    (S.REVIEW, A.REVISE, R.MEMBER): S.DECIDED,
     # 6. Remedy and monitoring, then closure (an inadmissible case is closed once its review window has passed).
     (S.DECIDED, A.START_MONITORING, R.SECRETARIAT): S.MONITORING,
     (S.DECIDED, A.START_MONITORING, R.CHAIR): S.MONITORING,
@@ -130,6 +139,8 @@ SATISFIED = dict(
     info_request_expired=True,
     merge_target_given=True,
     suspended=False,
+    review_window_over=True,
+    actor_chairs=frozenset(PanelKind),
 )
 # The reason a refusal gives -> the one fact that, missing, causes it.
 MISSING = {
@@ -144,6 +155,8 @@ MISSING = {
     "info_not_expired": {"info_request_expired": False},
     "merge_target": {"merge_target_given": False},
     "suspended": {"suspended": True},
+    "review_window_open": {"review_window_over": False},
+    "not_panel_chair": {"actor_chairs": frozenset()},
 }
 # What each action needs before it may be taken. An action not refused for a reason here must not be.
 GUARDS: dict[Action, set[str]] = {
@@ -152,17 +165,17 @@ GUARDS: dict[Action, set[str]] = {
     A.ANSWER: set(),
     A.CLOSE_INCOMPLETE: {"info_not_expired", "reasons"},
     A.OPEN_ASSESSMENT: {"suspended"},
-    A.ADMIT: {"quorum", "reasons", "respondent", "company_summary", "suspended"},
-    A.REJECT: {"quorum", "reasons"},
+    A.ADMIT: {"not_panel_chair", "quorum", "reasons", "respondent", "company_summary", "suspended"},
+    A.REJECT: {"not_panel_chair", "quorum", "reasons"},
     A.START_DIALOGUE: {"suspended"},
     A.REFER_TO_ADJUDICATION: {"reasons", "suspended"},
-    A.SETTLE: {"quorum", "reasons"},
-    A.DECIDE: {"quorum", "reasons"},
+    A.SETTLE: {"not_panel_chair", "quorum", "reasons"},
+    A.DECIDE: {"not_panel_chair", "quorum", "reasons"},
     A.REQUEST_REVIEW: {"review_window", "reasons"},
-    A.CONFIRM: {"review_quorum", "review_panel_different", "reasons"},
-    A.REVISE: {"review_quorum", "review_panel_different", "reasons"},
+    A.CONFIRM: {"not_panel_chair", "review_quorum", "review_panel_different", "reasons"},
+    A.REVISE: {"not_panel_chair", "review_quorum", "review_panel_different", "reasons"},
     A.START_MONITORING: set(),
-    A.CLOSE: {"reasons"},
+    A.CLOSE: {"review_window_open", "reasons"},
     A.WITHDRAW: set(),
     A.MERGE: {"merge_target", "reasons"},
 }
@@ -252,7 +265,25 @@ def test_final_states_allow_nothing_and_members_and_admins_take_no_action():
         for state in (S.CLOSED, S.WITHDRAWN, S.MERGED):
             assert allowed_actions(state, role) == []
     for state in State:
-        assert allowed_actions(state, R.MEMBER) == [] and allowed_actions(state, R.ADMIN) == []
+        assert allowed_actions(state, R.ADMIN) == []
+        # A member acts only as a panel's chair (a vice-chair in the chair's seat), and only on that panel.
+        assert offered_actions(state, R.MEMBER, frozenset()) == []
+
+
+def test_a_panel_decision_is_signed_by_that_panel_s_chair_and_offered_to_nobody_else():
+    original, review = frozenset({PanelKind.ORIGINAL}), frozenset({PanelKind.REVIEW})
+    for role in (R.CHAIR, R.MEMBER):
+        assert {A.ADMIT, A.REJECT} <= set(offered_actions(S.ASSESSMENT, role, original))
+        assert A.CONFIRM not in offered_actions(S.REVIEW, role, original)
+        assert {A.CONFIRM, A.REVISE} <= set(offered_actions(S.REVIEW, role, review))
+        assert A.ADMIT not in offered_actions(S.ASSESSMENT, role, review)
+    assert offered_actions(S.REVIEW, R.MEMBER, review) == [A.CONFIRM, A.REVISE]
+    assert A.REFER_TO_ADJUDICATION in offered_actions(S.DIALOGUE, R.CHAIR, frozenset())  # not a panel's decision
+    # The chair of the first panel cannot sign the review: refused for that reason alone.
+    with pytest.raises(InvalidTransition) as refused:
+        check(A.CONFIRM, _facts(S.REVIEW, actor_chairs=original), R.CHAIR)
+    assert refused.value.reasons == ("not_panel_chair",)
+    assert check(A.CONFIRM, _facts(S.REVIEW, actor_chairs=review), R.MEMBER).target == S.DECIDED
 
 
 def test_a_refusal_says_what_why_and_for_whom():

@@ -11,6 +11,7 @@ from portal.cases.workflow import (
     Clock,
     ClockSettings,
     InvalidTransition,
+    PanelKind,
     Role,
     State,
     apply_clocks,
@@ -31,6 +32,8 @@ EVERYTHING = dict(
     within_review_window=True,
     info_request_expired=True,
     merge_target_given=True,
+    review_window_over=True,
+    actor_chairs=frozenset(PanelKind),
 )
 
 
@@ -45,7 +48,7 @@ def test_each_guard_blocks_on_its_own(action):
     role = sorted(transition.roles)[0]
     assert check(action, facts(state), role) is transition
     for attribute in EVERYTHING:
-        missing = facts(state, **{attribute: False})
+        missing = facts(state, **{attribute: frozenset() if attribute == "actor_chairs" else False})
         if unmet_guards(transition, missing):
             with pytest.raises(InvalidTransition) as refused:
                 check(action, missing, role)
@@ -65,6 +68,7 @@ def test_each_guard_blocks_on_its_own(action):
         (Action.REQUEST_INFO, "message_given", "message"),
         (Action.CLOSE_INCOMPLETE, "info_request_expired", "info_not_expired"),
         (Action.MERGE, "merge_target_given", "merge_target"),
+        (Action.CLOSE, "review_window_over", "review_window_open"),
     ],
 )
 def test_named_guards(action, missing, reason):
@@ -79,9 +83,13 @@ def test_suspended_case_cannot_move_forward():
     assert refused.value.reasons == ("suspended",)
 
 
-def test_members_and_admins_take_no_workflow_action():
+def test_admins_take_no_workflow_action_and_members_only_as_a_panel_s_chair():
     for transition in TRANSITIONS.values():
-        assert Role.MEMBER not in transition.roles and Role.ADMIN not in transition.roles
+        assert Role.ADMIN not in transition.roles
+        if Role.MEMBER in transition.roles:
+            assert transition.panel is not None
+            missing = facts(sorted(transition.sources)[0], actor_chairs=frozenset())
+            assert "not_panel_chair" in unmet_guards(transition, missing)
 
 
 def _due(**clocks):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal.cases.models import Case, CaseEntry, EntryKind
+from portal.core.db import utcnow
 from portal.extensions import db
 from tests.samples import PDF_BYTES
 
@@ -27,15 +28,60 @@ def _case(app, reference: str) -> Case:
 def test_the_one_extension_moves_the_deadline_by_two_weeks_once(app, world, client_as):
     liaison = client_as("liaison")
     before = _case(app, world.reference).company_response_due_at
-    response = liaison.post(f"/company/cases/{world.reference}/extension", follow_redirects=True)
+    reason = "Our site auditor is in Kolwezi until the 20th."
+    response = liaison.post(
+        f"/company/cases/{world.reference}/extension", data={"reason": reason}, follow_redirects=True
+    )
     assert "Your deadline was extended once." in response.get_data(as_text=True)
     after = _case(app, world.reference)
     assert after.company_extension_used
     assert after.company_response_due_at - before == timedelta(days=app.config["CLOCK_DAYS"]["company_extension"])
 
-    again = liaison.post(f"/company/cases/{world.reference}/extension", follow_redirects=True)
+    again = liaison.post(f"/company/cases/{world.reference}/extension", data={"reason": reason})
+    assert again.status_code == 409
     assert "The one extension has already been used or is not possible now." in again.get_data(as_text=True)
     assert _case(app, world.reference).company_response_due_at == after.company_response_due_at
+
+
+def test_the_extension_needs_a_reason_which_staff_read_with_its_date(app, world, client_as):
+    liaison = client_as("liaison")
+    before = _case(app, world.reference).company_response_due_at
+    response = liaison.post(f"/company/cases/{world.reference}/extension", data={"reason": "  "})
+    assert response.status_code == 400 and "Please fill in this field." in response.get_data(as_text=True)
+    assert _case(app, world.reference).company_response_due_at == before
+
+    reason = "Our site auditor is in Kolwezi until the 20th."
+    assert liaison.post(f"/company/cases/{world.reference}/extension", data={"reason": reason}).status_code == 302
+    extended = _case(app, world.reference)
+    assert extended.company_extended_at is not None
+    page = client_as("secretariat").get(f"/staff/cases/{world.reference}").get_data(as_text=True)
+    section = page[page.index('id="extension"') :]
+    assert "The company took its one extension on" in section and reason in section
+    with app.app_context():
+        entry = db.session.scalars(
+            select(CaseEntry).where(CaseEntry.case_id == extended.id).order_by(CaseEntry.id.desc())
+        ).first()
+        assert (entry.kind, entry.visibility, entry.body) == ("internal_note", "internal", reason)
+        from portal.audit.models import AuditEntry
+
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "company-extension-granted"))
+    assert reason not in client_as("liaison_other").get(f"/company/cases/{world.reference}").get_data(as_text=True)
+
+
+def test_no_extension_after_the_deadline_has_passed(app, world, client_as):
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == world.reference))
+        case.company_response_due_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    before = _case(app, world.reference).company_response_due_at
+    reason = "We were late."
+    response = client_as("liaison").post(f"/company/cases/{world.reference}/extension", data={"reason": reason})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "The deadline for your response has passed, so it can no longer be extended." in html
+    assert reason in html  # nothing typed is lost
+    after = _case(app, world.reference)
+    assert after.company_response_due_at == before and not after.company_extension_used
 
 
 def test_a_response_with_a_file_reaches_the_committee_and_only_its_own_files_download(app, world, client_as):

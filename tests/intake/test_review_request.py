@@ -107,3 +107,41 @@ def test_a_review_request_without_a_receipt_session_opens_nothing(app, client, d
     response = client.post("/en/follow-up/review", data={"reasons": REASONS})
     assert response.status_code == 302 and response.headers["Location"] == "/en/follow-up"
     assert _case(app, reference).state == State.DECIDED
+
+
+@pytest.mark.parametrize("state", [State.DECIDED, State.INADMISSIBLE])
+def test_after_the_window_the_page_says_when_the_time_to_ask_for_a_review_ended(app, client, decided_case, state):
+    reference = decided_case(-timedelta(days=2), state)
+    ended = _case(app, reference).review_window_due_at
+    with app.test_request_context():
+        from flask_babel import format_date
+
+        date = format_date(ended, "long")
+    page = client.get("/en/follow-up/case").get_data(as_text=True)
+    assert f"The time to ask for a review of this decision ended on {date}." in page
+    assert 'action="/en/follow-up/review"' not in page
+
+
+def test_within_the_window_the_page_offers_the_form_not_the_end(app, client, decided_case):
+    decided_case(timedelta(days=3), State.INADMISSIBLE)
+    page = client.get("/en/follow-up/case").get_data(as_text=True)
+    assert 'action="/en/follow-up/review"' in page and "The time to ask for a review" not in page
+
+
+def test_an_inadmissible_case_is_closed_only_after_its_review_window(app, client, decided_case, make_user, login_as):
+    """Closing inside the window would silently take the review form away from the complainant."""
+    reference = decided_case(timedelta(days=3), State.INADMISSIBLE)
+    staff = login_as(app.test_client(), make_user("secretariat"))
+    close = {"close-reasons": "Nothing more to do."}
+    response = staff.post(f"/staff/cases/{reference}/actions/close", data=close)
+    assert response.status_code == 409
+    assert "The complainant and the company can still ask for a review" in response.get_data(as_text=True)
+    assert _case(app, reference).state == State.INADMISSIBLE
+    assert 'action="/en/follow-up/review"' in client.get("/en/follow-up/case").get_data(as_text=True)
+
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == reference))
+        case.review_window_due_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert staff.post(f"/staff/cases/{reference}/actions/close", data=close).status_code == 302
+    assert _case(app, reference).state == State.CLOSED

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from email.header import decode_header, make_header
+from email.utils import parseaddr
 from pathlib import Path
 
 from flask_babel import force_locale, gettext
@@ -22,6 +24,13 @@ from tests.notifications.conftest import COMPLAINANT, body_of
 
 UPDATE_SUBJECT = "An update is waiting for you"
 UPDATE_TEXT = "There is an update on your grievance. Open the portal and enter your receipt to read it."
+
+
+def _sender(mail) -> tuple[str, str]:
+    """The From header decoded as RFC 2047 says (adjacent encoded words join without a space), as mail clients do;
+    Python's own parser puts a space where a long name was folded."""
+    raw = dict(mail.raw_items())["From"]
+    return parseaddr(str(make_header(decode_header(raw))))
 
 
 def _acknowledge(app, reference, staff_user, case_by_reference, user_by_id, commit=True):
@@ -55,7 +64,11 @@ def test_complainant_gets_one_mail_in_their_language_without_case_content(
     assert f"{app.config['PORTAL_BASE_URL']}/fr/follow-up" in body
     for secret in (VALID_GRIEVANCE["description"], "cobalt", COMPLAINANT["name"], "Amani", reference):
         assert secret not in body and secret not in mails[0]["Subject"]
-    assert mails[0]["From"] == app.config["MAIL_DEFAULT_SENDER"]
+    # The sender's name is in their language too; the address is the configured one.
+    assert _sender(mails[0]) == (
+        "Portail des plaintes de la convention",
+        parseaddr(app.config["MAIL_DEFAULT_SENDER"])[1],
+    )
     assert smtp.recipients == [COMPLAINANT["email"]]  # and nobody else
 
 
@@ -166,6 +179,8 @@ def test_urgent_case_tells_the_secretariat_in_their_language(app, smtp, file_gri
     (mail,) = smtp.to(french.email)
     with app.test_request_context(), force_locale("fr"):
         assert mail["Subject"] == gettext("Urgent grievance %(reference)s", reference=reference)
+    assert _sender(mail)[0] == "Portail des plaintes de la convention"
+    assert _sender(smtp.to(english.email)[0])[0] == "Covenant grievance portal"
     body = body_of(mail)
     assert f"{app.config['PORTAL_BASE_URL']}/staff/cases/{reference}" in body
     assert VALID_GRIEVANCE["description"] not in body
@@ -331,3 +346,13 @@ def test_without_a_mail_server_mails_land_in_the_outbox(
     assert f"To: {COMPLAINANT['email']}" in text and "cobalt" not in text
     assert "example.net" in caplog.text
     assert COMPLAINANT["email"] not in caplog.text and UPDATE_TEXT not in caplog.text
+
+
+def test_the_sender_name_is_in_arabic_for_an_arabic_reader(app, smtp, make_user, file_grievance):
+    arabic = make_user("secretariat", locale="ar")
+    file_grievance(children_involved="y")
+    (mail,) = smtp.to(arabic.email)
+    with app.test_request_context(), force_locale("ar"):
+        expected = gettext("Covenant grievance portal")
+    assert expected != "Covenant grievance portal"
+    assert _sender(mail) == (expected, parseaddr(app.config["MAIL_DEFAULT_SENDER"])[1])
