@@ -94,7 +94,9 @@ def _empty_form() -> str:
 
 
 @intake.route("/report", methods=["GET", "POST"])
-@keeps_typed_text("description", "desired_remedy", "place", "companies", "incident_period", "community", "mandate_consent")
+@keeps_typed_text(
+    "description", "desired_remedy", "place", "companies", "incident_period", "community", "mandate_consent"
+)
 @limiter.limit(_limit("RATELIMIT_INTAKE_CLIENT"), methods=["POST"])
 def report():
     if request.method == "GET":  # the empty form is the same for everyone but its CSRF and form tokens

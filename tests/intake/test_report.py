@@ -154,7 +154,11 @@ INVALID = [
     ({"anonymous": "no"}, "name", "Please give your name, or choose to stay anonymous."),
     ({"anonymous": "no", "name": "A", "email": "not-an-email"}, "email", "This email address does not look right."),
     ({"filer_type": "on_behalf"}, "people_represented", "Please say how many people you file for."),
-    ({"filer_type": "union", "mandate_consent": "By vote."}, "people_represented", "Please say how many people you file for."),
+    (
+        {"filer_type": "union", "mandate_consent": "By vote."},
+        "people_represented",
+        "Please say how many people you file for.",
+    ),
     ({"filer_type": "ngo", "people_represented": "40"}, "mandate_consent", MANDATE_MISSING),
     ({"households_represented": "some"}, "households_represented", "Please give a whole number, for example 12."),
     ({"community": "x" * 201}, "community", "Please write at most 200 characters."),
