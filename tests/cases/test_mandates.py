@@ -202,7 +202,7 @@ def test_an_affected_person_is_not_asked_and_nothing_of_representation_is_kept(
     assert 'id="representation"' not in officer.get(f"/staff/cases/{reference}").get_data(as_text=True)
     open_case(receipt)
     page = client.get("/en/follow-up/case").get_data(as_text=True)
-    assert 'id="mandate"' not in page and 'name="mandate"' not in page
+    assert 'id="mandate-status"' not in page and 'name="mandate"' not in page
     assert officer.post(f"/staff/cases/{reference}/mandate/verify").status_code == 409
 
 
