@@ -18,6 +18,7 @@ ACTIONS = {
     "decision-recorded": _l("Decision signed"),
     "case-suspension-changed": _l("Clocks stopped or resumed"),
     "case-urgency-changed": _l("Urgency set or cleared"),
+    "mandate-status-changed": _l("Mandate status changed"),
     "identity-viewed": _l("Complainant's identity viewed"),
     "attachment-downloaded": _l("Attachment downloaded"),
     "user-logged-in": _l("Logged in"),

@@ -172,6 +172,16 @@ def _urgency(case, kwargs) -> Facts:
     return {**_case(case), **_entry(kwargs), "urgent": bool(kwargs.get("urgent"))}
 
 
+@facts("mandate-status-changed")
+def _mandate(case, kwargs) -> Facts:
+    return {
+        **_case(case),
+        **_entry(kwargs),
+        "old_status": _plain(kwargs.get("old_status")),
+        "status": _plain(kwargs.get("status")),
+    }
+
+
 @facts("attachment-downloaded")
 def _download(case, kwargs) -> Facts:
     attachment = kwargs.get("attachment")

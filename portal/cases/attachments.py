@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response
 
-from portal.cases.models import Attachment, CaseEntry
+from portal.cases.models import Attachment, AttachmentPurpose, CaseEntry
 from portal.core.crypto import encrypt_text
 from portal.core.roles import CASE_STAFF
 from portal.core.storage import store_blob
@@ -13,7 +13,10 @@ from portal.media.download import send_decrypted
 from portal.media.uploads import PreparedFile
 
 
-def attach_files(entry: CaseEntry, files: list[PreparedFile]) -> None:
+def attach_files(
+    entry: CaseEntry, files: list[PreparedFile], purpose: AttachmentPurpose = AttachmentPurpose.EVIDENCE
+) -> None:
+    """Store the files on ``entry``; ``purpose`` says what they are (evidence, or a representative's mandate)."""
     for prepared in files:
         entry.attachments.append(
             Attachment(
@@ -23,6 +26,7 @@ def attach_files(entry: CaseEntry, files: list[PreparedFile]) -> None:
                 sha256=prepared.sha256,
                 storage_key=store_blob(db.session, prepared.data),
                 cleaned=prepared.cleaned,
+                purpose=purpose,
             )
         )
 

@@ -77,6 +77,21 @@ class MessageForm(FlaskForm):
     )
 
 
+class MandateVerifyForm(FlaskForm):
+    pass  # the CSRF token is all it carries
+
+
+class MandateRequestForm(FlaskForm):
+    text = TextAreaField(
+        _l("What more do you need? Written to the representative, in their language"),
+        validators=[DataRequired(REQUIRED), MaxLength(TEXT_MAX)],
+        render_kw={"rows": 3},
+    )
+    translation = TextAreaField(
+        _l("Working translation (for the file)"), validators=[MaxLength(TEXT_MAX)], render_kw={"rows": 2}
+    )
+
+
 class UrgencyForm(FlaskForm):
     urgent = HiddenField()  # "1" to set the flag, anything else to clear it; the page shows the one that applies
     reason = TextAreaField(

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
-from portal.cases.models import Category, Commodity, EntryKind, FilerType, Visibility
+from portal.cases.models import Category, Commodity, EntryKind, FilerType, MandateStatus, Visibility
 from portal.cases.workflow import Action, Clock, Outcome, State
 
 FILER_TYPES = {
@@ -162,6 +162,24 @@ CASEWORK_REASONS = {
     "extension_too_late": _l("The deadline for your response has passed, so it can no longer be extended."),
     "not_monitoring": _l("The case is not being monitored."),
     "reason_required": _l("Reasons are required."),
+    "not_representative": _l("The complainant files for themselves: there is no mandate to check."),
+    "mandate_verified_already": _l("The mandate has already been verified."),
+}
+
+# A representative's mandate, in staff's words and in the representative's (the follow-up page).
+MANDATE_STATUSES = {
+    MandateStatus.NONE: _l("No mandate given"),
+    MandateStatus.PROVIDED: _l("Given, not yet verified"),
+    MandateStatus.VERIFIED: _l("Verified"),
+    MandateStatus.MORE_REQUESTED: _l("More requested from the representative"),
+}
+MANDATE_FOR_COMPLAINANT = {
+    MandateStatus.NONE: _l("We have no document or statement yet that shows you may speak for these people."),
+    MandateStatus.PROVIDED: _l("We have received your mandate. We will check it."),
+    MandateStatus.VERIFIED: _l("We have checked your mandate. You may speak for these people in this case."),
+    MandateStatus.MORE_REQUESTED: _l(
+        "We need more to show that you may speak for these people. Please read our message and add a document below."
+    ),
 }
 
 OUTCOMES = {

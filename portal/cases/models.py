@@ -34,6 +34,22 @@ class FilerType(StrEnum):
     WITNESS = "witness"
 
 
+# Filers who speak for other people: they say whom they represent and give their mandate (§5).
+REPRESENTATIVE_FILERS = frozenset({FilerType.ON_BEHALF, FilerType.UNION, FilerType.NGO})
+
+
+class MandateStatus(StrEnum):
+    NONE = "none"  # not a representative, or filed before mandates were recorded
+    PROVIDED = "provided"  # a mandate document or a statement of consent was given
+    VERIFIED = "verified"  # case staff checked it
+    MORE_REQUESTED = "more_requested"  # case staff asked the representative for more
+
+
+class AttachmentPurpose(StrEnum):
+    EVIDENCE = "evidence"
+    MANDATE = "mandate"  # a letter, signed list or minutes showing that a representative may speak for people
+
+
 class Category(StrEnum):
     CHILD_LABOUR = "child_labour"
     FORCED_LABOUR = "forced_labour"
@@ -101,6 +117,11 @@ class Case(CreatedAtMixin, db.Model):
             name="valid_state_before_question",
         ),
         # One index per list filter and sort (the staff list must stay fast at hundreds of thousands of cases).
+        CheckConstraint(one_of("mandate_status", MandateStatus), name="valid_mandate_status"),
+        CheckConstraint("people_represented IS NULL OR people_represented > 0", name="people_represented_positive"),
+        CheckConstraint(
+            "households_represented IS NULL OR households_represented > 0", name="households_represented_positive"
+        ),
         Index("ix_cases_state_created_at", "state", "created_at"),
         Index("ix_cases_state_next_due_at", "state", "next_due_at"),
         Index("ix_cases_created_at_id", "created_at", "id"),
@@ -136,6 +157,12 @@ class Case(CreatedAtMixin, db.Model):
     people_affected: Mapped[int | None] = mapped_column(Integer)
     children_involved: Mapped[bool] = mapped_column(Boolean, default=False)
     retaliation_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Representation (filers in REPRESENTATIVE_FILERS): whom they speak for, and how they may (their mandate).
+    people_represented: Mapped[int | None] = mapped_column(Integer)
+    households_represented: Mapped[int | None] = mapped_column(Integer)
+    community_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    mandate_consent_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    mandate_status: Mapped[str] = mapped_column(String(16), default=MandateStatus.NONE, server_default="none")
 
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime())
     rules_version: Mapped[str] = mapped_column(String(16))
@@ -176,6 +203,8 @@ class Case(CreatedAtMixin, db.Model):
     desired_remedy = EncryptedText("desired_remedy_encrypted")
     company_summary = EncryptedText("company_summary_encrypted")
     company_extension_reason = EncryptedText("company_extension_reason_encrypted")
+    community = EncryptedText("community_encrypted")
+    mandate_consent = EncryptedText("mandate_consent_encrypted")
 
     category_rows: Mapped[list[CaseCategory]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"
@@ -195,6 +224,20 @@ class Case(CreatedAtMixin, db.Model):
     @categories.setter
     def categories(self, values: list[str]) -> None:
         self.category_rows = [CaseCategory(category=value) for value in dict.fromkeys(values)]
+
+    @property
+    def is_representative(self) -> bool:
+        return self.filer_type in REPRESENTATIVE_FILERS
+
+    def mandate_documents(self) -> list[Attachment]:
+        """The files given as the representative's mandate, at intake or later, oldest first."""
+        stmt = (
+            select(Attachment)
+            .join(CaseEntry, Attachment.entry_id == CaseEntry.id)
+            .where(CaseEntry.case_id == self.id, Attachment.purpose == AttachmentPurpose.MANDATE)
+            .order_by(Attachment.id)
+        )
+        return list(db.session.scalars(stmt))
 
     @property
     def is_open(self) -> bool:
@@ -357,6 +400,7 @@ class Attachment(CreatedAtMixin, db.Model):
     """Evidence: the encrypted file lives in blob storage under ``storage_key``, never in a static path."""
 
     __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint(one_of("purpose", AttachmentPurpose), name="valid_purpose"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("case_entries.id", ondelete="CASCADE"), index=True)
@@ -367,7 +411,12 @@ class Attachment(CreatedAtMixin, db.Model):
     storage_key: Mapped[str] = mapped_column(String(64), unique=True)
     # False when metadata could not be removed (a PDF or recording kept as sent): only case staff may download it.
     cleaned: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    purpose: Mapped[str] = mapped_column(String(16), default=AttachmentPurpose.EVIDENCE, server_default="evidence")
 
     original_name = EncryptedText("name_encrypted")
+
+    @property
+    def is_mandate(self) -> bool:
+        return self.purpose == AttachmentPurpose.MANDATE
 
     entry: Mapped[CaseEntry] = relationship(back_populates="attachments")

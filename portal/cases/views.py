@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload, selectinload
 
-from portal.cases import access, casework, labels, queries
+from portal.cases import access, casework, labels, mandates, queries
 from portal.cases.attachments import may_download, send_attachment
 from portal.cases.committee import Decision, PanelSeat, SeatKind, VoteChoice
 from portal.cases.forms import (
@@ -24,6 +24,8 @@ from portal.cases.forms import (
     AssignForm,
     CaseFilterForm,
     LinkForm,
+    MandateRequestForm,
+    MandateVerifyForm,
     MessageForm,
     MonitoringForm,
     NoteForm,
@@ -185,6 +187,9 @@ def render_case(case: Case, status: int = 200, **forms):
             summary_form=forms.get("summary_form") or SummaryForm(summary=case.company_summary),
             monitoring_form=forms.get("monitoring_form") or MonitoringForm(),
             urgency_form=forms.get("urgency_form") or UrgencyForm(urgent="0" if case.urgent else "1"),
+            mandate_documents=case.mandate_documents() if case.is_representative else [],
+            mandate_verify_form=forms.get("mandate_verify_form") or MandateVerifyForm(),
+            mandate_request_form=forms.get("mandate_request_form") or MandateRequestForm(),
             identity=forms.get("identity"),
             failed_action=failed_action,
             quorum_help=forms.get("quorum_help", False),
@@ -398,6 +403,29 @@ def urgency(case: Case):
         "#clocks",
         error_field=form.reason,
     )
+
+
+@staff.post("/cases/<reference>/mandate/verify")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def verify_mandate(case: Case):
+    form = MandateVerifyForm()
+    return submit(
+        case, form, "mandate_verify_form", lambda: mandates.verify_mandate(case, current_user), "#representation"
+    )
+
+
+@staff.post("/cases/<reference>/mandate/request")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def request_mandate(case: Case):
+    form = MandateRequestForm()
+
+    def ask():
+        mandates.request_more(case, current_user, text_of(form.text), text_of(form.translation))
+        flash(_("Your request was sent to the representative."))
+
+    return submit(case, form, "mandate_request_form", ask, "#representation", error_field=form.text)
 
 
 @staff.post("/cases/<reference>/monitoring")

@@ -31,6 +31,10 @@ case_suspension_changed = _signal("case-suspension-changed", "Clocks stopped or 
 case_urgency_changed = _signal(
     "case-urgency-changed", "Case staff set or cleared the urgent flag, with a reason. kwargs: urgent, entry, actor."
 )
+mandate_status_changed = _signal(
+    "mandate-status-changed",
+    "A representative's mandate was given, verified or more was asked for. kwargs: old_status, status, entry, actor.",
+)
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 

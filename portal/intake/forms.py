@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    FileField,
     HiddenField,
     MultipleFileField,
     RadioField,
@@ -16,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.cases.labels import CATEGORIES, COMMODITIES, FILER_TYPES
+from portal.cases.models import REPRESENTATIVE_FILERS
 from portal.core.forms import (
     CHOOSE_ONE,
     REQUIRED,
@@ -43,6 +45,19 @@ class GrievanceForm(FlaskForm):
         _l("On behalf of how many people?"),
         validators=[WholeNumber()],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    # Whom a representative speaks for, and their mandate (cases.mandates). Ignored for people filing for themselves.
+    households_represented = StringField(
+        _l("How many households? (optional)"),
+        validators=[WholeNumber()],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    community = StringField(_l("Name of the community or group (optional)"), validators=[MaxLength(200)])
+    mandate = FileField(_l("Your mandate: a document"))
+    mandate_consent = TextAreaField(
+        _l("No document? Tell us how the people agreed that you speak for them"),
+        validators=[MaxLength(2000)],
+        render_kw={"rows": 3},
     )
     anonymous = RadioField(
         _l("Do you want to stay anonymous?"),
@@ -122,9 +137,26 @@ class GrievanceForm(FlaskForm):
         if self.anonymous.data == "no" and not (field.data or "").strip():
             raise ValidationError(_l("Please give your name, or choose to stay anonymous."))
 
+    @property
+    def is_representative(self) -> bool:
+        return self.filer_type.data in REPRESENTATIVE_FILERS
+
+    @property
+    def has_mandate_file(self) -> bool:
+        return bool(getattr(self.mandate.data, "filename", None))
+
     def validate_people_represented(self, field):
-        if self.filer_type.data == "on_behalf" and not field.data:
+        if self.is_representative and not field.data:
             raise ValidationError(_l("Please say how many people you file for."))
+
+    def validate_mandate_consent(self, field):
+        if self.is_representative and not self.has_mandate_file and not (field.data or "").strip():
+            raise ValidationError(
+                _l(
+                    "Please show that the people agreed that you speak for them: attach a letter, a signed list or "
+                    "meeting minutes, or write here how they agreed."
+                )
+            )
 
     @property
     def is_spam(self) -> bool:
@@ -146,6 +178,8 @@ class ReplyForm(FlaskForm):
         render_kw={"rows": 5},
     )
     evidence = MultipleFileField(_l("Add files (optional)"))
+    # Shown to representatives only: a document that shows they may speak for the people (cases.mandates).
+    mandate = FileField(_l("Add a mandate document (optional)"))
 
 
 class WithdrawForm(FlaskForm):

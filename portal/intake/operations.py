@@ -15,7 +15,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.cases.attachments import attach_files
+from portal.cases.mandates import initial_status, mandate_added
 from portal.cases.models import (
+    REPRESENTATIVE_FILERS,
+    AttachmentPurpose,
     Case,
     CaseEntry,
     EntryKind,
@@ -63,6 +66,11 @@ class GrievanceInput:
     retaliation_risk: bool
     desired_remedy: str | None
     locale: str
+    # Whom a representative (cases.models.REPRESENTATIVE_FILERS) speaks for; ignored for anyone else.
+    people_represented: int | None = None
+    households_represented: int | None = None
+    community: str | None = None
+    mandate_consent: str | None = None  # how the people agreed, when there is no mandate document
 
 
 def next_reference(year: int) -> str:
@@ -128,10 +136,15 @@ def forget_held_receipt(submission_hash: str) -> None:
     db.session.execute(delete(HeldReceipt).where(HeldReceipt.submission_hash == submission_hash))
 
 
-def file_grievance(grievance: GrievanceInput, files: list[PreparedFile], submission_hash: str) -> Filed:
+def file_grievance(
+    grievance: GrievanceInput,
+    files: list[PreparedFile],
+    submission_hash: str,
+    mandate: list[PreparedFile] | None = None,
+) -> Filed:
     """File the grievance unless this form was filed already; either way, what the form led to."""
     try:
-        case, receipt = submit_grievance(grievance, files, submission_hash)
+        case, receipt = submit_grievance(grievance, files, submission_hash, mandate)
     except IntegrityError:
         # A concurrent send of the same form committed first. Its transaction is over, so roll ours back whole
         # (also deleting the files this one stored) and answer with the case that one filed.
@@ -144,10 +157,17 @@ def file_grievance(grievance: GrievanceInput, files: list[PreparedFile], submiss
 
 
 def submit_grievance(
-    grievance: GrievanceInput, files: list[PreparedFile], submission_hash: str | None = None
+    grievance: GrievanceInput,
+    files: list[PreparedFile],
+    submission_hash: str | None = None,
+    mandate: list[PreparedFile] | None = None,
 ) -> tuple[Case, str]:
-    """File a grievance: the case, its first timeline entry and its files. Returns the case and its receipt,
-    which is held only encrypted (``HeldReceipt``) until its page is shown."""
+    """File a grievance: the case, its first timeline entry and its files (``mandate``: a representative's mandate
+    document). Returns the case and its receipt, which is held only encrypted (``HeldReceipt``) until its page is
+    shown."""
+    representative = grievance.filer_type in REPRESENTATIVE_FILERS
+    mandate = mandate if representative and mandate else []
+    consent = ((grievance.mandate_consent or "").strip() or None) if representative else None
     clocks = current_app.extensions["portal_clocks"]
     now = utcnow()
     receipt = new_receipt()
@@ -173,6 +193,9 @@ def submit_grievance(
         people_affected=grievance.people_affected,
         children_involved=grievance.children_involved,
         retaliation_risk=grievance.retaliation_risk,
+        people_represented=grievance.people_represented if representative else None,
+        households_represented=grievance.households_represented if representative else None,
+        mandate_status=initial_status(representative, bool(mandate or consent)),
         consented_at=now,
         rules_version=RULES_VERSION,
         created_at=now,
@@ -191,8 +214,11 @@ def submit_grievance(
     case.description = grievance.description
     case.desired_remedy = grievance.desired_remedy
     case.categories = grievance.categories
+    case.community = ((grievance.community or "").strip() or None) if representative else None
+    case.mandate_consent = consent
     entry = CaseEntry(kind=EntryKind.SUBMISSION, visibility=Visibility.COMPLAINANT, locale=grievance.locale)
     case.entries.append(entry)
+    attach_files(entry, mandate, AttachmentPurpose.MANDATE)
     attach_files(entry, files)
     db.session.add(case)
     if submission_hash is not None:
@@ -204,8 +230,11 @@ def submit_grievance(
     return case, receipt
 
 
-def add_complainant_reply(case: Case, text: str, files: list[PreparedFile], locale: str) -> CaseEntry:
-    """A receipt holder writes to the committee; if the committee had asked a question, this answers it.
+def add_complainant_reply(
+    case: Case, text: str, files: list[PreparedFile], locale: str, mandate: list[PreparedFile] | None = None
+) -> CaseEntry:
+    """A receipt holder writes to the committee; if the committee had asked a question, this answers it. A
+    representative may add a ``mandate`` document: their mandate is then "provided" again (cases.mandates).
 
     The holder of a merged case writes on the joint case, marked as coming from their case. Their reply does not
     answer a question the joint case's own complainant was asked: only that complainant can (kept simple on
@@ -216,9 +245,13 @@ def add_complainant_reply(case: Case, text: str, files: list[PreparedFile], loca
     if joint is not case:
         entry.from_case_id = case.id
     joint.entries.append(entry)
+    mandate = mandate if case.is_representative and mandate else []
+    attach_files(entry, mandate, AttachmentPurpose.MANDATE)
     attach_files(entry, files)
     db.session.flush()
     signals.complainant_replied.send(joint, entry=entry, actor=None)
+    if mandate:
+        mandate_added(case, entry)
     if joint is case and case.state == State.INFO_REQUESTED:
         take_action(case, Action.ANSWER, actor=None, role=Role.COMPLAINANT, locale=locale)
     return entry

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.cases.committee import Decision
-from portal.cases.labels import CATEGORIES, COMMODITIES, OUTCOMES, STATE_FOR_COMPLAINANT
+from portal.cases.labels import CATEGORIES, COMMODITIES, MANDATE_FOR_COMPLAINANT, OUTCOMES, STATE_FOR_COMPLAINANT
 from portal.cases.models import Case, FilerType
 from portal.cases.workflow import Action, State
 from portal.core.errors import keeps_typed_text
@@ -16,7 +16,7 @@ from portal.extensions import db, limiter
 from portal.intake import holder, operations, throttle
 from portal.intake.forms import GrievanceForm, LeaveForm, ReceiptForm, ReplyForm, ReviewRequestForm, WithdrawForm
 from portal.intake.receipt import group_receipt, receipt_hash
-from portal.media.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
+from portal.media.uploads import ACCEPT_ATTRIBUTE, PreparedFile, UploadRejected, prepare_uploads
 
 intake = locale_blueprint("intake", __name__)
 
@@ -61,7 +61,25 @@ def _grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
         retaliation_risk=form.retaliation_risk.data,
         desired_remedy=form.desired_remedy.data,
         locale=g.locale,
+        people_represented=form.people_represented.data,
+        households_represented=form.households_represented.data,
+        community=form.community.data,
+        mandate_consent=form.mandate_consent.data,
     )
+
+
+def _prepare(evidence, mandate) -> tuple[list[PreparedFile], list[PreparedFile]]:
+    """Check and clean the evidence and a representative's mandate document together (one set of limits); the
+    mandate comes first. Raises ``UploadRejected``."""
+    given = mandate if getattr(mandate, "filename", None) else None
+    prepared = prepare_uploads(([given] if given else []) + list(evidence or []))
+    return (prepared[1:], prepared[:1]) if given else (prepared, [])
+
+
+def _show_rejection(form, rejected: UploadRejected) -> None:
+    """The error goes to the file field the refused file came from."""
+    field = form.mandate if rejected.upload is not None and rejected.upload is form.mandate.data else form.evidence
+    field.errors = [*field.errors, rejected.message]
 
 
 # Filled into the cached form on every request, like the CSRF token: each rendering gets its own form token.
@@ -76,7 +94,9 @@ def _empty_form() -> str:
 
 
 @intake.route("/report", methods=["GET", "POST"])
-@keeps_typed_text("description", "desired_remedy", "place", "companies", "incident_period")
+@keeps_typed_text(
+    "description", "desired_remedy", "place", "companies", "incident_period", "community", "mandate_consent"
+)
 @limiter.limit(_limit("RATELIMIT_INTAKE_CLIENT"), methods=["POST"])
 def report():
     if request.method == "GET":  # the empty form is the same for everyone but its CSRF and form tokens
@@ -95,12 +115,12 @@ def report():
         filed = operations.find_filed(token_hash)  # a resend: file nothing, lead to the same receipt page
         if filed is None:
             try:
-                files = prepare_uploads(form.evidence.data)
+                files, mandate = _prepare(form.evidence.data, form.mandate.data if form.is_representative else None)
             except UploadRejected as rejected:
-                form.evidence.errors.append(rejected.message)
+                _show_rejection(form, rejected)
                 status = rejected.status
             else:
-                filed = operations.file_grievance(_grievance_input(form), files, token_hash)
+                filed = operations.file_grievance(_grievance_input(form), files, token_hash, mandate)
         if filed is not None:
             session[_RECEIPT] = {"token": token_hash, "reference": filed.reference, "receipt": filed.receipt}
             # 303: a reload of the receipt page is a GET and can never send the form again.
@@ -161,12 +181,12 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
     form = ReplyForm()
     if review_form is None and case.replies_open and form.validate_on_submit():
         try:
-            files = prepare_uploads(form.evidence.data)
+            files, mandate = _prepare(form.evidence.data, form.mandate.data if case.is_representative else None)
         except UploadRejected as rejected:
-            form.evidence.errors.append(rejected.message)
+            _show_rejection(form, rejected)
             status = rejected.status
         else:
-            if not throttle.storage_left_for(case.joint_case(), files):
+            if not throttle.storage_left_for(case.joint_case(), files + mandate):
                 form.evidence.errors.append(
                     _("This case holds as many files as we can keep. Send your message without files.")
                 )
@@ -177,7 +197,7 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
                 )
                 status = 429
             else:
-                operations.add_complainant_reply(case, form.message.data.strip(), files, g.locale)
+                operations.add_complainant_reply(case, form.message.data.strip(), files, g.locale, mandate)
                 flash(_("Your message was sent. Thank you."))
                 return redirect(url_for("intake.my_case"))
     elif request.method == "POST" and review_form is None:
@@ -189,6 +209,7 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
             form=form,
             accept=ACCEPT_ATTRIBUTE,
             state_words=STATE_FOR_COMPLAINANT[State(case.state)],
+            mandate_words=MANDATE_FOR_COMPLAINANT[case.mandate_status] if case.is_representative else None,
             state_names={state: words[0] for state, words in STATE_FOR_COMPLAINANT.items()},
             entries=case.entries_for_complainant(),
             categories=[CATEGORIES[c] for c in case.categories],

@@ -51,6 +51,8 @@ class UploadRejected(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+        # The upload that was refused, when one was (a form with several file fields shows the error at its own).
+        self.upload: FileStorage | None = None
 
 
 @dataclass(frozen=True)
@@ -131,22 +133,26 @@ def prepare_uploads(uploads: list[FileStorage]) -> list[PreparedFile]:
     prepared, total = [], 0
     max_mb = config["UPLOAD_MAX_FILE_BYTES"] // (1024 * 1024)
     for upload in uploads:
-        data = upload.stream.read(config["UPLOAD_MAX_FILE_BYTES"] + 1)
-        if len(data) > config["UPLOAD_MAX_FILE_BYTES"]:
-            raise UploadRejected(
-                _("The file %(name)s is larger than %(size)d MB.", name=upload.filename, size=max_mb),
-                status=413,
-            )
-        if not data:
-            raise UploadRejected(_("The file %(name)s is empty.", name=upload.filename))
-        total += len(data)
-        if total > config["UPLOAD_MAX_TOTAL_BYTES"]:
-            raise UploadRejected(
-                _(
-                    "Together the files are larger than %(size)d MB.",
-                    size=config["UPLOAD_MAX_TOTAL_BYTES"] // (1024 * 1024),
-                ),
-                status=413,
-            )
-        prepared.append(_prepare_one(upload, data))
+        try:
+            data = upload.stream.read(config["UPLOAD_MAX_FILE_BYTES"] + 1)
+            if len(data) > config["UPLOAD_MAX_FILE_BYTES"]:
+                raise UploadRejected(
+                    _("The file %(name)s is larger than %(size)d MB.", name=upload.filename, size=max_mb),
+                    status=413,
+                )
+            if not data:
+                raise UploadRejected(_("The file %(name)s is empty.", name=upload.filename))
+            total += len(data)
+            if total > config["UPLOAD_MAX_TOTAL_BYTES"]:
+                raise UploadRejected(
+                    _(
+                        "Together the files are larger than %(size)d MB.",
+                        size=config["UPLOAD_MAX_TOTAL_BYTES"] // (1024 * 1024),
+                    ),
+                    status=413,
+                )
+            prepared.append(_prepare_one(upload, data))
+        except UploadRejected as rejected:
+            rejected.upload = upload
+            raise
     return prepared

@@ -34,6 +34,9 @@ POST_MATRIX = {
     "/staff/cases/{ref}/assign": ({"officer": ""}, [R, F, R, N, R, F, F, F, F, F]),
     "/staff/cases/{ref}/suspension": ({"suspend": "1"}, [R, F, F, F, R, F, F, F, F, F]),
     "/staff/cases/{ref}/urgency": ({"urgent": "1", "reason": "Danger"}, [R, F, R, N, R, F, F, F, F, F]),
+    # The world's complainant files for themselves: case staff get a conflict (no mandate to check).
+    "/staff/cases/{ref}/mandate/verify": ({}, [R, F, 409, N, 409, F, F, F, F, F]),
+    "/staff/cases/{ref}/mandate/request": ({"text": "Send the list"}, [R, F, 409, N, 409, F, F, F, F, F]),
     "/staff/cases/{ref}/panel": (
         {"user_id": "{member_off_panel}", "seat": "civil_society", "panel": "review"},
         [R, F, R, N, R, F, F, F, F, F],

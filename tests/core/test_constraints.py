@@ -15,7 +15,7 @@ from sqlalchemy import CheckConstraint, String, text
 import portal.audit.models
 import portal.notifications.models  # noqa: F401
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
-from portal.cases.models import Category, Commodity, EntryKind, FilerType, Visibility
+from portal.cases.models import AttachmentPurpose, Category, Commodity, EntryKind, FilerType, MandateStatus, Visibility
 from portal.cases.workflow import Clock, Outcome, State
 from portal.core.roles import ACCOUNT_ROLES, Role
 from portal.extensions import db
@@ -29,6 +29,8 @@ ENUM_COLUMNS = {
     ("cases", "filer_type"): FilerType,
     ("cases", "commodity"): Commodity,
     ("cases", "outcome"): Outcome,
+    ("cases", "mandate_status"): MandateStatus,
+    ("attachments", "purpose"): AttachmentPurpose,
     ("case_categories", "category"): Category,
     ("case_entries", "kind"): EntryKind,
     ("case_entries", "visibility"): Visibility,

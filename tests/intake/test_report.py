@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal.cases.models import Case, CaseEntry, FilerType
+from portal.cases.models import REPRESENTATIVE_FILERS, Case, CaseEntry, FilerType
 from portal.extensions import db
 from portal.intake.receipt import receipt_hash
 
@@ -16,7 +16,8 @@ def _case(reference: str) -> Case:
 
 @pytest.mark.parametrize("filer_type", list(FilerType))
 def test_happy_path_per_filer_type(app, file_grievance, filer_type):
-    extra = {"people_represented": "40"} if filer_type == FilerType.ON_BEHALF else {}
+    representative = filer_type in REPRESENTATIVE_FILERS
+    extra = {"people_represented": "40", "mandate_consent": "Forty workers chose us."} if representative else {}
     response, reference, receipt = file_grievance(locale="sw", filer_type=filer_type.value, **extra)
     assert response.status_code == 200
     assert re.fullmatch(r"MC-\d{4}-\d{5}", reference)
@@ -34,6 +35,8 @@ def test_happy_path_per_filer_type(app, file_grievance, filer_type):
         assert (case.acknowledge_due_at - case.created_at).days == 7
         if filer_type == FilerType.ON_BEHALF:
             assert case.people_affected == 40
+        assert case.mandate_status == ("provided" if representative else "none")
+        assert case.people_represented == (40 if representative else None)
         [entry] = db.session.scalars(select(CaseEntry).where(CaseEntry.case_id == case.id)).all()
         assert entry.kind == "submission" and entry.visibility == "complainant"
 
@@ -107,6 +110,8 @@ def test_identity_is_kept_encrypted_when_given(app, file_grievance):
 def test_full_form_fields_are_stored(app, file_grievance):
     _, reference, _ = file_grievance(
         filer_type="ngo",
+        people_represented="300",
+        mandate_consent="The village assembly asked us on 2 March.",
         country="GN",
         commodity="aluminium",
         place="Boké",
@@ -130,6 +135,10 @@ def test_full_form_fields_are_stored(app, file_grievance):
         assert case.people_affected == 1200 and case.desired_remedy == "Clean wells"
 
 
+MANDATE_MISSING = (
+    "Please show that the people agreed that you speak for them: attach a letter, a signed list or meeting minutes, "
+    "or write here how they agreed."
+)
 INVALID = [
     ({"filer_type": None}, "filer_type", "Please choose one of the options."),
     ({"filer_type": "robot"}, "filer_type", "Please choose one of the options."),
@@ -145,6 +154,14 @@ INVALID = [
     ({"anonymous": "no"}, "name", "Please give your name, or choose to stay anonymous."),
     ({"anonymous": "no", "name": "A", "email": "not-an-email"}, "email", "This email address does not look right."),
     ({"filer_type": "on_behalf"}, "people_represented", "Please say how many people you file for."),
+    (
+        {"filer_type": "union", "mandate_consent": "By vote."},
+        "people_represented",
+        "Please say how many people you file for.",
+    ),
+    ({"filer_type": "ngo", "people_represented": "40"}, "mandate_consent", MANDATE_MISSING),
+    ({"households_represented": "some"}, "households_represented", "Please give a whole number, for example 12."),
+    ({"community": "x" * 201}, "community", "Please write at most 200 characters."),
     ({"people_affected": "many"}, "people_affected", "Please give a whole number, for example 12."),
     ({"people_affected": "0"}, "people_affected", "Please give a whole number, for example 12."),
     ({"incident_date": "2999-01-01"}, "incident_date", "This date is in the future."),
@@ -194,6 +211,9 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def test_xss_in_every_text_field_comes_back_escaped(file_grievance):
     text_fields = [
         "people_represented",
+        "households_represented",
+        "community",
+        "mandate_consent",
         "name",
         "email",
         "phone",
