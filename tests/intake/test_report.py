@@ -80,8 +80,8 @@ def test_an_urgent_category_makes_a_case_urgent(app, file_grievance, categories,
         assert (case.triage_due_at is not None) is urgent
 
 
-def test_urgent_categories_are_configurable(app, file_grievance):
-    app.config["URGENT_CATEGORIES"] = frozenset({"land"})
+def test_urgent_categories_are_configurable(app, file_grievance, monkeypatch):
+    monkeypatch.setitem(app.config, "URGENT_CATEGORIES", frozenset({"land"}))  # the app outlives this test
     _, land, _ = file_grievance(categories=["land"])
     _, children, _ = file_grievance(categories=["child_labour"])
     with app.app_context():
