@@ -31,6 +31,14 @@ case_suspension_changed = _signal("case-suspension-changed", "Clocks stopped or 
 case_urgency_changed = _signal(
     "case-urgency-changed", "Case staff set or cleared the urgent flag, with a reason. kwargs: urgent, entry, actor."
 )
+case_language_changed = _signal(
+    "case-language-changed",
+    "Case staff recorded the complainant's language or interpreter need. kwargs: actor, changed (field names).",
+)
+meeting_changed = _signal(
+    "meeting-changed",
+    "A dialogue meeting or hearing was scheduled, changed or cancelled. kwargs: meeting, change, entry, actor.",
+)
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 
