@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
+from portal.cases.meetings import MeetingKind
 from portal.cases.models import Category, Commodity, EntryKind, FilerType, Visibility
 from portal.cases.workflow import Action, Clock, Outcome, State
 
@@ -157,6 +158,12 @@ CASEWORK_REASONS = {
     "extension_not_possible": _l("The one extension has already been used or is not possible now."),
     "not_monitoring": _l("The case is not being monitored."),
     "reason_required": _l("Reasons are required."),
+    "unknown_language": _l("We do not know this language. Please choose one from the list."),
+    "interpreter_language": _l("Choose the language the interpreter is needed for."),
+    "meeting_place": _l("Give the place, or how to join from a distance."),
+    "meeting_in_past": _l("This time has already passed. Choose a time in the future."),
+    "meeting_cancelled": _l("This meeting was cancelled; plan a new one instead."),
+    "case_closed": _l("The case is closed."),
 }
 
 OUTCOMES = {
@@ -209,3 +216,5 @@ VISIBILITY = {
     Visibility.INTERNAL: _l("Internal"),
     Visibility.COMPANY: _l("Seen by the company"),
 }
+
+MEETING_KINDS = {MeetingKind.DIALOGUE: _l("Dialogue meeting"), MeetingKind.HEARING: _l("Hearing")}

@@ -96,7 +96,7 @@ class Meeting(CreatedAtMixin, db.Model):
         return {
             "date": format_date(local, "full", locale=locale),
             "time": format_time(local, "short", locale=locale),
-            "zone": get_timezone_name(zone, "long", locale=locale),
+            "zone": get_timezone_name(local, "long", locale=locale),
             "duration": format_timedelta(timedelta(minutes=self.duration_minutes), threshold=2, locale=locale),
         }
 

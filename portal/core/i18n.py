@@ -148,6 +148,24 @@ def spoken_languages(locale_code: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(named.items(), key=lambda item: collator.sort_key(item[1])))
 
 
+def time_zones(country: str | None) -> list[str]:
+    """IANA time zones for a meeting: the country's own first, then every other country's, then UTC."""
+    return list(_time_zones(country or ""))
+
+
+@lru_cache(maxsize=64)
+def _time_zones(country: str) -> tuple[str, ...]:
+    from zoneinfo import available_timezones
+
+    from babel.core import get_global
+
+    known = available_timezones()  # the system's time zone database; Babel names a few it lacks
+    by_country = get_global("territory_zones")
+    own = [zone for zone in by_country.get(country, []) if zone in known]
+    others = sorted({zone for zones in by_country.values() for zone in zones} & known - set(own) - {"UTC"})
+    return (*own, *others, "UTC")
+
+
 def is_spoken_language(code: str | None) -> bool:
     return bool(code) and code in dict(spoken_languages(DEFAULT_LOCALE))
 

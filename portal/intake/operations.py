@@ -63,6 +63,7 @@ class GrievanceInput:
     retaliation_risk: bool
     desired_remedy: str | None
     locale: str
+    language: str | None = None  # the complainant's own language (ISO 639), if not the interface's
 
 
 def next_reference(year: int) -> str:
@@ -166,6 +167,7 @@ def submit_grievance(
         anonymous=grievance.anonymous,
         share_identity_with_company=grievance.share_identity_with_company and not grievance.anonymous,
         submission_locale=grievance.locale,
+        language=grievance.language,
         country=grievance.country,
         commodity=grievance.commodity,
         incident_date=grievance.incident_date,

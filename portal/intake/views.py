@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.cases.committee import Decision
-from portal.cases.labels import CATEGORIES, COMMODITIES, OUTCOMES, STATE_FOR_COMPLAINANT
+from portal.cases.labels import CATEGORIES, COMMODITIES, MEETING_KINDS, OUTCOMES, STATE_FOR_COMPLAINANT
+from portal.cases.meetings import upcoming_meetings
 from portal.cases.models import Case, FilerType
 from portal.cases.workflow import Action, State
 from portal.core.errors import keeps_typed_text
@@ -61,6 +62,7 @@ def _grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
         retaliation_risk=form.retaliation_risk.data,
         desired_remedy=form.desired_remedy.data,
         locale=g.locale,
+        language=form.spoken_language_code,
     )
 
 
@@ -200,6 +202,8 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
             can_request_review=case.can_complainant(Action.REQUEST_REVIEW) and case.review_window_open,
             review_form=review_form or ReviewRequestForm(),
             leave_form=LeaveForm(),
+            meetings=upcoming_meetings(case),
+            meeting_kinds=MEETING_KINDS,
         ),
         status,
     )
