@@ -499,7 +499,7 @@ def language(case: Case):
             form.interpreter_language.data or None,
             text_of(form.interpreter_note),
         ),
-        "#language",
+        "#interpreter",
         error_field=form.interpreter_language,
     )
 
