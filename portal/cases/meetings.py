@@ -117,9 +117,7 @@ def upcoming_meetings(case: Case) -> list[Meeting]:
 
 def meetings_for_company(case: Case) -> list[Meeting]:
     """The meetings the respondent company is invited to (cancelled ones dropped)."""
-    query = select(Meeting).where(
-        Meeting.case_id == case.id, Meeting.company_invited, Meeting.cancelled_at.is_(None)
-    )
+    query = select(Meeting).where(Meeting.case_id == case.id, Meeting.company_invited, Meeting.cancelled_at.is_(None))
     return list(db.session.scalars(query.order_by(Meeting.starts_at)))
 
 

@@ -135,10 +135,10 @@ def spoken_languages(locale_code: str) -> tuple[tuple[str, str], ...]:
 
     About 600 codes (ISO 639-1 where one exists, else ISO 639-3: "qu" Quechua, "lua" Luba-Lulua, "swc" Congo
     Swahili), each named in all ten interface languages, English as the fallback for a name a locale lacks."""
-    own = Locale.parse(locale_code).languages
-    english = Locale.parse(DEFAULT_LOCALE).languages
+    own: dict[str, str] = dict(Locale.parse(locale_code).languages)
+    english: dict[str, str] = dict(Locale.parse(DEFAULT_LOCALE).languages)
     codes = [code for code in english if _is_iso_639(code)] + list(_ISO_639_3_VARIANTS)
-    named = {}
+    named: dict[str, str] = {}
     for code in codes:
         key = _ISO_639_3_VARIANTS.get(code, code)
         name = own.get(key) or english.get(key)
@@ -205,7 +205,7 @@ def _autonyms() -> dict[str, str]:
     """Folded own name → code, for the languages Babel has locale data of their own ("runasimi" → "qu")."""
     from babel import localedata
 
-    found = {}
+    found: dict[str, str] = {}
     for code, _name in spoken_languages(DEFAULT_LOCALE):
         key = _ISO_639_3_VARIANTS.get(code, code)
         if localedata.exists(key):

@@ -92,8 +92,8 @@ def test_meetings_on_the_staff_case_page_and_the_follow_up_page_have_no_violatio
     from portal.cases.models import Case
     from portal.extensions import db
     from portal.users.models import User
-    from tests.browser.test_staff_journey import _log_in, _officer
     from tests.browser.helpers import words
+    from tests.browser.test_staff_journey import _log_in, _officer
 
     page, app = axe_page, live_server.app
     page.goto(f"{live_server.url}/{locale}/report")
