@@ -226,8 +226,10 @@ def _meeting_form(case: Case, meeting: Meeting | None = None, posted: bool = Fal
     """The form to plan a meeting, or to change ``meeting`` (its fields filled in, in the meeting's own zone)."""
     locale, zones = str(get_locale()), time_zones(case.country)
     prefix = f"meeting-{meeting.id}" if meeting else "meeting"
-    if posted or meeting is None:
+    if posted:
         return MeetingForm(locale, zones, prefix=prefix)
+    if meeting is None:
+        return MeetingForm(locale, zones, prefix=prefix, formdata=None)
     local = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))
     return MeetingForm(
         locale,
