@@ -254,3 +254,28 @@ def test_the_company_sees_only_meetings_it_is_invited_to_never_who_attends_or_co
     assert "Room B, with the company" in liaison_page and "Room A" not in liaison_page
     assert PARTICIPANTS not in liaison_page and "amani@example.org" not in liaison_page
     assert client_as("liaison_other").get(f"/company/cases/{world.reference}").status_code == 404
+
+
+def test_the_rows_hold_no_place_participants_or_interpreter_note_in_plaintext(app, world, client_as):
+    from sqlalchemy import text
+
+    staff = client_as("secretariat")
+    note = "Neema interprets for her brother at home"
+    assert (
+        staff.post(
+            f"/staff/cases/{world.reference}/language",
+            data={"interpreter_needed": "y", "language": "sw", "interpreter_note": note},
+        ).status_code
+        == 302
+    )
+    data = _meeting(joining=JOINING)
+    assert staff.post(f"/staff/cases/{world.reference}/meetings", data=data).status_code == 302
+    with app.app_context():
+        dump = repr(
+            [
+                db.session.execute(text(f"SELECT * FROM {table}")).all()
+                for table in ("cases", "meetings", "case_entries")
+            ]
+        )
+    for secret in ("Kolwezi", "Neema", "Signal group", "Lumumba"):
+        assert secret not in dump
