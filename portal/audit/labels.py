@@ -18,6 +18,8 @@ ACTIONS = {
     "decision-recorded": _l("Decision signed"),
     "case-suspension-changed": _l("Clocks stopped or resumed"),
     "case-urgency-changed": _l("Urgency set or cleared"),
+    "case-language-changed": _l("Language or interpreter need recorded"),
+    "meeting-changed": _l("Meeting planned, changed or cancelled"),
     "identity-viewed": _l("Complainant's identity viewed"),
     "attachment-downloaded": _l("Attachment downloaded"),
     "user-logged-in": _l("Logged in"),
