@@ -29,6 +29,7 @@ def register_models(app: Flask) -> None:
     """Import every model so that the metadata (and Alembic's autogenerate) sees all tables."""
     import portal.audit.models
     import portal.cases.committee
+    import portal.cases.meetings
     import portal.cases.models
     import portal.intake.models
     import portal.notifications.models

@@ -19,6 +19,8 @@ ACTIONS = {
     "case-suspension-changed": _l("Clocks stopped or resumed"),
     "case-urgency-changed": _l("Urgency set or cleared"),
     "mandate-status-changed": _l("Mandate status changed"),
+    "case-language-changed": _l("Language or interpreter need recorded"),
+    "meeting-changed": _l("Meeting planned, changed or cancelled"),
     "identity-viewed": _l("Complainant's identity viewed"),
     "attachment-downloaded": _l("Attachment downloaded"),
     "user-logged-in": _l("Logged in"),

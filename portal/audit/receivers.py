@@ -182,6 +182,30 @@ def _mandate(case, kwargs) -> Facts:
     }
 
 
+@facts("case-language-changed")
+def _language(case, kwargs) -> Facts:
+    # The codes are not secret (they are chosen from a list); the staff note is, so only its field name is kept.
+    return {
+        **_case(case),
+        "changed": _plain(sorted(kwargs.get("changed") or [])),
+        "language": _plain(getattr(case, "language", None)),
+        "interpreter_needed": _plain(getattr(case, "interpreter_needed", None)),
+        "interpreter_language": _plain(getattr(case, "interpreter_language", None)),
+    }
+
+
+@facts("meeting-changed")
+def _meeting(case, kwargs) -> Facts:
+    meeting = kwargs.get("meeting")
+    return {
+        **_case(case),
+        **_entry(kwargs),
+        "meeting_id": _id(meeting),
+        "change": _plain(kwargs.get("change")),
+        "kind": _plain(getattr(meeting, "kind", None)),
+    }
+
+
 @facts("attachment-downloaded")
 def _download(case, kwargs) -> Facts:
     attachment = kwargs.get("attachment")

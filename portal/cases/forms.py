@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional, StopValidation, ValidationError
 
 from portal.cases.committee import PanelKind, SeatKind
-from portal.cases.labels import CATEGORIES, COMMODITIES, OUTCOMES, PANELS, SEATS, STATE_NAMES
-from portal.core.forms import REQUIRED, CheckboxListField, MaxLength, OneOfChoices, QuickSelect, options
-from portal.core.i18n import words
+from portal.cases.labels import CATEGORIES, COMMODITIES, MEETING_KINDS, OUTCOMES, PANELS, SEATS, STATE_NAMES
+from portal.core.forms import (
+    CHOOSE_ONE,
+    REQUIRED,
+    CheckboxListField,
+    MaxLength,
+    OneOfChoices,
+    QuickSelect,
+    WholeNumber,
+    options,
+    text_of,
+)
+from portal.core.i18n import spoken_languages, words
 
 TEXT_MAX = 20_000
 # Who reads what staff write (shown under the fields).
@@ -195,3 +208,100 @@ class MonitoringForm(FlaskForm):
     note = TextAreaField(
         _l("What the check-in found"), validators=[DataRequired(REQUIRED), MaxLength(TEXT_MAX)], render_kw={"rows": 3}
     )
+
+
+UNKNOWN_LANGUAGE = _l("We do not know this language. Please choose one from the list.")
+
+
+class LanguageChoice:
+    """The value must be one of the language list's codes; the message says so in words, not "invalid choice"."""
+
+    def __call__(self, form, field):
+        valid = {str(choice.value) for choice in field.choices}
+        if field.data not in (None, "") and field.data not in valid:
+            raise StopValidation(UNKNOWN_LANGUAGE)
+
+
+def _language_choices(locale: str, empty_label) -> list:
+    return options([("", empty_label), *spoken_languages(locale)])
+
+
+class LanguageForm(FlaskForm):
+    """The complainant's own language and whether an interpreter is needed (any ISO 639 language)."""
+
+    language = SelectField(_l("The complainant's own language"), validators=[LanguageChoice()], validate_choice=False)
+    interpreter_needed = BooleanField(_l("An interpreter is needed"))
+    interpreter_language = SelectField(
+        _l("Interpreter for which language"), validators=[LanguageChoice()], validate_choice=False
+    )
+    interpreter_note = TextAreaField(
+        _l("Note on the interpreter (for staff)"), validators=[MaxLength(1000)], render_kw={"rows": 2}
+    )
+
+    def __init__(self, locale: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = _language_choices(locale, _l("Not recorded"))
+        self.interpreter_language.choices = _language_choices(locale, _l("The complainant's own language"))
+
+
+class MeetingForm(FlaskForm):
+    kind = SelectField(
+        _l("Kind of meeting"),
+        choices=options(MEETING_KINDS.items()),
+        validators=[InputRequired(CHOOSE_ONE), OneOfChoices()],
+        validate_choice=False,
+    )
+    date = StringField(_l("Date"), validators=[DataRequired(REQUIRED)], render_kw={"type": "date"})
+    time = StringField(_l("Start time"), validators=[DataRequired(REQUIRED)], render_kw={"type": "time"})
+    timezone = SelectField(_l("Time zone"), validators=[OneOfChoices()], validate_choice=False)
+    duration = StringField(
+        _l("Length in minutes"),
+        default="120",
+        validators=[WholeNumber(maximum=24 * 60)],
+        render_kw={"inputmode": "numeric"},
+    )
+    place = TextAreaField(_l("Place (address, room)"), validators=[MaxLength(1000)], render_kw={"rows": 2})
+    joining = TextAreaField(
+        _l("Or, for a remote meeting: how to join (link, phone number)"),
+        validators=[MaxLength(1000)],
+        render_kw={"rows": 2},
+    )
+    interpreter_language = SelectField(_l("Interpreter"), validators=[LanguageChoice()], validate_choice=False)
+    participants = TextAreaField(
+        _l("Who will attend (company, committee members, the complainant and who comes with them)"),
+        validators=[MaxLength(2000)],
+        render_kw={"rows": 3},
+    )
+    company_invited = BooleanField(_l("The company is invited (its liaisons see when and where, not who attends)"))
+
+    def __init__(self, locale: str, zones: list[str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interpreter_language.choices = _language_choices(locale, _l("No interpreter"))
+        self.timezone.choices = options((zone, zone.replace("_", " ")) for zone in zones)
+        if not self.timezone.data and zones:
+            self.timezone.data = zones[0]
+
+    def validate_date(self, field):
+        try:
+            date.fromisoformat(field.data)
+        except (TypeError, ValueError) as error:
+            raise ValidationError(_l("Please give a date as year-month-day, for example 2026-03-15.")) from error
+
+    def validate_time(self, field):
+        try:
+            time.fromisoformat(field.data)
+        except (TypeError, ValueError) as error:
+            raise ValidationError(_l("Please give a time as hours:minutes, for example 14:30.")) from error
+
+    def validate_duration(self, field):
+        if not field.data:
+            raise ValidationError(REQUIRED)
+
+    def validate_joining(self, field):
+        if not (text_of(self.place) or text_of(field)):
+            raise ValidationError(_l("Give the place, or how to join from a distance."))
+
+    def starts_at(self) -> datetime:
+        """The start as an aware UTC time, from the local date, time and zone given."""
+        local = datetime.combine(date.fromisoformat(self.date.data), time.fromisoformat(self.time.data))
+        return local.replace(tzinfo=ZoneInfo(self.timezone.data)).astimezone(UTC)

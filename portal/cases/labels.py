@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
+from portal.cases.meetings import MeetingKind
 from portal.cases.models import Category, Commodity, EntryKind, FilerType, MandateStatus, Visibility
 from portal.cases.workflow import Action, Clock, Outcome, State
 
@@ -164,6 +165,12 @@ CASEWORK_REASONS = {
     "reason_required": _l("Reasons are required."),
     "not_representative": _l("The complainant files for themselves: there is no mandate to check."),
     "mandate_verified_already": _l("The mandate has already been verified."),
+    "unknown_language": _l("We do not know this language. Please choose one from the list."),
+    "interpreter_language": _l("Choose the language the interpreter is needed for."),
+    "meeting_place": _l("Give the place, or how to join from a distance."),
+    "meeting_in_past": _l("This time has already passed. Choose a time in the future."),
+    "meeting_cancelled": _l("This meeting was cancelled; plan a new one instead."),
+    "case_closed": _l("The case is closed."),
 }
 
 # A representative's mandate, in staff's words and in the representative's (the follow-up page).
@@ -259,3 +266,5 @@ VISIBILITY = {
     Visibility.INTERNAL: _l("Internal"),
     Visibility.COMPANY: _l("Seen by the company"),
 }
+
+MEETING_KINDS = {MeetingKind.DIALOGUE: _l("Dialogue meeting"), MeetingKind.HEARING: _l("Hearing")}

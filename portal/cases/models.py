@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    false,
     select,
     true,
 )
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.cases.workflow import FINAL_STATES, Action, Clock, Outcome, State, allowed_actions
 from portal.core.db import CreatedAtMixin, UTCDateTime, one_of, utcnow
 from portal.core.encrypted import EncryptedJSON, EncryptedText
+from portal.core.i18n import LOCALES
 from portal.core.roles import Role
 from portal.extensions import db
 
@@ -194,6 +196,12 @@ class Case(CreatedAtMixin, db.Model):
     info_request_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The earliest running deadline, kept by operations, so "overdue" and "due this week" are one index range.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The complainant's own language, any ISO 639 code Babel names (core/i18n.spoken_languages), beside
+    # ``submission_locale`` (the interface language they filed in); and whether an interpreter is needed, for which.
+    language: Mapped[str | None] = mapped_column(String(12))
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    interpreter_language: Mapped[str | None] = mapped_column(String(12))
+    interpreter_note_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     identity = EncryptedJSON("identity_encrypted")
     place = EncryptedText("place_encrypted")
@@ -205,6 +213,7 @@ class Case(CreatedAtMixin, db.Model):
     company_extension_reason = EncryptedText("company_extension_reason_encrypted")
     community = EncryptedText("community_encrypted")
     mandate_consent = EncryptedText("mandate_consent_encrypted")
+    interpreter_note = EncryptedText("interpreter_note_encrypted")
 
     category_rows: Mapped[list[CaseCategory]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"
@@ -238,6 +247,11 @@ class Case(CreatedAtMixin, db.Model):
             .order_by(Attachment.id)
         )
         return list(db.session.scalars(stmt))
+
+    def written_locale(self) -> str:
+        """The interface language we write to the complainant in: the one they asked for, else the one they filed in."""
+        asked = (self.identity or {}).get("language")
+        return asked if asked in LOCALES else self.submission_locale
 
     @property
     def is_open(self) -> bool:

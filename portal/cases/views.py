@@ -8,8 +8,10 @@ Each view: ``with_case`` loads the case and applies its permission → the form 
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -23,9 +25,11 @@ from portal.cases.forms import (
     ActionForm,
     AssignForm,
     CaseFilterForm,
+    LanguageForm,
     LinkForm,
     MandateRequestForm,
     MandateVerifyForm,
+    MeetingForm,
     MessageForm,
     MonitoringForm,
     NoteForm,
@@ -35,6 +39,16 @@ from portal.cases.forms import (
     UrgencyForm,
 )
 from portal.cases.loading import REFERENCE, with_case
+from portal.cases.meetings import (
+    Meeting,
+    MeetingInput,
+    MeetingKind,
+    cancel_meeting,
+    change_meeting,
+    meetings_of,
+    schedule_meeting,
+    set_language_needs,
+)
 from portal.cases.models import Attachment, Case, CaseEntry
 from portal.cases.operations import (
     ActionInput,
@@ -49,6 +63,7 @@ from portal.cases.workflow import TRANSITIONS, Action, Ask, InvalidTransition, O
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
 from portal.core.forms import text_of
+from portal.core.i18n import time_zones
 from portal.core.roles import CASE_STAFF, CASEWORK, COMMITTEE, Role
 from portal.core.routing import page_number
 from portal.extensions import db
@@ -193,11 +208,84 @@ def render_case(case: Case, status: int = 200, **forms):
             identity=forms.get("identity"),
             failed_action=failed_action,
             quorum_help=forms.get("quorum_help", False),
+            language_form=forms.get("language_form") or _language_form(case),
+            meetings=meetings_of(case),
+            meeting_forms={
+                meeting.id: (
+                    forms["meeting_form"] if forms.get("failed_meeting") == meeting.id else _meeting_form(case, meeting)
+                )
+                for meeting in meetings_of(case)
+                if meeting.cancelled_at is None
+            },
+            new_meeting_form=forms.get("new_meeting_form") or _meeting_form(case),
+            meeting_kinds=labels.MEETING_KINDS,
             vote_choices=labels.VOTES,
             outcomes=Outcome,
         ),
         status,
     )
+
+
+def _language_form(case: Case, formdata=None) -> LanguageForm:
+    locale = str(get_locale())
+    if formdata is not None:
+        return LanguageForm(locale)
+    return LanguageForm(
+        locale,
+        formdata=None,
+        language=case.language or "",
+        interpreter_needed=case.interpreter_needed,
+        interpreter_language=case.interpreter_language or "",
+        interpreter_note=case.interpreter_note or "",
+    )
+
+
+def _meeting_form(case: Case, meeting: Meeting | None = None, posted: bool = False) -> MeetingForm:
+    """The form to plan a meeting, or to change ``meeting`` (its fields filled in, in the meeting's own zone)."""
+    locale, zones = str(get_locale()), time_zones(case.country)
+    prefix = f"meeting-{meeting.id}" if meeting else "meeting"
+    if posted:
+        return MeetingForm(locale, zones, prefix=prefix)
+    if meeting is None:
+        return MeetingForm(locale, zones, prefix=prefix, formdata=None)
+    local = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))
+    return MeetingForm(
+        locale,
+        zones,
+        prefix=prefix,
+        formdata=None,
+        kind=meeting.kind,
+        date=local.date().isoformat(),
+        time=local.strftime("%H:%M"),
+        timezone=meeting.timezone,
+        duration=str(meeting.duration_minutes),
+        place=meeting.place or "",
+        joining=meeting.joining or "",
+        interpreter_language=meeting.interpreter_language or "",
+        participants=meeting.participants or "",
+        company_invited=meeting.company_invited,
+    )
+
+
+def _meeting_input(form: MeetingForm) -> MeetingInput:
+    return MeetingInput(
+        kind=MeetingKind(form.kind.data),
+        starts_at=form.starts_at(),
+        timezone=form.timezone.data,
+        duration_minutes=int(form.duration.data),
+        place=text_of(form.place),
+        joining=text_of(form.joining),
+        interpreter_language=form.interpreter_language.data or None,
+        participants=text_of(form.participants),
+        company_invited=bool(form.company_invited.data),
+    )
+
+
+def _meeting_of(case: Case, meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.case_id != case.id:
+        abort(404)
+    return meeting
 
 
 def _back(case: Case, anchor: str = ""):
@@ -440,6 +528,73 @@ def monitoring_check(case: Case):
         lambda: record_monitoring_check(case, current_user, text_of(form.note)),
         error_field=form.note,
     )
+
+
+@staff.post("/cases/<reference>/language")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def language(case: Case):
+    form = _language_form(case, formdata=request.form)
+    return submit(
+        case,
+        form,
+        "language_form",
+        lambda: set_language_needs(
+            case,
+            current_user,
+            form.language.data or None,
+            bool(form.interpreter_needed.data),
+            form.interpreter_language.data or None,
+            text_of(form.interpreter_note),
+        ),
+        "#interpreter",
+        error_field=form.interpreter_language,
+    )
+
+
+@staff.post("/cases/<reference>/meetings")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def plan_meeting(case: Case):
+    form = _meeting_form(case, posted=True)
+
+    def plan():
+        schedule_meeting(case, current_user, _meeting_input(form))
+        flash(_("The meeting is planned. The complainant has been told."))
+
+    return submit(case, form, "new_meeting_form", plan, "#meetings", error_field=form.date)
+
+
+@staff.post("/cases/<reference>/meetings/<int:meeting_id>")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def edit_meeting(case: Case, meeting_id: int):
+    meeting = _meeting_of(case, meeting_id)
+    form = _meeting_form(case, meeting, posted=True)
+    if not form.validate_on_submit():
+        return render_case(case, 400, meeting_form=form, failed_meeting=meeting.id)
+    try:
+        change_meeting(meeting, current_user, _meeting_input(form))
+    except CaseworkRefused as refused:
+        form.date.errors.append(str(labels.CASEWORK_REASONS[refused.reason]))
+        return render_case(case, 409, meeting_form=form, failed_meeting=meeting.id)
+    flash(_("The meeting is changed. The complainant has been told."))
+    return _back(case, "#meetings")
+
+
+@staff.post("/cases/<reference>/meetings/<int:meeting_id>/cancel")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def cancel(case: Case, meeting_id: int):
+    meeting = _meeting_of(case, meeting_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            cancel_meeting(meeting, current_user)
+        except CaseworkRefused:
+            return _back(case, "#meetings")  # cancelled already, by someone else a moment ago
+        flash(_("The meeting is cancelled. The complainant has been told."))
+    return _back(case, "#meetings")
 
 
 @staff.get("/cases/<reference>/attachments/<int:attachment_id>")

@@ -11,6 +11,7 @@ from portal.cases import access, casework, labels, queries
 from portal.cases.attachments import may_download, send_attachment
 from portal.cases.committee import Decision
 from portal.cases.loading import with_case
+from portal.cases.meetings import meetings_for_company
 from portal.cases.models import Attachment, Case, CaseEntry, Visibility
 from portal.cases.operations import grant_company_extension
 from portal.cases.refusals import CaseworkRefused
@@ -59,6 +60,8 @@ def _render(
             accept=ACCEPT_ATTRIBUTE,
             can_respond=access.can_respond_as_company(case, current_user),
             identity=case.identity if access.can_view_identity(case, current_user) else None,
+            # Only the meetings it is invited to, and never who attends (docs/architecture.md §4).
+            meetings=meetings_for_company(case),
         ),
         status,
     )

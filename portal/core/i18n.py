@@ -160,3 +160,99 @@ def words(labels: Mapping[str, object]) -> dict[str, str]:
     if table is None:
         table = _WORDS[key] = {code: str(label) for code, label in labels.items()}
     return table
+
+
+# --- the complainant's own language: any ISO 639 code Babel (CLDR) can name, not only the ten interface locales ---
+
+# ISO 639-3 codes that CLDR names only as a regional variant of another language ("swc" is "sw_CD").
+_ISO_639_3_VARIANTS = {"swc": "sw_CD", "prs": "fa_AF", "cnr": "sr_ME"}
+
+
+def _is_iso_639(code: str) -> bool:
+    return 2 <= len(code) <= 3 and code.isascii() and code.isalpha() and code.islower()
+
+
+@lru_cache(maxsize=len(LOCALES))
+def spoken_languages(locale_code: str) -> tuple[tuple[str, str], ...]:
+    """(ISO 639 code, name) of every language Babel names in ``locale_code``, sorted by name for that reader.
+
+    About 600 codes (ISO 639-1 where one exists, else ISO 639-3: "qu" Quechua, "lua" Luba-Lulua, "swc" Congo
+    Swahili), each named in all ten interface languages, English as the fallback for a name a locale lacks."""
+    own: dict[str, str] = dict(Locale.parse(locale_code).languages)
+    english: dict[str, str] = dict(Locale.parse(DEFAULT_LOCALE).languages)
+    codes = [code for code in english if _is_iso_639(code)] + list(_ISO_639_3_VARIANTS)
+    named: dict[str, str] = {}
+    for code in codes:
+        key = _ISO_639_3_VARIANTS.get(code, code)
+        name = own.get(key) or english.get(key)
+        if name:
+            named[code] = name[:1].upper() + name[1:]
+    collator = _collator()
+    return tuple(sorted(named.items(), key=lambda item: collator.sort_key(item[1])))
+
+
+def time_zones(country: str | None) -> list[str]:
+    """IANA time zones for a meeting: the country's own first, then every other country's, then UTC."""
+    return list(_time_zones(country or ""))
+
+
+@lru_cache(maxsize=64)
+def _time_zones(country: str) -> tuple[str, ...]:
+    from zoneinfo import available_timezones
+
+    from babel.core import get_global
+
+    known = available_timezones()  # the system's time zone database; Babel names a few it lacks
+    by_country = get_global("territory_zones")
+    own = [zone for zone in by_country.get(country, []) if zone in known]
+    others = sorted({zone for zones in by_country.values() for zone in zones} & known - set(own) - {"UTC"})
+    return (*own, *others, "UTC")
+
+
+def is_spoken_language(code: str | None) -> bool:
+    return bool(code) and code in dict(spoken_languages(DEFAULT_LOCALE))
+
+
+def spoken_language_name(code: str | None, locale_code: str | None = None) -> str:
+    """The name of an ISO 639 language in the reader's language ("qu" → "Quechua", "Kikechua" in Swahili)."""
+    if not code:
+        return ""
+    return dict(spoken_languages(locale_code or str(get_locale()))).get(code, code)
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents or spaces around, so "Quéchua " and "quechua" compare equal."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def match_spoken_language(text: str | None, locale_code: str) -> str | None:
+    """The ISO 639 code of a language a person typed by name: in the page's language, in English, in the language
+    itself where Babel knows its own name ("Runasimi"), or as the code itself. None when nothing matches."""
+    wanted = _folded(text or "")
+    if not wanted:
+        return None
+    if is_spoken_language(wanted):
+        return wanted
+    for names in (spoken_languages(locale_code), spoken_languages(DEFAULT_LOCALE)):
+        for code, name in names:
+            if _folded(name) == wanted:
+                return code
+    return _autonyms().get(wanted)
+
+
+@lru_cache(maxsize=1)
+def _autonyms() -> dict[str, str]:
+    """Folded own name → code, for the languages Babel has locale data of their own ("runasimi" → "qu")."""
+    from babel import localedata
+
+    found: dict[str, str] = {}
+    for code, _name in spoken_languages(DEFAULT_LOCALE):
+        key = _ISO_639_3_VARIANTS.get(code, code)
+        if localedata.exists(key):
+            own = Locale.parse(key).get_display_name()
+            if own:
+                found.setdefault(_folded(own), code)
+    return found

@@ -45,7 +45,15 @@ def init_extensions(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from portal.core import routing, transaction
     from portal.core.errors import register_error_handlers
-    from portal.core.i18n import LOCALES, country_name, current_portal_locale, day, language_name, words
+    from portal.core.i18n import (
+        LOCALES,
+        country_name,
+        current_portal_locale,
+        day,
+        language_name,
+        spoken_language_name,
+        words,
+    )
     from portal.core.security import init_security
 
     init_security(app)
@@ -65,6 +73,7 @@ def register_request_hooks(app: Flask) -> None:
 
     app.add_template_filter(country_name)
     app.add_template_filter(language_name)
+    app.add_template_filter(spoken_language_name)
     app.add_template_filter(words)
     app.add_template_filter(day, "dateformat")  # Flask-Babel's, cached per day and locale (core/i18n.py)
 

@@ -35,6 +35,14 @@ mandate_status_changed = _signal(
     "mandate-status-changed",
     "A representative's mandate was given, verified or more was asked for. kwargs: old_status, status, entry, actor.",
 )
+case_language_changed = _signal(
+    "case-language-changed",
+    "Case staff recorded the complainant's language or interpreter need. kwargs: actor, changed (field names).",
+)
+meeting_changed = _signal(
+    "meeting-changed",
+    "A dialogue meeting or hearing was scheduled, changed or cancelled. kwargs: meeting, change, entry, actor.",
+)
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 

@@ -71,6 +71,7 @@ class GrievanceInput:
     households_represented: int | None = None
     community: str | None = None
     mandate_consent: str | None = None  # how the people agreed, when there is no mandate document
+    language: str | None = None  # the complainant's own language (ISO 639), if not the interface's
 
 
 def next_reference(year: int) -> str:
@@ -186,6 +187,7 @@ def submit_grievance(
         anonymous=grievance.anonymous,
         share_identity_with_company=grievance.share_identity_with_company and not grievance.anonymous,
         submission_locale=grievance.locale,
+        language=grievance.language,
         country=grievance.country,
         commodity=grievance.commodity,
         incident_date=grievance.incident_date,

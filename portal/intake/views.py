@@ -5,7 +5,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.cases.committee import Decision
-from portal.cases.labels import CATEGORIES, COMMODITIES, MANDATE_FOR_COMPLAINANT, OUTCOMES, STATE_FOR_COMPLAINANT
+from portal.cases.labels import (
+    CATEGORIES,
+    COMMODITIES,
+    MANDATE_FOR_COMPLAINANT,
+    MEETING_KINDS,
+    OUTCOMES,
+    STATE_FOR_COMPLAINANT,
+)
+from portal.cases.meetings import upcoming_meetings
 from portal.cases.models import Case, FilerType
 from portal.cases.workflow import Action, State
 from portal.core.errors import keeps_typed_text
@@ -65,6 +73,7 @@ def _grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
         households_represented=form.households_represented.data,
         community=form.community.data,
         mandate_consent=form.mandate_consent.data,
+        language=form.spoken_language_code,
     )
 
 
@@ -225,6 +234,8 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
             else None,
             review_form=review_form or ReviewRequestForm(),
             leave_form=LeaveForm(),
+            meetings=upcoming_meetings(case),
+            meeting_kinds=MEETING_KINDS,
         ),
         status,
     )

@@ -130,3 +130,66 @@ def test_representation_on_the_staff_and_follow_up_pages_has_no_violations(axe_p
     assert page.locator("#representation .error").is_visible()
     assert axe_violations(page) == []
     page.locator("form[action$=logout] button").click()
+
+
+@pytest.mark.parametrize("locale", ["sw", "ar"])
+def test_meetings_on_the_staff_case_page_and_the_follow_up_page_have_no_violations(axe_page, live_server, locale):
+    """The "Language and interpreter" and "Meetings" sections (every form opened) and a follow-up page that lists an
+    upcoming hearing."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from portal.cases.meetings import MeetingInput, MeetingKind, schedule_meeting, set_language_needs
+    from portal.cases.models import Case
+    from portal.extensions import db
+    from portal.users.models import User
+    from tests.browser.helpers import words
+    from tests.browser.test_staff_journey import _log_in, _officer
+
+    page, app = axe_page, live_server.app
+    page.goto(f"{live_server.url}/{locale}/report")
+    page.locator("#filer_type-0").check()
+    page.locator("#categories-0").check()
+    page.locator("#description").fill("Watoto wanafanya kazi usiku kwenye ghala la kobalti bila kinga.")
+    page.locator("#spoken_language").fill("Kikechua" if locale == "sw" else "Quechua")
+    page.locator("#country").select_option("CD")
+    page.locator("#commodity-2").check()
+    page.locator("#consent").check()
+    page.locator("button[type=submit]").click()
+    receipt = page.locator(".receipt").inner_text()
+    reference = page.locator(".reference").inner_text().strip()
+
+    email = f"meetings-{locale}@journey.test"
+    secret = _officer(app, email, locale)
+    with app.test_request_context():
+        officer = db.session.scalar(select(User).where(User.email == email))
+        case = db.session.scalar(select(Case).where(Case.reference == reference))
+        set_language_needs(case, officer, case.language, True, "swc", "Prefers a woman interpreter.")
+        given = MeetingInput(
+            kind=MeetingKind.HEARING,
+            starts_at=datetime.now(UTC) + timedelta(days=20),
+            timezone="Africa/Lubumbashi",
+            duration_minutes=90,
+            place="Salle communale, Kolwezi",
+            joining="Signal: +243 800 000 111",
+            interpreter_language="swc",
+            participants="The complainant and a companion; the panel",
+            company_invited=False,
+        )
+        schedule_meeting(case, officer, given)
+        db.session.commit()
+
+    page.goto(f"{live_server.url}/{locale}/follow-up")
+    page.locator("#receipt").fill(receipt)
+    page.locator("button[type=submit]").click()
+    assert page.locator("#meetings").is_visible()
+    assert axe_violations(page) == []
+    page.locator("form[action$=leave] button").click()
+
+    _log_in(page, live_server.url, email, secret, words(app, "en"))  # the login page follows the browser: English
+    page.goto(f"{live_server.url}/staff/cases/{reference}")
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert page.locator("#interpreter").is_visible() and page.locator("#meetings").is_visible()
+    assert axe_violations(page) == []
+    page.locator("form[action$=logout] button").click()

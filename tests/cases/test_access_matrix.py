@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.cases.conftest import ROLES, SECRET_DESCRIPTION
@@ -46,6 +48,18 @@ POST_MATRIX = {
     "/staff/cases/{ref}/monitoring": ({"note": "Checked"}, [R, F, 409, N, 409, F, F, F, F, F]),
     "/staff/cases/{ref}/entries/{company_entry}/translation": (
         {"translation": "Nous enquêtons."},
+        [R, F, R, N, R, F, F, F, F, F],
+    ),
+    "/staff/cases/{ref}/language": ({"language": "qu"}, [R, F, R, N, R, F, F, F, F, F]),
+    "/staff/cases/{ref}/meetings": (
+        {
+            "meeting-kind": "hearing",
+            "meeting-date": (date.today() + timedelta(days=30)).isoformat(),
+            "meeting-time": "10:00",
+            "meeting-timezone": "Africa/Lubumbashi",
+            "meeting-duration": "90",
+            "meeting-place": "Kolwezi",
+        },
         [R, F, R, N, R, F, F, F, F, F],
     ),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),

@@ -15,6 +15,7 @@ from sqlalchemy import CheckConstraint, String, text
 import portal.audit.models
 import portal.notifications.models  # noqa: F401
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
+from portal.cases.meetings import MeetingKind
 from portal.cases.models import AttachmentPurpose, Category, Commodity, EntryKind, FilerType, MandateStatus, Visibility
 from portal.cases.workflow import Clock, Outcome, State
 from portal.core.roles import ACCOUNT_ROLES, Role
@@ -47,6 +48,7 @@ ENUM_COLUMNS = {
     ("reminders_sent", "clock"): Clock,
     ("entity_commodities", "commodity"): Commodity,
     ("entity_relations", "relation"): RelationKind,
+    ("meetings", "kind"): MeetingKind,
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {
@@ -87,6 +89,12 @@ FREE_TEXT_COLUMNS = {
     ("ended_holder_sessions", "session_hash"),
     ("held_receipts", "submission_hash"),
     ("cases", "submission_hash"),
+    # ISO 639 codes and IANA zones: sets of hundreds that Babel and the system's zone database keep up to date;
+    # the forms and casework check them against those lists (core/i18n.spoken_languages, time_zones).
+    ("cases", "language"),
+    ("cases", "interpreter_language"),
+    ("meetings", "interpreter_language"),
+    ("meetings", "timezone"),
 }
 
 # What ``portal.core.db.one_of`` writes: "column IN ('a', 'b')", possibly after "column IS NULL OR".
