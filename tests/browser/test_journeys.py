@@ -91,6 +91,11 @@ def test_ngo_files_for_forty_people_in_french_on_a_desktop(browser, live_server,
     page.goto(f"{live_server.url}/fr/report")
     page.get_by_label(t("I file on behalf of other people")).check()
     page.get_by_label(t("On behalf of how many people?")).fill("40")
+    page.get_by_label(t("How many households? (optional)")).fill("12")
+    page.get_by_label(t("Name of the community or group (optional)")).fill("Communauté de Kasulo")
+    page.get_by_label(t("No document? Tell us how the people agreed that you speak for them")).fill(
+        "Réunion du 3 mai : les quarante familles ont levé la main."
+    )
     page.get_by_label(t("Land and livelihoods")).check()
     page.get_by_label(t("Environment and pollution")).check()
     page.get_by_label(t("Describe what happened")).fill(
