@@ -248,6 +248,7 @@ class Case(CreatedAtMixin, db.Model):
         )
         return list(db.session.scalars(stmt))
 
+    @property
     def written_locale(self) -> str:
         """The interface language we write to the complainant in: the one they asked for, else the one they filed in."""
         asked = (self.identity or {}).get("language")
