@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from portal.cases.commitments import CommitmentStatus
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
 from portal.cases.models import Category, Commodity, EntryKind, FilerType, Visibility
 from portal.cases.workflow import Action, Clock, Outcome, State
@@ -127,6 +128,8 @@ ACTIONS = {
     Action.CLOSE: _l("Close the case"),
     Action.WITHDRAW: _l("Withdraw"),
     Action.MERGE: _l("Merge into another case"),
+    Action.REOPEN: _l("Reopen for dialogue (a commitment was missed)"),
+    Action.ESCALATE: _l("Escalate to adjudication (a commitment was missed)"),
 }
 
 GUARD_REASONS = {
@@ -145,6 +148,7 @@ GUARD_REASONS = {
     "merge_target": _l("Give the reference of another case to merge into."),
     "suspended": _l("The case is suspended."),
     "outcome": _l("Choose an outcome."),
+    "commitment_missed": _l("No check-in has recorded a commitment as missed."),
 }
 
 CASEWORK_REASONS = {
@@ -157,6 +161,26 @@ CASEWORK_REASONS = {
     "extension_not_possible": _l("The one extension has already been used or is not possible now."),
     "not_monitoring": _l("The case is not being monitored."),
     "reason_required": _l("Reasons are required."),
+    "commitments_closed": _l("Commitments are recorded once the case is decided, and while it is monitored."),
+    "commitment_incomplete": _l("Say what is owed and give at least one due date."),
+    "currency_required": _l("Give the currency of the amounts."),
+    "commitment_checked": _l("A check-in has already looked at this commitment, so it stays on file."),
+    "unknown_commitment": _l("This commitment does not belong to the case."),
+    "commitment_unmarked": _l("Mark every commitment that is due: met, partly met or missed."),
+}
+
+COMMITMENT_STATUSES = {
+    CommitmentStatus.MET: _l("Met"),
+    CommitmentStatus.PARTLY_MET: _l("Partly met"),
+    CommitmentStatus.MISSED: _l("Missed"),
+}
+
+# What the complainant reads about each commitment owed to them.
+COMMITMENT_FOR_COMPLAINANT = {
+    None: _l("Not checked yet"),
+    CommitmentStatus.MET: _l("Done"),
+    CommitmentStatus.PARTLY_MET: _l("Only partly done"),
+    CommitmentStatus.MISSED: _l("Not done"),
 }
 
 OUTCOMES = {

@@ -16,13 +16,15 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload, selectinload
 
-from portal.cases import access, casework, labels, queries
+from portal.cases import access, casework, labels, queries, remedy
 from portal.cases.attachments import may_download, send_attachment
+from portal.cases.commitments import Commitment, CommitmentStatus
 from portal.cases.committee import Decision, PanelSeat, SeatKind, VoteChoice
 from portal.cases.forms import (
     ActionForm,
     AssignForm,
     CaseFilterForm,
+    CommitmentForm,
     LinkForm,
     MessageForm,
     MonitoringForm,
@@ -34,7 +36,14 @@ from portal.cases.forms import (
 )
 from portal.cases.loading import REFERENCE, with_case
 from portal.cases.models import Attachment, Case, CaseEntry
-from portal.cases.operations import ActionInput, record_monitoring_check, set_suspended, set_urgency, take_action
+from portal.cases.operations import (
+    ActionInput,
+    Finding,
+    record_monitoring_check,
+    set_suspended,
+    set_urgency,
+    take_action,
+)
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import TRANSITIONS, Action, Ask, InvalidTransition, Outcome, PanelKind
 from portal.core.auth import staff_required
@@ -173,6 +182,10 @@ def render_case(case: Case, status: int = 200, **forms):
             ),
             summary_form=forms.get("summary_form") or SummaryForm(summary=case.company_summary),
             monitoring_form=forms.get("monitoring_form") or MonitoringForm(),
+            commitments=Commitment.of_case(case.id),
+            commitment_form=forms.get("commitment_form") or CommitmentForm(),
+            can_record_commitments=remedy.can_record_commitments(case),
+            findings=forms.get("findings") or {},
             urgency_form=forms.get("urgency_form") or UrgencyForm(urgent="0" if case.urgent else "1"),
             identity=forms.get("identity"),
             vote_choices=labels.VOTES,
@@ -382,18 +395,65 @@ def urgency(case: Case):
     )
 
 
+def _findings_from_request(case: Case) -> dict[int, Finding]:
+    """The check-in's mark for each commitment of the case (``status-<id>``, ``note-<id>``); unmarked ones are left
+    out, so the operation can refuse a check-in that skips one that is due."""
+    findings = {}
+    for commitment in Commitment.of_case(case.id):
+        status = request.form.get(f"status-{commitment.id}")
+        if status in {s.value for s in CommitmentStatus}:
+            note = (request.form.get(f"note-{commitment.id}") or "").strip()[:20_000]
+            findings[commitment.id] = Finding(CommitmentStatus(status), note or None)
+    return findings
+
+
 @staff.post("/cases/<reference>/monitoring")
 @staff_required(CASE_STAFF)
 @with_case(access.can_manage)
 def monitoring_check(case: Case):
     form = MonitoringForm()
-    return submit(
-        case,
-        form,
-        "monitoring_form",
-        lambda: record_monitoring_check(case, current_user, text_of(form.note)),
-        error_field=form.note,
-    )
+    findings = _findings_from_request(case)
+    if not form.validate_on_submit():
+        return render_case(case, 400, monitoring_form=form, findings=findings)
+    try:
+        record_monitoring_check(case, current_user, text_of(form.note), findings)
+    except CaseworkRefused as refused:
+        form.note.errors.append(str(labels.CASEWORK_REASONS[refused.reason]))
+        return render_case(case, 409, monitoring_form=form, findings=findings)
+    return _back(case, "#commitments")
+
+
+@staff.post("/cases/<reference>/commitments")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def add_commitment(case: Case):
+    form = CommitmentForm()
+
+    def add():
+        remedy.add_commitments(
+            case,
+            current_user,
+            form.what.data or "",
+            [remedy.Instalment(due_on, amount) for due_on, amount in form.rows()],
+            owed_by=text_of(form.other_party) if form.owed_by.data == "other" else None,
+            currency=form.currency.data,
+        )
+
+    return submit(case, form, "commitment_form", add, "#commitments", error_field=form.what)
+
+
+@staff.post("/cases/<reference>/commitments/<int:commitment_id>/remove")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def remove_commitment(case: Case, commitment_id: int):
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None or commitment.case_id != case.id:
+        abort(404)
+    try:
+        remedy.remove_commitment(case, commitment, current_user)
+    except CaseworkRefused as refused:
+        flash(str(labels.CASEWORK_REASONS[refused.reason]))
+    return _back(case, "#commitments")
 
 
 @staff.get("/cases/<reference>/attachments/<int:attachment_id>")

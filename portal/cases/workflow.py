@@ -36,7 +36,15 @@ FINAL_STATES = frozenset({State.CLOSED, State.WITHDRAWN, State.MERGED})
 OPEN_STATES = frozenset(State) - FINAL_STATES
 # States in which the committee is working and may ask the complainant a question.
 QUESTION_STATES = frozenset(
-    {State.ACKNOWLEDGED, State.ASSESSMENT, State.COMPANY_RESPONSE, State.DIALOGUE, State.ADJUDICATION}
+    {
+        State.ACKNOWLEDGED,
+        State.ASSESSMENT,
+        State.COMPANY_RESPONSE,
+        State.DIALOGUE,
+        State.ADJUDICATION,
+        State.DECIDED,
+        State.MONITORING,
+    }
 )
 
 
@@ -66,6 +74,9 @@ class Action(StrEnum):
     CLOSE = "close"
     WITHDRAW = "withdraw"
     MERGE = "merge"
+    # A commitment of the settlement or decision was missed: back to dialogue, or on to adjudication.
+    REOPEN = "reopen"
+    ESCALATE = "escalate"
 
 
 class PanelKind(StrEnum):
@@ -121,6 +132,7 @@ class CaseFacts:
     info_request_expired: bool = False
     merge_target_given: bool = False
     suspended: bool = False
+    commitment_missed: bool = False
 
 
 # A guard returns None when satisfied, else the key of the reason (labels.GUARD_REASONS gives the words).
@@ -149,6 +161,7 @@ RESPONDENT = needs("respondent_named", "respondent")
 IN_REVIEW_WINDOW = needs("within_review_window", "review_window")
 INFO_EXPIRED = needs("info_request_expired", "info_not_expired")
 MERGE_TARGET = needs("merge_target_given", "merge_target")
+COMMITMENT_MISSED = needs("commitment_missed", "commitment_missed")
 
 
 @dataclass(frozen=True)
@@ -195,6 +208,8 @@ REVIEW_PANEL = {"panel": PanelKind.REVIEW, "decision": DecisionKind.REVIEW}
 
 DECIDED_OUTCOMES = frozenset({Outcome.FOUNDED, Outcome.PARTLY_FOUNDED, Outcome.UNFOUNDED})
 ALL_CLOCKS = tuple(Clock)
+# Reopening a case after a missed commitment clears its outcome until the new decision (the old one stays on file).
+REOPENS = frozenset({Action.REOPEN, Action.ESCALATE})
 
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
@@ -216,28 +231,28 @@ TRANSITIONS: dict[Action, Transition] = {
            starts=(Clock.COMPANY_RESPONSE, Clock.FEEDBACK), stops=(Clock.ADMISSIBILITY,)),
         _t(Action.REJECT, {State.ASSESSMENT}, State.INADMISSIBLE, {Role.CHAIR},
            guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
-           stops=(Clock.ADMISSIBILITY, Clock.FEEDBACK),
+           stops=(Clock.ADMISSIBILITY,),
            **ORIGINAL_PANEL, decision=DecisionKind.ADMISSIBILITY, asks={Ask.REFERRAL}),
         _t(Action.START_DIALOGUE, {State.COMPANY_RESPONSE}, State.DIALOGUE, CASE_STAFF,
            guards=(not_suspended,), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.FEEDBACK,), asks={Ask.REASONS}),
         _t(Action.REFER_TO_ADJUDICATION, {State.COMPANY_RESPONSE, State.DIALOGUE}, State.ADJUDICATION, {Role.CHAIR},
            guards=(REASONS, not_suspended), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.DECISION, Clock.FEEDBACK)),
         _t(Action.SETTLE, {State.DIALOGUE}, State.DECIDED, {Role.CHAIR},
-           guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,), stops=(Clock.FEEDBACK, Clock.DECISION),
+           guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,), stops=(Clock.DECISION,),
            outcomes=frozenset({Outcome.SETTLED}),
            **ORIGINAL_PANEL, decision=DecisionKind.OUTCOME, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.DECIDE, {State.ADJUDICATION}, State.DECIDED, {Role.CHAIR},
-           guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,), stops=(Clock.FEEDBACK, Clock.DECISION),
+           guards=(QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,), stops=(Clock.DECISION,),
            outcomes=DECIDED_OUTCOMES,
            **ORIGINAL_PANEL, decision=DecisionKind.OUTCOME, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.REQUEST_REVIEW, {State.DECIDED, State.INADMISSIBLE}, State.REVIEW,
            {Role.COMPLAINANT, Role.COMPANY, Role.SECRETARIAT},
            guards=(IN_REVIEW_WINDOW, REASONS), stops=(Clock.REVIEW_WINDOW,), starts=(Clock.DECISION, Clock.FEEDBACK)),
         _t(Action.CONFIRM, {State.REVIEW}, State.DECIDED, {Role.CHAIR},
-           guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION, Clock.FEEDBACK),
+           guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION,),
            **REVIEW_PANEL, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.REVISE, {State.REVIEW}, State.DECIDED, {Role.CHAIR},
-           guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION, Clock.FEEDBACK),
+           guards=(REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS), stops=(Clock.DECISION,),
            outcomes=frozenset(Outcome), **REVIEW_PANEL, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.START_MONITORING, {State.DECIDED}, State.MONITORING, CASE_STAFF,
            stops=(Clock.REVIEW_WINDOW,), starts=(Clock.MONITORING,), asks={Ask.REASONS}),
@@ -247,6 +262,10 @@ TRANSITIONS: dict[Action, Transition] = {
            asks={Ask.REASONS}),
         _t(Action.MERGE, OPEN_STATES, State.MERGED, {Role.SECRETARIAT},
            guards=(MERGE_TARGET, REASONS), stops=ALL_CLOCKS),
+        _t(Action.REOPEN, {State.MONITORING}, State.DIALOGUE, {Role.CHAIR},
+           guards=(COMMITMENT_MISSED, REASONS), stops=(Clock.MONITORING,), starts=(Clock.FEEDBACK,)),
+        _t(Action.ESCALATE, {State.MONITORING}, State.ADJUDICATION, {Role.CHAIR},
+           guards=(COMMITMENT_MISSED, REASONS), stops=(Clock.MONITORING,), starts=(Clock.DECISION, Clock.FEEDBACK)),
     ]
 }  # fmt: skip
 

@@ -31,6 +31,13 @@ case_suspension_changed = _signal("case-suspension-changed", "Clocks stopped or 
 case_urgency_changed = _signal(
     "case-urgency-changed", "Case staff set or cleared the urgent flag, with a reason. kwargs: urgent, entry, actor."
 )
+commitments_changed = _signal(
+    "commitments-changed",
+    "Commitments of a settlement or decision were recorded or removed. kwargs: commitments, removed, actor.",
+)
+monitoring_checked = _signal(
+    "monitoring-checked", "A remedy check-in marked the commitments due. kwargs: entry, checks, actor."
+)
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 

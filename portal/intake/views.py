@@ -4,8 +4,9 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.cases.commitments import Commitment
 from portal.cases.committee import Decision
-from portal.cases.labels import CATEGORIES, COMMODITIES, OUTCOMES, STATE_FOR_COMPLAINANT
+from portal.cases.labels import CATEGORIES, COMMITMENT_FOR_COMPLAINANT, COMMODITIES, OUTCOMES, STATE_FOR_COMPLAINANT
 from portal.cases.models import Case, FilerType
 from portal.cases.workflow import Action, State
 from portal.core.errors import keeps_typed_text
@@ -197,6 +198,8 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
             can_withdraw=case.can_complainant(Action.WITHDRAW),
             decisions=decisions_for(case),
             outcomes=OUTCOMES,
+            commitments=Commitment.of_case(case.joint_case().id),
+            commitment_words=COMMITMENT_FOR_COMPLAINANT,
             can_request_review=case.can_complainant(Action.REQUEST_REVIEW) and case.review_window_open,
             review_form=review_form or ReviewRequestForm(),
             leave_form=LeaveForm(),
