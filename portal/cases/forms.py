@@ -188,7 +188,7 @@ class CommitmentForm(FlaskForm):
     )
     other_party = StringField(_l("Name of the other party"), validators=[MaxLength(300)])
     currency = StringField(
-        _l("Currency (ISO 4217 code, for example USD)"), validators=[Optional(), MaxLength(3)], render_kw={"size": 3}
+        _l("Currency (ISO 4217 code, for example USD)"), validators=[MaxLength(3)], render_kw={"size": 3}
     )
     instalments = FieldList(FormField(InstalmentForm), min_entries=INSTALMENT_ROWS, max_entries=12)
 

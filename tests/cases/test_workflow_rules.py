@@ -31,6 +31,7 @@ EVERYTHING = dict(
     within_review_window=True,
     info_request_expired=True,
     merge_target_given=True,
+    commitment_missed=True,
 )
 
 
@@ -65,6 +66,8 @@ def test_each_guard_blocks_on_its_own(action):
         (Action.REQUEST_INFO, "message_given", "message"),
         (Action.CLOSE_INCOMPLETE, "info_request_expired", "info_not_expired"),
         (Action.MERGE, "merge_target_given", "merge_target"),
+        (Action.REOPEN, "commitment_missed", "commitment_missed"),
+        (Action.ESCALATE, "commitment_missed", "commitment_missed"),
     ],
 )
 def test_named_guards(action, missing, reason):
