@@ -70,6 +70,7 @@ def _values(world: World) -> dict:
         "kind": "entities",
         "record_id": world.site_id,
         "relation_id": 1,
+        "commitment_id": 1,
     }
 
 

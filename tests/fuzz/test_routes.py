@@ -173,6 +173,7 @@ class Fuzzer:
             "kind": "entities",
             "record_id": str(world.site_id),
             "relation_id": "1",
+            "commitment_id": "1",
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------
