@@ -120,7 +120,7 @@ AMOUNT = re.compile(r"\d{1,15}(\.\d{1,4})?")
 
 
 def to_minor_units(text: str, currency: str) -> int | None:
-    """"1200" or "1200.50" in ``currency`` → whole minor units; None if it is not a positive amount in that
+    """ "1200" or "1200.50" in ``currency`` → whole minor units; None if it is not a positive amount in that
     currency's precision (no fractions of a cent). A comma is refused: "1,200" and "12,50" mean different things
     in different countries, so only a point separates decimals."""
     text = text.replace(" ", "")

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from portal.cases.commitments import CURRENCIES, to_minor_units
-
 from portal.cases.committee import PanelKind, SeatKind
 from portal.cases.labels import (
     CATEGORIES,
-    COMMITMENT_STATUSES,
     COMMODITIES,
     OUTCOMES,
     PANELS,

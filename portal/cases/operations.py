@@ -18,11 +18,11 @@ from portal.cases.committee import Decision, DecisionKind, PanelKind, PanelSeat,
 from portal.cases.models import Case, CaseEntry, EntryKind, Visibility
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import (
+    REOPENS,
     Action,
     CaseFacts,
     Clock,
     InvalidTransition,
-    REOPENS,
     Outcome,
     State,
     Transition,

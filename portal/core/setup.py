@@ -43,10 +43,10 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from portal.core import routing, transaction
-    from portal.core.errors import register_error_handlers
     from flask_babel import format_currency
 
+    from portal.core import routing, transaction
+    from portal.core.errors import register_error_handlers
     from portal.core.i18n import LOCALES, country_name, current_portal_locale, language_name
     from portal.core.security import init_security
 

@@ -73,7 +73,9 @@ def _monitor_with_instalments(app, world, client_as) -> tuple[int, int]:
 
 
 def _check_in(client, reference: str, **findings) -> int:
-    return client.post(f"/staff/cases/{reference}/monitoring", data={"note": "Visited the site.", **findings}).status_code
+    return client.post(
+        f"/staff/cases/{reference}/monitoring", data={"note": "Visited the site.", **findings}
+    ).status_code
 
 
 def test_a_settlement_records_its_commitments_in_two_instalments(app, settled, client_as):
@@ -86,7 +88,12 @@ def test_a_settlement_records_its_commitments_in_two_instalments(app, settled, c
         {"currency": ""},
         {"currency": "XYZ"},
         {"owed_by": "other", "other_party": ""},
-        {"instalments-0-due_on": "", "instalments-1-due_on": "", "instalments-0-amount": "", "instalments-1-amount": ""},
+        {
+            "instalments-0-due_on": "",
+            "instalments-1-due_on": "",
+            "instalments-0-amount": "",
+            "instalments-1-amount": "",
+        },
         {"instalments-1-due_on": "1 June"},
     ):
         response = staff.post(f"{base}/commitments", data=_commitment_form(**wrong))
@@ -111,7 +118,9 @@ def test_a_settlement_records_its_commitments_in_two_instalments(app, settled, c
         assert COMPENSATION.encode() not in first.what_encrypted  # encrypted at rest
         assert (reinstate.instalment, reinstate.amount_minor, reinstate.currency) == (None, None, None)
         assert not reinstate.owed_by_respondent and reinstate.owed_by == "Kolwezi Contractors SARL"
-        settlement = db.session.scalar(select(Decision).where(Decision.case_id == case.id, Decision.outcome.is_not(None)))
+        settlement = db.session.scalar(
+            select(Decision).where(Decision.case_id == case.id, Decision.outcome.is_not(None))
+        )
         assert first.decision_id == settlement.id
         audit = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "commitments-changed")).all()
         assert len(audit) == 2 and json.loads(audit[0].data)["commitment_ids"] == [first.id, second.id]
