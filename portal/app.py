@@ -28,6 +28,7 @@ def configure_domain(app: Flask) -> None:
 def register_models(app: Flask) -> None:
     """Import every model so that the metadata (and Alembic's autogenerate) sees all tables."""
     import portal.audit.models
+    import portal.cases.commitments
     import portal.cases.committee
     import portal.cases.meetings
     import portal.cases.models

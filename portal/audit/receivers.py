@@ -206,6 +206,26 @@ def _meeting(case, kwargs) -> Facts:
     }
 
 
+@facts("commitments-changed")
+def _commitments(case, kwargs) -> Facts:
+    # What is owed and by whom are the parties' words: the ids, dates and amounts say enough.
+    return {
+        **_case(case),
+        "commitment_ids": sorted(_id(commitment) for commitment in kwargs.get("commitments") or []),
+        "due_on": sorted(str(commitment.due_on) for commitment in kwargs.get("commitments") or []),
+        "removed": bool(kwargs.get("removed")),
+    }
+
+
+@facts("monitoring-checked")
+def _monitoring_checked(case, kwargs) -> Facts:
+    return {
+        **_case(case),
+        **_entry(kwargs),
+        "checks": {str(check.commitment_id): _plain(check.status) for check in kwargs.get("checks") or []},
+    }
+
+
 @facts("attachment-downloaded")
 def _download(case, kwargs) -> Facts:
     attachment = kwargs.get("attachment")

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, StopValidation, ValidationError
 
+from portal.cases.commitments import CURRENCIES, to_minor_units
 from portal.cases.committee import PanelKind, SeatKind
 from portal.cases.labels import CATEGORIES, COMMODITIES, MEETING_KINDS, OUTCOMES, PANELS, SEATS, STATE_NAMES
 from portal.core.forms import (
@@ -305,3 +306,75 @@ class MeetingForm(FlaskForm):
         """The start as an aware UTC time, from the local date, time and zone given."""
         local = datetime.combine(date.fromisoformat(self.date.data), time.fromisoformat(self.time.data))
         return local.replace(tzinfo=ZoneInfo(self.timezone.data)).astimezone(UTC)
+
+
+INSTALMENT_ROWS = 4
+OWED_BY = {"respondent": _l("The respondent company"), "other": _l("Another party (name it below)")}
+
+
+class InstalmentForm(Form):
+    """One row of a commitment: a due date and, if money is owed, the amount due then."""
+
+    due_on = StringField(_l("Due date"), validators=[Optional(), MaxLength(10)], render_kw={"type": "date"})
+    amount = StringField(_l("Amount"), validators=[Optional(), MaxLength(20)], render_kw={"inputmode": "decimal"})
+
+    def validate_due_on(self, field):
+        try:
+            field.data = date.fromisoformat(field.data)
+        except ValueError as error:
+            raise ValidationError(_l("Please give a date as year-month-day, for example 2026-03-15.")) from error
+
+
+class CommitmentForm(FlaskForm):
+    """What a settlement or decision obliges someone to do: one row per due date (several rows: instalments)."""
+
+    what = TextAreaField(
+        _l("What is owed"), validators=[DataRequired(REQUIRED), MaxLength(TEXT_MAX)], render_kw={"rows": 3}
+    )
+    owed_by = SelectField(
+        _l("Owed by"), choices=options(OWED_BY.items()), validators=[OneOfChoices()], validate_choice=False
+    )
+    other_party = StringField(_l("Name of the other party"), validators=[MaxLength(300)])
+    currency = StringField(
+        _l("Currency (ISO 4217 code, for example USD)"), validators=[MaxLength(3)], render_kw={"size": 3}
+    )
+    instalments = FieldList(FormField(InstalmentForm), min_entries=INSTALMENT_ROWS, max_entries=12)
+
+    def validate_other_party(self, field):
+        if self.owed_by.data == "other" and not (field.data or "").strip():
+            raise ValidationError(REQUIRED)
+
+    def validate_currency(self, field):
+        field.data = (field.data or "").strip().upper() or None
+        if field.data is not None and field.data not in CURRENCIES:
+            raise ValidationError(_l("Please give a currency code such as USD, EUR or CDF."))
+
+    def validate_instalments(self, field):
+        rows = [row for row in field.entries if row.form.due_on.data or (row.form.amount.data or "").strip()]
+        if not rows:
+            raise ValidationError(_l("Please give at least one due date."))
+        for row in rows:
+            if not row.form.due_on.data:
+                row.form.due_on.errors = [*row.form.due_on.errors, REQUIRED]
+                raise ValidationError(_l("Every amount needs its due date."))
+            amount = (row.form.amount.data or "").strip()
+            if amount:
+                if self.currency.data is None:
+                    raise ValidationError(_l("Give the currency of the amounts."))
+                minor = to_minor_units(amount, self.currency.data)
+                if minor is None:
+                    row.form.amount.errors = [*row.form.amount.errors, str(AMOUNT_FORMAT)]
+                    raise ValidationError(AMOUNT_FORMAT)
+
+    def rows(self) -> list[tuple[date, int | None]]:
+        """The filled rows as (due date, amount in minor units or None), after validation."""
+        filled = []
+        for row in self.instalments.entries:
+            if row.form.due_on.data:
+                amount = (row.form.amount.data or "").strip()
+                currency = self.currency.data
+                filled.append((row.form.due_on.data, to_minor_units(amount, currency) if amount and currency else None))
+        return filled
+
+
+AMOUNT_FORMAT = _l("Please give the amount in figures with a point for decimals, for example 600 or 600.50.")

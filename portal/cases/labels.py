@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from portal.cases.commitments import CommitmentStatus
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
 from portal.cases.meetings import MeetingKind
 from portal.cases.models import Category, Commodity, EntryKind, FilerType, MandateStatus, Visibility
@@ -128,6 +129,8 @@ ACTIONS = {
     Action.CLOSE: _l("Close the case"),
     Action.WITHDRAW: _l("Withdraw"),
     Action.MERGE: _l("Merge into another case"),
+    Action.REOPEN: _l("Reopen for dialogue (a commitment was missed)"),
+    Action.ESCALATE: _l("Escalate to adjudication (a commitment was missed)"),
 }
 
 GUARD_REASONS = {
@@ -150,6 +153,7 @@ GUARD_REASONS = {
     "review_window_open": _l(
         "The complainant and the company can still ask for a review: close the case once the review window has ended."
     ),
+    "commitment_missed": _l("No check-in has recorded a commitment as missed."),
 }
 
 CASEWORK_REASONS = {
@@ -171,6 +175,12 @@ CASEWORK_REASONS = {
     "meeting_in_past": _l("This time has already passed. Choose a time in the future."),
     "meeting_cancelled": _l("This meeting was cancelled; plan a new one instead."),
     "case_closed": _l("The case is closed."),
+    "commitments_closed": _l("Commitments are recorded once the case is decided, and while it is monitored."),
+    "commitment_incomplete": _l("Say what is owed and give at least one due date."),
+    "currency_required": _l("Give the currency of the amounts."),
+    "commitment_checked": _l("A check-in has already looked at this commitment, so it stays on file."),
+    "unknown_commitment": _l("This commitment does not belong to the case."),
+    "commitment_unmarked": _l("Mark every commitment that is due: met, partly met or missed."),
 }
 
 # A representative's mandate, in staff's words and in the representative's (the follow-up page).
@@ -187,6 +197,20 @@ MANDATE_FOR_COMPLAINANT = {
     MandateStatus.MORE_REQUESTED: _l(
         "We need more to show that you may speak for these people. Please read our message and add a document below."
     ),
+}
+
+COMMITMENT_STATUSES = {
+    CommitmentStatus.MET: _l("Met"),
+    CommitmentStatus.PARTLY_MET: _l("Partly met"),
+    CommitmentStatus.MISSED: _l("Missed"),
+}
+
+# What the complainant reads about each commitment owed to them.
+COMMITMENT_FOR_COMPLAINANT = {
+    None: _l("Not checked yet"),
+    CommitmentStatus.MET: _l("Done"),
+    CommitmentStatus.PARTLY_MET: _l("Only partly done"),
+    CommitmentStatus.MISSED: _l("Not done"),
 }
 
 OUTCOMES = {

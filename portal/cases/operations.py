@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal.cases.access import case_recusals, chaired_panels, recusal_reason
+from portal.cases.commitments import Commitment, CommitmentCheck, CommitmentStatus, any_missed
 from portal.cases.committee import (
     SEAT_NOMINATION,
     Decision,
@@ -26,6 +27,7 @@ from portal.cases.committee import (
 from portal.cases.models import Case, CaseEntry, EntryKind, Visibility
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import (
+    REOPENS,
     Action,
     CaseFacts,
     Clock,
@@ -117,6 +119,7 @@ def case_facts(case: Case, given: ActionInput, actor: User | None = None) -> Cas
         suspended=case.suspended,
         review_window_over=case.review_window_due_at is None or now > case.review_window_due_at,
         actor_chairs=chaired_panels(case, actor) if actor is not None else frozenset(),
+        commitment_missed=case.state == State.MONITORING and any_missed(case.id),
     )
 
 
@@ -155,6 +158,9 @@ def take_action(
     case.state = target
     if transition.outcomes:
         case.outcome = given.outcome
+    if action in REOPENS:  # the earlier decision stays in the decisions table; the new one will set the outcome
+        case.outcome = None
+        case.monitoring_checks_done = 0
     if target in (State.CLOSED, State.WITHDRAWN, State.MERGED):
         case.closed_at = now
     merge_target = given.merge_target
@@ -297,17 +303,35 @@ def set_urgency(case: Case, urgent: bool, reason: str, actor: User) -> CaseEntry
 
 
 def feedback_given(case: Case) -> None:
-    """A message to the complainant restarts the feedback clock (at least every three months)."""
-    if case.is_open and case.feedback_due_at is not None:
+    """A message to the complainant restarts the feedback clock (at least every three months). It runs until the
+    case is final, so a message also starts it on a case decided before the clock kept running after decisions."""
+    if case.is_open:
         due = case.due()
         due[Clock.FEEDBACK] = current_app.extensions["portal_clocks"].feedback_due(utcnow())
         case.set_due(due)
 
 
-def record_monitoring_check(case: Case, actor: User, note: str) -> CaseEntry:
-    """A remedy check-in at 6 and then 12 months after the decision."""
+@dataclass(frozen=True)
+class Finding:
+    """What a check-in found about one commitment: its status, and an internal note."""
+
+    status: CommitmentStatus
+    note: str | None = None
+
+
+def record_monitoring_check(
+    case: Case, actor: User, note: str | None, findings: dict[int, Finding] | None = None
+) -> CaseEntry:
+    """A remedy check-in at 6 and then 12 months after the decision. It marks every commitment due so far as met,
+    partly met or missed (``findings``, by commitment id); commitments not yet due may be marked too."""
     if case.state != State.MONITORING:
         raise CaseworkRefused("not_monitoring")
+    findings = findings or {}
+    commitments = {commitment.id: commitment for commitment in Commitment.of_case(case.id)}
+    if any(commitment_id not in commitments for commitment_id in findings):
+        raise CaseworkRefused("unknown_commitment")
+    if any(commitment.is_due and commitment.id not in findings for commitment in commitments.values()):
+        raise CaseworkRefused("commitment_unmarked")
     settings = current_app.extensions["portal_clocks"]
     case.monitoring_checks_done += 1
     due = case.due()
@@ -317,9 +341,15 @@ def record_monitoring_check(case: Case, actor: User, note: str) -> CaseEntry:
         else None
     )
     case.set_due(due)
+    checks = []
+    for commitment_id, finding in findings.items():
+        check = CommitmentCheck(status=finding.status, checked_by_id=actor.id)
+        check.note = (finding.note or "").strip() or None
+        commitments[commitment_id].checks.append(check)
+        checks.append(check)
     entry = CaseEntry(kind=EntryKind.INTERNAL_NOTE, visibility=Visibility.INTERNAL, author_id=actor.id)
     entry.body = note
     case.entries.append(entry)
     db.session.flush()
-    signals.internal_note_added.send(case, entry=entry, actor=actor)
+    signals.monitoring_checked.send(case, entry=entry, checks=checks, actor=actor)
     return entry

@@ -18,13 +18,15 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload, selectinload
 
-from portal.cases import access, casework, labels, mandates, queries
+from portal.cases import access, casework, labels, mandates, queries, remedy
 from portal.cases.attachments import may_download, send_attachment
+from portal.cases.commitments import Commitment, CommitmentStatus
 from portal.cases.committee import Decision, PanelSeat, SeatKind, VoteChoice
 from portal.cases.forms import (
     ActionForm,
     AssignForm,
     CaseFilterForm,
+    CommitmentForm,
     LanguageForm,
     LinkForm,
     MandateRequestForm,
@@ -52,6 +54,7 @@ from portal.cases.meetings import (
 from portal.cases.models import Attachment, Case, CaseEntry
 from portal.cases.operations import (
     ActionInput,
+    Finding,
     quorum_problems,
     record_monitoring_check,
     set_suspended,
@@ -201,6 +204,10 @@ def render_case(case: Case, status: int = 200, **forms):
             ),
             summary_form=forms.get("summary_form") or SummaryForm(summary=case.company_summary),
             monitoring_form=forms.get("monitoring_form") or MonitoringForm(),
+            commitments=Commitment.of_case(case.id),
+            commitment_form=forms.get("commitment_form") or CommitmentForm(),
+            can_record_commitments=remedy.can_record_commitments(case),
+            findings=forms.get("findings") or {},
             urgency_form=forms.get("urgency_form") or UrgencyForm(urgent="0" if case.urgent else "1"),
             mandate_documents=case.mandate_documents() if case.is_representative else [],
             mandate_verify_form=forms.get("mandate_verify_form") or MandateVerifyForm(),
@@ -516,18 +523,65 @@ def request_mandate(case: Case):
     return submit(case, form, "mandate_request_form", ask, "#representation", error_field=form.text)
 
 
+def _findings_from_request(case: Case) -> dict[int, Finding]:
+    """The check-in's mark for each commitment of the case (``status-<id>``, ``note-<id>``); unmarked ones are left
+    out, so the operation can refuse a check-in that skips one that is due."""
+    findings = {}
+    for commitment in Commitment.of_case(case.id):
+        status = request.form.get(f"status-{commitment.id}")
+        if status in {s.value for s in CommitmentStatus}:
+            note = (request.form.get(f"note-{commitment.id}") or "").strip()[:20_000]
+            findings[commitment.id] = Finding(CommitmentStatus(status), note or None)
+    return findings
+
+
 @staff.post("/cases/<reference>/monitoring")
 @staff_required(CASE_STAFF)
 @with_case(access.can_manage)
 def monitoring_check(case: Case):
     form = MonitoringForm()
-    return submit(
-        case,
-        form,
-        "monitoring_form",
-        lambda: record_monitoring_check(case, current_user, text_of(form.note)),
-        error_field=form.note,
-    )
+    findings = _findings_from_request(case)
+    if not form.validate_on_submit():
+        return render_case(case, 400, monitoring_form=form, findings=findings)
+    try:
+        record_monitoring_check(case, current_user, text_of(form.note), findings)
+    except CaseworkRefused as refused:
+        form.note.errors.append(str(labels.CASEWORK_REASONS[refused.reason]))
+        return render_case(case, 409, monitoring_form=form, findings=findings)
+    return _back(case, "#commitments")
+
+
+@staff.post("/cases/<reference>/commitments")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def add_commitment(case: Case):
+    form = CommitmentForm()
+
+    def add():
+        remedy.add_commitments(
+            case,
+            current_user,
+            form.what.data or "",
+            [remedy.Instalment(due_on, amount) for due_on, amount in form.rows()],
+            owed_by=text_of(form.other_party) if form.owed_by.data == "other" else None,
+            currency=form.currency.data,
+        )
+
+    return submit(case, form, "commitment_form", add, "#commitments", error_field=form.what)
+
+
+@staff.post("/cases/<reference>/commitments/<int:commitment_id>/remove")
+@staff_required(CASE_STAFF)
+@with_case(access.can_manage)
+def remove_commitment(case: Case, commitment_id: int):
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None or commitment.case_id != case.id:
+        abort(404)
+    try:
+        remedy.remove_commitment(case, commitment, current_user)
+    except CaseworkRefused as refused:
+        flash(str(labels.CASEWORK_REASONS[refused.reason]))
+    return _back(case, "#commitments")
 
 
 @staff.post("/cases/<reference>/language")

@@ -36,7 +36,15 @@ FINAL_STATES = frozenset({State.CLOSED, State.WITHDRAWN, State.MERGED})
 OPEN_STATES = frozenset(State) - FINAL_STATES
 # States in which the committee is working and may ask the complainant a question.
 QUESTION_STATES = frozenset(
-    {State.ACKNOWLEDGED, State.ASSESSMENT, State.COMPANY_RESPONSE, State.DIALOGUE, State.ADJUDICATION}
+    {
+        State.ACKNOWLEDGED,
+        State.ASSESSMENT,
+        State.COMPANY_RESPONSE,
+        State.DIALOGUE,
+        State.ADJUDICATION,
+        State.DECIDED,
+        State.MONITORING,
+    }
 )
 
 
@@ -66,6 +74,9 @@ class Action(StrEnum):
     CLOSE = "close"
     WITHDRAW = "withdraw"
     MERGE = "merge"
+    # A commitment of the settlement or decision was missed: back to dialogue, or on to adjudication.
+    REOPEN = "reopen"
+    ESCALATE = "escalate"
 
 
 class PanelKind(StrEnum):
@@ -125,6 +136,7 @@ class CaseFacts:
     review_window_over: bool = False
     # The panels on which the person acting holds the chair's seat (the chair or a vice-chair, §4).
     actor_chairs: frozenset[PanelKind] = frozenset()
+    commitment_missed: bool = False
 
 
 # A guard returns None when satisfied, else the key of the reason (labels.GUARD_REASONS gives the words).
@@ -171,6 +183,7 @@ CHAIRS_REVIEW = chairs(PanelKind.REVIEW)
 # Who may sign for a panel: the account role of whoever can sit in a chair's seat (the chair, or a member who is a
 # vice-chair); the guards above then require the seat itself.
 PANEL_CHAIRS = COMMITTEE
+COMMITMENT_MISSED = needs("commitment_missed", "commitment_missed")
 
 
 @dataclass(frozen=True)
@@ -217,6 +230,8 @@ REVIEW_PANEL = {"panel": PanelKind.REVIEW, "decision": DecisionKind.REVIEW}
 
 DECIDED_OUTCOMES = frozenset({Outcome.FOUNDED, Outcome.PARTLY_FOUNDED, Outcome.UNFOUNDED})
 ALL_CLOCKS = tuple(Clock)
+# Reopening a case after a missed commitment clears its outcome until the new decision (the old one stays on file).
+REOPENS = frozenset({Action.REOPEN, Action.ESCALATE})
 
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
@@ -238,7 +253,7 @@ TRANSITIONS: dict[Action, Transition] = {
            starts=(Clock.COMPANY_RESPONSE, Clock.FEEDBACK), stops=(Clock.ADMISSIBILITY,)),
         _t(Action.REJECT, {State.ASSESSMENT}, State.INADMISSIBLE, PANEL_CHAIRS,
            guards=(CHAIRS_ORIGINAL, QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
-           stops=(Clock.ADMISSIBILITY, Clock.FEEDBACK),
+           stops=(Clock.ADMISSIBILITY,),
            **ORIGINAL_PANEL, decision=DecisionKind.ADMISSIBILITY, asks={Ask.REFERRAL}),
         _t(Action.START_DIALOGUE, {State.COMPANY_RESPONSE}, State.DIALOGUE, CASE_STAFF,
            guards=(not_suspended,), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.FEEDBACK,), asks={Ask.REASONS}),
@@ -246,12 +261,12 @@ TRANSITIONS: dict[Action, Transition] = {
            guards=(REASONS, not_suspended), stops=(Clock.COMPANY_RESPONSE,), starts=(Clock.DECISION, Clock.FEEDBACK)),
         _t(Action.SETTLE, {State.DIALOGUE}, State.DECIDED, PANEL_CHAIRS,
            guards=(CHAIRS_ORIGINAL, QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
-           stops=(Clock.FEEDBACK, Clock.DECISION),
+           stops=(Clock.DECISION,),
            outcomes=frozenset({Outcome.SETTLED}),
            **ORIGINAL_PANEL, decision=DecisionKind.OUTCOME, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.DECIDE, {State.ADJUDICATION}, State.DECIDED, PANEL_CHAIRS,
            guards=(CHAIRS_ORIGINAL, QUORUM, REASONS), starts=(Clock.REVIEW_WINDOW,),
-           stops=(Clock.FEEDBACK, Clock.DECISION),
+           stops=(Clock.DECISION,),
            outcomes=DECIDED_OUTCOMES,
            **ORIGINAL_PANEL, decision=DecisionKind.OUTCOME, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.REQUEST_REVIEW, {State.DECIDED, State.INADMISSIBLE}, State.REVIEW,
@@ -259,11 +274,11 @@ TRANSITIONS: dict[Action, Transition] = {
            guards=(IN_REVIEW_WINDOW, REASONS), stops=(Clock.REVIEW_WINDOW,), starts=(Clock.DECISION, Clock.FEEDBACK)),
         _t(Action.CONFIRM, {State.REVIEW}, State.DECIDED, PANEL_CHAIRS,
            guards=(CHAIRS_REVIEW, REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS),
-           stops=(Clock.DECISION, Clock.FEEDBACK),
+           stops=(Clock.DECISION,),
            **REVIEW_PANEL, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.REVISE, {State.REVIEW}, State.DECIDED, PANEL_CHAIRS,
            guards=(CHAIRS_REVIEW, REVIEW_QUORUM, REVIEW_PANEL_DIFFERENT, REASONS),
-           stops=(Clock.DECISION, Clock.FEEDBACK),
+           stops=(Clock.DECISION,),
            outcomes=frozenset(Outcome), **REVIEW_PANEL, asks={Ask.PUBLIC_SUMMARY}),
         _t(Action.START_MONITORING, {State.DECIDED}, State.MONITORING, CASE_STAFF,
            stops=(Clock.REVIEW_WINDOW,), starts=(Clock.MONITORING,), asks={Ask.REASONS}),
@@ -273,6 +288,10 @@ TRANSITIONS: dict[Action, Transition] = {
            asks={Ask.REASONS}),
         _t(Action.MERGE, OPEN_STATES, State.MERGED, {Role.SECRETARIAT},
            guards=(MERGE_TARGET, REASONS), stops=ALL_CLOCKS),
+        _t(Action.REOPEN, {State.MONITORING}, State.DIALOGUE, {Role.CHAIR},
+           guards=(COMMITMENT_MISSED, REASONS), stops=(Clock.MONITORING,), starts=(Clock.FEEDBACK,)),
+        _t(Action.ESCALATE, {State.MONITORING}, State.ADJUDICATION, {Role.CHAIR},
+           guards=(COMMITMENT_MISSED, REASONS), stops=(Clock.MONITORING,), starts=(Clock.DECISION, Clock.FEEDBACK)),
     ]
 }  # fmt: skip
 

@@ -43,6 +43,8 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from flask_babel import format_currency
+
     from portal.core import routing, transaction
     from portal.core.errors import register_error_handlers
     from portal.core.i18n import (
@@ -76,6 +78,7 @@ def register_request_hooks(app: Flask) -> None:
     app.add_template_filter(spoken_language_name)
     app.add_template_filter(words)
     app.add_template_filter(day, "dateformat")  # Flask-Babel's, cached per day and locale (core/i18n.py)
+    app.add_template_filter(format_currency, "currencyformat")
 
     @app.context_processor
     def inject_locale():

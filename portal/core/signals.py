@@ -43,6 +43,13 @@ meeting_changed = _signal(
     "meeting-changed",
     "A dialogue meeting or hearing was scheduled, changed or cancelled. kwargs: meeting, change, entry, actor.",
 )
+commitments_changed = _signal(
+    "commitments-changed",
+    "Commitments of a settlement or decision were recorded or removed. kwargs: commitments, removed, actor.",
+)
+monitoring_checked = _signal(
+    "monitoring-checked", "A remedy check-in marked the commitments due. kwargs: entry, checks, actor."
+)
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 

@@ -4,9 +4,11 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.cases.commitments import Commitment
 from portal.cases.committee import Decision
 from portal.cases.labels import (
     CATEGORIES,
+    COMMITMENT_FOR_COMPLAINANT,
     COMMODITIES,
     MANDATE_FOR_COMPLAINANT,
     MEETING_KINDS,
@@ -227,6 +229,8 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
             can_withdraw=case.can_complainant(Action.WITHDRAW),
             decisions=decisions_for(case),
             outcomes=OUTCOMES,
+            commitments=Commitment.of_case(case.joint_case().id),
+            commitment_words=COMMITMENT_FOR_COMPLAINANT,
             can_request_review=case.can_complainant(Action.REQUEST_REVIEW) and case.review_window_open,
             # Once the window has passed, the page says when it ended instead of the form just disappearing.
             review_ended_on=case.review_window_due_at

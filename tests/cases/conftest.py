@@ -37,6 +37,7 @@ class World:
     company_entry_id: int
     organisations: dict
     site_id: int
+    receipt: str = ""
 
 
 def _user(name: str, role: str, organisation: Organisation | None = None, **fields) -> User:
@@ -49,7 +50,7 @@ def _user(name: str, role: str, organisation: Organisation | None = None, **fiel
 
 def build_world(file_grievance) -> World:
     """A non-anonymous grievance about Century's smelter, admitted and answered by the company."""
-    _, reference, _ = file_grievance(
+    _, reference, receipt = file_grievance(
         description=SECRET_DESCRIPTION, anonymous="no", name="Amani", email="amani@example.org",
         files=[(io.BytesIO(PDF_BYTES), "contract.pdf")],
     )  # fmt: skip
@@ -100,6 +101,7 @@ def build_world(file_grievance) -> World:
         company_entry_id=response.id,
         organisations={"century": century.id, "tata": tata.id},
         site_id=site.id,
+        receipt=receipt,
     )
 
 

@@ -46,6 +46,12 @@ POST_MATRIX = {
     "/staff/cases/{ref}/links": ({"respondent": "{century}"}, [R, F, R, N, R, F, F, F, F, F]),
     # Not in monitoring yet: the secretariat and the chair get a conflict, the others never get that far.
     "/staff/cases/{ref}/monitoring": ({"note": "Checked"}, [R, F, 409, N, 409, F, F, F, F, F]),
+    # Not decided yet: commitments are refused with a conflict; a commitment that does not exist is not found.
+    "/staff/cases/{ref}/commitments": (
+        {"what": "Pay", "owed_by": "respondent", "instalments-0-due_on": "2026-03-01"},
+        [R, F, 409, N, 409, F, F, F, F, F],
+    ),
+    "/staff/cases/{ref}/commitments/999/remove": ({}, [R, F, N, N, N, F, F, F, F, F]),
     "/staff/cases/{ref}/entries/{company_entry}/translation": (
         {"translation": "Nous enquêtons."},
         [R, F, R, N, R, F, F, F, F, F],

@@ -122,10 +122,12 @@ def test_a_message_to_the_complainant_restarts_the_feedback_clock(case, person, 
     )
 
 
-def test_a_message_starts_no_feedback_clock_that_was_not_running(case, person, frozen_time):
+def test_a_message_starts_the_feedback_clock_again_on_an_open_case(case, person, frozen_time):
+    """The clock runs until the case is final; a case decided when decisions still stopped it gets it back."""
+    frozen_time.now = datetime(2026, 5, 1, 12, tzinfo=UTC)
     case.feedback_due_at = None
     send_message(case, person("secretariat"), "A word.")
-    assert case.feedback_due_at is None
+    assert case.feedback_due_at == datetime(2026, 7, 30, 12, tzinfo=UTC)
 
 
 def test_a_message_on_a_closed_case_moves_no_clock(case, person, frozen_time):

@@ -71,6 +71,7 @@ def _values(world: World) -> dict:
         "record_id": world.site_id,
         "relation_id": 1,
         "meeting_id": 1,
+        "commitment_id": 1,
     }
 
 

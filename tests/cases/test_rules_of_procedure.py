@@ -50,6 +50,10 @@ RULES: dict[tuple[State, Action, Role], State | None] = {
     (S.DIALOGUE, A.REQUEST_INFO, R.CHAIR): S.INFO_REQUESTED,
     (S.ADJUDICATION, A.REQUEST_INFO, R.SECRETARIAT): S.INFO_REQUESTED,
     (S.ADJUDICATION, A.REQUEST_INFO, R.CHAIR): S.INFO_REQUESTED,
+    (S.DECIDED, A.REQUEST_INFO, R.SECRETARIAT): S.INFO_REQUESTED,
+    (S.DECIDED, A.REQUEST_INFO, R.CHAIR): S.INFO_REQUESTED,
+    (S.MONITORING, A.REQUEST_INFO, R.SECRETARIAT): S.INFO_REQUESTED,
+    (S.MONITORING, A.REQUEST_INFO, R.CHAIR): S.INFO_REQUESTED,
     # Only the complainant answers; without an answer the case may be closed as incomplete.
     (S.INFO_REQUESTED, A.ANSWER, R.COMPLAINANT): BEFORE_QUESTION,
     (S.INFO_REQUESTED, A.CLOSE_INCOMPLETE, R.SECRETARIAT): S.CLOSED,
@@ -89,6 +93,9 @@ RULES: dict[tuple[State, Action, Role], State | None] = {
     (S.MONITORING, A.CLOSE, R.CHAIR): S.CLOSED,
     (S.INADMISSIBLE, A.CLOSE, R.SECRETARIAT): S.CLOSED,
     (S.INADMISSIBLE, A.CLOSE, R.CHAIR): S.CLOSED,
+    # A commitment recorded missed: the chair reopens the dialogue or escalates to adjudication.
+    (S.MONITORING, A.REOPEN, R.CHAIR): S.DIALOGUE,
+    (S.MONITORING, A.ESCALATE, R.CHAIR): S.ADJUDICATION,
     # The complainant may withdraw from every open state (the secretariat records it for them).
     (S.SUBMITTED, A.WITHDRAW, R.COMPLAINANT): S.WITHDRAWN,
     (S.ACKNOWLEDGED, A.WITHDRAW, R.COMPLAINANT): S.WITHDRAWN,
@@ -141,6 +148,7 @@ SATISFIED = dict(
     suspended=False,
     review_window_over=True,
     actor_chairs=frozenset(PanelKind),
+    commitment_missed=True,
 )
 # The reason a refusal gives -> the one fact that, missing, causes it.
 MISSING = {
@@ -157,6 +165,7 @@ MISSING = {
     "suspended": {"suspended": True},
     "review_window_open": {"review_window_over": False},
     "not_panel_chair": {"actor_chairs": frozenset()},
+    "commitment_missed": {"commitment_missed": False},
 }
 # What each action needs before it may be taken. An action not refused for a reason here must not be.
 GUARDS: dict[Action, set[str]] = {
@@ -178,6 +187,8 @@ GUARDS: dict[Action, set[str]] = {
     A.CLOSE: {"review_window_open", "reasons"},
     A.WITHDRAW: set(),
     A.MERGE: {"merge_target", "reasons"},
+    A.REOPEN: {"commitment_missed", "reasons"},
+    A.ESCALATE: {"commitment_missed", "reasons"},
 }
 
 # One place each action can be taken from, by whom (a row of RULES), for the guard and clock tests.
@@ -200,6 +211,8 @@ WHERE = {
     A.CLOSE: (S.MONITORING, R.SECRETARIAT),
     A.WITHDRAW: (S.DIALOGUE, R.COMPLAINANT),
     A.MERGE: (S.REVIEW, R.SECRETARIAT),
+    A.REOPEN: (S.MONITORING, R.CHAIR),
+    A.ESCALATE: (S.MONITORING, R.CHAIR),
 }
 
 
@@ -222,7 +235,7 @@ def test_the_names_of_states_actions_roles_clocks_and_outcomes():
     assert [action.value for action in Action] == [
         "acknowledge", "request_info", "answer", "close_incomplete", "open_assessment", "admit", "reject",
         "start_dialogue", "refer_to_adjudication", "settle", "decide", "request_review", "confirm", "revise",
-        "start_monitoring", "close", "withdraw", "merge",
+        "start_monitoring", "close", "withdraw", "merge", "reopen", "escalate",
     ]  # fmt: skip
     assert [role.value for role in Role] == [
         "complainant", "secretariat", "chair", "member", "company", "organisation", "admin"
@@ -369,24 +382,27 @@ CLOCKS: dict[Action, tuple[dict[Clock, datetime | None], str]] = {
         {Clock.ADMISSIBILITY: None, Clock.COMPANY_RESPONSE: _at(5, 29), Clock.FEEDBACK: _at(7, 30)},
         "runs",
     ),
-    A.REJECT: ({Clock.ADMISSIBILITY: None, Clock.FEEDBACK: None, Clock.REVIEW_WINDOW: _at(5, 31)}, "runs"),
+    # The feedback clock keeps running until the case is final: deciding does not stop it.
+    A.REJECT: ({Clock.ADMISSIBILITY: None, Clock.REVIEW_WINDOW: _at(5, 31)}, "runs"),
     A.START_DIALOGUE: ({Clock.COMPANY_RESPONSE: None, Clock.FEEDBACK: _at(7, 30)}, "runs"),
     A.REFER_TO_ADJUDICATION: (
         {Clock.COMPANY_RESPONSE: None, Clock.DECISION: _at(6, 12), Clock.FEEDBACK: _at(7, 30)},
         "runs",
     ),
-    A.SETTLE: ({Clock.FEEDBACK: None, Clock.DECISION: None, Clock.REVIEW_WINDOW: _at(5, 31)}, "runs"),
-    A.DECIDE: ({Clock.FEEDBACK: None, Clock.DECISION: None, Clock.REVIEW_WINDOW: _at(5, 31)}, "runs"),
+    A.SETTLE: ({Clock.DECISION: None, Clock.REVIEW_WINDOW: _at(5, 31)}, "runs"),
+    A.DECIDE: ({Clock.DECISION: None, Clock.REVIEW_WINDOW: _at(5, 31)}, "runs"),
     A.REQUEST_REVIEW: (
         {Clock.REVIEW_WINDOW: None, Clock.DECISION: _at(6, 12), Clock.FEEDBACK: _at(7, 30)},
         "runs",
     ),
-    A.CONFIRM: ({Clock.DECISION: None, Clock.FEEDBACK: None}, "runs"),
-    A.REVISE: ({Clock.DECISION: None, Clock.FEEDBACK: None}, "runs"),
+    A.CONFIRM: ({Clock.DECISION: None}, "runs"),
+    A.REVISE: ({Clock.DECISION: None}, "runs"),
     A.START_MONITORING: ({Clock.REVIEW_WINDOW: None, Clock.MONITORING: _at(10, 30)}, "runs"),
     A.CLOSE: (STOPPED_ALL, "runs"),
     A.WITHDRAW: (STOPPED_ALL, "runs"),
     A.MERGE: (STOPPED_ALL, "runs"),
+    A.REOPEN: ({Clock.MONITORING: None, Clock.FEEDBACK: _at(7, 30)}, "runs"),
+    A.ESCALATE: ({Clock.MONITORING: None, Clock.DECISION: _at(6, 12), Clock.FEEDBACK: _at(7, 30)}, "runs"),
 }
 
 

@@ -34,6 +34,7 @@ EVERYTHING = dict(
     merge_target_given=True,
     review_window_over=True,
     actor_chairs=frozenset(PanelKind),
+    commitment_missed=True,
 )
 
 
@@ -69,6 +70,8 @@ def test_each_guard_blocks_on_its_own(action):
         (Action.CLOSE_INCOMPLETE, "info_request_expired", "info_not_expired"),
         (Action.MERGE, "merge_target_given", "merge_target"),
         (Action.CLOSE, "review_window_over", "review_window_open"),
+        (Action.REOPEN, "commitment_missed", "commitment_missed"),
+        (Action.ESCALATE, "commitment_missed", "commitment_missed"),
     ],
 )
 def test_named_guards(action, missing, reason):

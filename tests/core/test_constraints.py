@@ -14,6 +14,7 @@ from sqlalchemy import CheckConstraint, String, text
 # Every model imported, so that the metadata holds every table.
 import portal.audit.models
 import portal.notifications.models  # noqa: F401
+from portal.cases.commitments import CommitmentStatus
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
 from portal.cases.meetings import MeetingKind
 from portal.cases.models import AttachmentPurpose, Category, Commodity, EntryKind, FilerType, MandateStatus, Visibility
@@ -49,9 +50,11 @@ ENUM_COLUMNS = {
     ("entity_commodities", "commodity"): Commodity,
     ("entity_relations", "relation"): RelationKind,
     ("meetings", "kind"): MeetingKind,
+    ("commitment_checks", "status"): CommitmentStatus,
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {
+    ("commitments", "currency"),  # ISO 4217: the form checks it against Babel's list; a CHECK keeps it 3 letters
     ("organisations", "name"),
     ("supply_chain_entities", "name"),
     ("supply_chain_entities", "country"),

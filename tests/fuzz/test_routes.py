@@ -174,6 +174,7 @@ class Fuzzer:
             "record_id": str(world.site_id),
             "relation_id": "1",
             "meeting_id": "1",
+            "commitment_id": "1",
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------
