@@ -8,12 +8,16 @@ new-password pages as they would. The worker files in Swahili and reads the comm
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pyotp
+from flask_babel import force_locale
 from markupsafe import escape
 from sqlalchemy import select
 
+from portal.cases.commitments import Commitment
 from portal.cases.committee import Decision
+from portal.cases.labels import COMMITMENT_FOR_COMPLAINANT, STATE_FOR_COMPLAINANT
 from portal.cases.models import Case
 from portal.cases.workflow import State
 from portal.extensions import db
@@ -27,6 +31,7 @@ QUESTION = "Je, watoto wanafanya kazi usiku kwenye ghala gani?"
 QUESTION_IN_ENGLISH = "At which depot do the children work at night?"
 ANSWER = "Kwenye ghala la Kasulo, kila usiku kuanzia saa nne."
 ANSWER_IN_ENGLISH = "At the Kasulo depot, every night from ten o'clock."
+REOPENED = "Malipo ya pili hayakufanyika, kwa hiyo kesi yako imefunguliwa tena."
 
 
 def _html(text: str) -> str:
@@ -169,7 +174,78 @@ def test_a_real_case_from_a_fresh_install(app, client, smtp_server):
     response = liaison.post(f"/company/cases/{reference}/response", data={"response": "We will investigate."})
     assert response.status_code == 302
     act(officer, reference, "start_dialogue")
-    act(chair, reference, "settle", reasons="The company pays school fees.", public_summary="Settled.", **votes)
+    act(chair, reference, "settle", reasons="The company pays school fees and back pay.", public_summary="Settled.",
+        **votes)  # fmt: skip
     assert walk.case(reference).state == State.DECIDED
+    assert walk.case(reference).feedback_due_at is not None  # the case is open: the 3-monthly clock runs on
+    assert _signer(app) == ids["chair"]
+
+    # Two instalments, the first due two months ago, the second yesterday; monitoring starts.
+    today = date.today()
+    commitment = {
+        "what": "Back pay for the night shifts", "owed_by": "respondent", "other_party": "", "currency": "USD",
+        "instalments-0-due_on": (today - timedelta(days=60)).isoformat(), "instalments-0-amount": "300",
+        "instalments-1-due_on": (today - timedelta(days=1)).isoformat(), "instalments-1-amount": "300",
+    }  # fmt: skip
+    assert officer.post(f"{base}/commitments", data=commitment).status_code == 302
+    act(officer, reference, "start_monitoring")
+    first, second = _commitment_ids(app, reference)
+
+    # The check-in: the first paid, the second missed. The worker reads both, in Swahili.
+    check_in = {"note": "Payslips seen.", f"status-{first}": "met", f"status-{second}": "missed"}
+    assert officer.post(f"{base}/monitoring", data=check_in).status_code == 302
+    page = client.get("/sw/follow-up/case").get_data(as_text=True)
+    for status in ("met", "missed"):
+        assert _html(_swahili(app, COMMITMENT_FOR_COMPLAINANT[status])) in page
+
+    # Reopened for the missed payment (the worker reads why, in Swahili), then adjudicated: partly founded.
+    act(chair, reference, "reopen", reasons="The second payment was missed.", reasons_translation=REOPENED)
+    assert walk.case(reference).state == State.DIALOGUE
+    assert _html(REOPENED) in client.get("/sw/follow-up/case").get_data(as_text=True)
+    act(chair, reference, "refer_to_adjudication", reasons="The company disputes the missed payment.")
+    act(chair, reference, "decide", reasons="The payment is owed; the night work is proven.",
+        outcome="partly_founded", public_summary="Partly founded.", **votes)  # fmt: skip
+    assert walk.case(reference).outcome == "partly_founded"
+
+    # The worker asks for a review; a panel sharing nobody with the first, chaired by the vice-chair.
+    response = client.post("/sw/follow-up/review", data={"reasons": "Watoto walifanya kazi zaidi ya hapo."})
+    assert response.status_code == 302
+    assert walk.case(reference).state == State.REVIEW
+    refused = {"user_id": str(ids["union"]), "seat": "civil_society", "panel": "review"}
+    assert officer.post(f"{base}/panel", data=refused).status_code == 409  # sat on the first panel
+    for user, seat in (("vice", "chair"), ("industry2", "industry"), ("ngo", "civil_society")):
+        data = {"user_id": str(ids[user]), "seat": seat, "panel": "review"}
+        assert officer.post(f"{base}/panel", data=data).status_code == 302
+    review_votes = {f"vote-{ids[u]}": "for" for u in ("vice", "industry2", "ngo")}
+    vice = browsers["vice"]
+    assert f"/staff/cases/{reference}/actions/confirm" in vice.get(base).get_data(as_text=True)
+    act(chair, reference, "confirm", expect=403, reasons="Not my panel.", **review_votes)
+    act(vice, reference, "confirm", reasons="The first panel weighed the evidence fairly.", **review_votes)
+    assert walk.case(reference).state == State.DECIDED and _signer(app) == ids["vice"]
+
+    # Monitored again: the late payment is now made; closed.
+    act(officer, reference, "start_monitoring")
+    check_in = {"note": "Second payment made late.", f"status-{first}": "met", f"status-{second}": "met"}
+    assert officer.post(f"{base}/monitoring", data=check_in).status_code == 302
+    act(officer, reference, "close", reasons="The remedy is complete.")
+    case = walk.case(reference)
+    assert case.state == State.CLOSED and case.feedback_due_at is None and case.next_due_at is None
+    page = client.get("/sw/follow-up/case").get_data(as_text=True)
+    assert _html(_swahili(app, STATE_FOR_COMPLAINANT[State.CLOSED][0])) in page
+    assert _html(ANSWER) in page and _html(ANSWER_IN_ENGLISH) not in page
+
+
+def _signer(app) -> int:
     with app.app_context():
-        assert db.session.scalar(select(Decision.signed_by_id).order_by(Decision.id.desc())) == ids["chair"]
+        return db.session.scalar(select(Decision.signed_by_id).order_by(Decision.id.desc()))
+
+
+def _commitment_ids(app, reference: str) -> list[int]:
+    with app.app_context():
+        case_id = db.session.scalar(select(Case.id).where(Case.reference == reference))
+        return [commitment.id for commitment in Commitment.of_case(case_id)]
+
+
+def _swahili(app, label) -> str:
+    with app.test_request_context(), force_locale("sw"):
+        return str(label)
