@@ -18,6 +18,8 @@ ACTIONS = {
     "decision-recorded": _l("Decision signed"),
     "case-suspension-changed": _l("Clocks stopped or resumed"),
     "case-urgency-changed": _l("Urgency set or cleared"),
+    "commitments-changed": _l("Commitments recorded or removed"),
+    "monitoring-checked": _l("Remedy check-in recorded"),
     "identity-viewed": _l("Complainant's identity viewed"),
     "attachment-downloaded": _l("Attachment downloaded"),
     "user-logged-in": _l("Logged in"),
