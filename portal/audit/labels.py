@@ -21,6 +21,8 @@ ACTIONS = {
     "mandate-status-changed": _l("Mandate status changed"),
     "case-language-changed": _l("Language or interpreter need recorded"),
     "meeting-changed": _l("Meeting planned, changed or cancelled"),
+    "commitments-changed": _l("Commitments recorded or removed"),
+    "monitoring-checked": _l("Remedy check-in recorded"),
     "identity-viewed": _l("Complainant's identity viewed"),
     "attachment-downloaded": _l("Attachment downloaded"),
     "user-logged-in": _l("Logged in"),
