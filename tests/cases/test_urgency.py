@@ -54,7 +54,9 @@ def test_case_staff_mark_a_case_urgent_with_a_reason_and_the_triage_clock_starts
     with app.app_context():
         case = _case(reference)
         assert case.urgent is False and case.triage_due_at is None
-        changes = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case-urgency-changed")).all()
+        changes = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "case-urgency-changed").order_by(AuditEntry.id)
+        ).all()
         assert [json.loads(c.data)["urgent"] for c in changes] == [True, False]
 
 
