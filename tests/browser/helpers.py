@@ -26,3 +26,19 @@ def exact(text: str) -> re.Pattern:
 
 PHOTO = {"name": "picha.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}
 VOICE_NOTE = {"name": "sauti.wav", "mimeType": "audio/wav", "buffer": wav_voice_note()}
+
+
+def file_in_browser(page, base_url: str, locale: str = "sw", description: str = "", fill=None) -> tuple[str, str]:
+    """File a grievance through the form as a worker does (an affected person, child labour, cobalt, Congo);
+    ``fill(page)`` answers more questions before sending. Returns (receipt, reference) from the receipt page."""
+    page.goto(f"{base_url}/{locale}/report")
+    page.locator("#filer_type-0").check()
+    page.locator("#categories-0").check()
+    page.locator("#description").fill(description or "Watoto wanafanya kazi usiku kwenye ghala la kobalti bila kinga.")
+    if fill is not None:
+        fill(page)
+    page.locator("#country").select_option("CD")
+    page.locator("#commodity-2").check()
+    page.locator("#consent").check()
+    page.locator("button[type=submit]").click()
+    return page.locator(".receipt").inner_text(), page.locator(".reference").inner_text().strip()

@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.helpers import file_in_browser, words
 from tests.samples import upload  # noqa: F401 - keeps the samples module importable for the journeys
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -53,16 +54,8 @@ def test_form_with_errors_has_no_violations(axe_page, live_server, locale):
 
 def test_receipt_and_case_pages_have_no_violations(axe_page, live_server):
     page = axe_page
-    page.goto(f"{live_server.url}/sw/report")
-    page.locator("#filer_type-0").check()
-    page.locator("#categories-0").check()
-    page.locator("#description").fill("Watoto wanafanya kazi usiku kwenye ghala la kobalti bila kinga.")
-    page.locator("#country").select_option("CD")
-    page.locator("#commodity-2").check()
-    page.locator("#consent").check()
-    page.locator("button[type=submit]").click()
-    assert axe_violations(page) == []
-    receipt = page.locator(".receipt").inner_text()
+    receipt, _ = file_in_browser(page, live_server.url)
+    assert axe_violations(page) == []  # the receipt page
     page.goto(f"{live_server.url}/sw/follow-up")
     page.locator("#receipt").fill(receipt)
     page.locator("button[type=submit]").click()
@@ -95,7 +88,6 @@ def test_representation_group_with_errors_has_no_violations(axe_page, live_serve
 def test_representation_on_the_staff_and_follow_up_pages_has_no_violations(axe_page, live_server):
     """The staff case page's "Representation" section (with the request form open and answered with an error) and
     the representative's follow-up page with their mandate's status and the mandate field."""
-    from tests.browser.helpers import words
     from tests.browser.test_staff_journey import _log_in, _officer
 
     page = axe_page
@@ -144,21 +136,13 @@ def test_meetings_on_the_staff_case_page_and_the_follow_up_page_have_no_violatio
     from portal.cases.models import Case
     from portal.extensions import db
     from portal.users.models import User
-    from tests.browser.helpers import words
     from tests.browser.test_staff_journey import _log_in, _officer
 
     page, app = axe_page, live_server.app
-    page.goto(f"{live_server.url}/{locale}/report")
-    page.locator("#filer_type-0").check()
-    page.locator("#categories-0").check()
-    page.locator("#description").fill("Watoto wanafanya kazi usiku kwenye ghala la kobalti bila kinga.")
-    page.locator("#spoken_language").fill("Kikechua" if locale == "sw" else "Quechua")
-    page.locator("#country").select_option("CD")
-    page.locator("#commodity-2").check()
-    page.locator("#consent").check()
-    page.locator("button[type=submit]").click()
-    receipt = page.locator(".receipt").inner_text()
-    reference = page.locator(".reference").inner_text().strip()
+    spoken = "Kikechua" if locale == "sw" else "Quechua"
+    receipt, reference = file_in_browser(
+        page, live_server.url, locale, fill=lambda form: form.locator("#spoken_language").fill(spoken)
+    )
 
     email = f"meetings-{locale}@journey.test"
     secret = _officer(app, email, locale)

@@ -14,21 +14,13 @@ from portal.cases.workflow import State
 from portal.extensions import db
 from portal.users.models import User
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.helpers import words
+from tests.browser.helpers import file_in_browser, words
 from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_staff_journey import _log_in, _officer
 
 
 def _file(page, base_url: str) -> tuple[str, str]:
-    page.goto(f"{base_url}/sw/report")
-    page.locator("#filer_type-0").check()
-    page.locator("#categories-0").check()
-    page.locator("#description").fill("Mshahara wa usiku haukulipwa kwa miezi mitatu.")
-    page.locator("#country").select_option("CD")
-    page.locator("#commodity-2").check()
-    page.locator("#consent").check()
-    page.locator("button[type=submit]").click()
-    return page.locator(".receipt").inner_text(), page.locator(".reference").inner_text().strip()
+    return file_in_browser(page, base_url, description="Mshahara wa usiku haukulipwa kwa miezi mitatu.")
 
 
 def _monitored_with_commitments(app, reference: str, email: str) -> None:
