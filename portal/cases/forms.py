@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, StopValidation, ValidationError
 
 from portal.cases.commitments import CURRENCIES, to_minor_units
@@ -223,17 +224,35 @@ class LanguageChoice:
             raise StopValidation(UNKNOWN_LANGUAGE)
 
 
-def _language_choices(locale: str, empty_label) -> list:
-    return options([("", empty_label), *spoken_languages(locale)])
+def _keyed_choices(field, key: tuple, pairs) -> None:
+    """Give ``field`` a fixed list of choices, built once per ``key`` and rendered once per key and selection."""
+    field.choices = list(_choices(key, pairs))
+    field.choices_key = key
+
+
+_CHOICES: dict[tuple, tuple[SelectChoice, ...]] = {}
+
+
+def _choices(key: tuple, pairs) -> tuple[SelectChoice, ...]:
+    if key not in _CHOICES:
+        _CHOICES[key] = tuple(options(pairs() if callable(pairs) else pairs))
+    return _CHOICES[key]
+
+
+def _language_choices(field, locale: str, empty_label) -> None:
+    empty = str(empty_label)
+    _keyed_choices(field, ("languages", locale, empty), lambda: [("", empty), *spoken_languages(locale)])
 
 
 class LanguageForm(FlaskForm):
     """The complainant's own language and whether an interpreter is needed (any ISO 639 language)."""
 
-    language = SelectField(_l("The complainant's own language"), validators=[LanguageChoice()], validate_choice=False)
+    language = SelectField(
+        _l("The complainant's own language"), validators=[LanguageChoice()], validate_choice=False, widget=QuickSelect()
+    )
     interpreter_needed = BooleanField(_l("An interpreter is needed"))
     interpreter_language = SelectField(
-        _l("Interpreter for which language"), validators=[LanguageChoice()], validate_choice=False
+        _l("Interpreter for which language"), validators=[LanguageChoice()], validate_choice=False, widget=QuickSelect()
     )
     interpreter_note = TextAreaField(
         _l("Note on the interpreter (for staff)"), validators=[MaxLength(1000)], render_kw={"rows": 2}
@@ -241,8 +260,8 @@ class LanguageForm(FlaskForm):
 
     def __init__(self, locale: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = _language_choices(locale, _l("Not recorded"))
-        self.interpreter_language.choices = _language_choices(locale, _l("The complainant's own language"))
+        _language_choices(self.language, locale, _l("Not recorded"))
+        _language_choices(self.interpreter_language, locale, _l("The complainant's own language"))
 
 
 class MeetingForm(FlaskForm):
@@ -254,7 +273,7 @@ class MeetingForm(FlaskForm):
     )
     date = StringField(_l("Date"), validators=[DataRequired(REQUIRED)], render_kw={"type": "date"})
     time = StringField(_l("Start time"), validators=[DataRequired(REQUIRED)], render_kw={"type": "time"})
-    timezone = SelectField(_l("Time zone"), validators=[OneOfChoices()], validate_choice=False)
+    timezone = SelectField(_l("Time zone"), validators=[OneOfChoices()], validate_choice=False, widget=QuickSelect())
     duration = StringField(
         _l("Length in minutes"),
         default="120",
@@ -267,7 +286,9 @@ class MeetingForm(FlaskForm):
         validators=[MaxLength(1000)],
         render_kw={"rows": 2},
     )
-    interpreter_language = SelectField(_l("Interpreter"), validators=[LanguageChoice()], validate_choice=False)
+    interpreter_language = SelectField(
+        _l("Interpreter"), validators=[LanguageChoice()], validate_choice=False, widget=QuickSelect()
+    )
     participants = TextAreaField(
         _l("Who will attend (company, committee members, the complainant and who comes with them)"),
         validators=[MaxLength(2000)],
@@ -277,8 +298,8 @@ class MeetingForm(FlaskForm):
 
     def __init__(self, locale: str, zones: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.interpreter_language.choices = _language_choices(locale, _l("No interpreter"))
-        self.timezone.choices = options((zone, zone.replace("_", " ")) for zone in zones)
+        _language_choices(self.interpreter_language, locale, _l("No interpreter"))
+        _keyed_choices(self.timezone, ("zones", *zones), lambda: [(zone, zone.replace("_", " ")) for zone in zones])
         if not self.timezone.data and zones:
             self.timezone.data = zones[0]
 

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, Select
+from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 REQUIRED = _l("Please fill in this field.")
 TOO_LONG = _l("Please write at most %(max)d characters.")
@@ -85,13 +85,38 @@ class CheckboxListField(SelectMultipleField):
 
 class QuickSelect(Select):
     """WTForms' select whose ``<option>`` markup is built once per value, label and selection and kept: a list
-    page renders hundreds of options per request, and building each again was half the staff list's time."""
+    page renders hundreds of options per request, and building each again was half the staff list's time.
+
+    A field whose choices are one fixed list per key (``field.choices_key``: the ~600 languages in one reader's
+    language, the time zones of one country) keeps its whole option list per key and selection: the case page shows
+    several of them, and building them was nine tenths of its time."""
+
+    def __call__(self, field, **kwargs):
+        key = getattr(field, "choices_key", None)
+        if key is None or self.multiple:
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        for flag in self.validation_attrs:
+            if flag not in kwargs and getattr(field.flags, flag, False):
+                kwargs[flag] = getattr(field.flags, flag)
+        cached = (key, str(field.data))
+        inner = _OPTION_LISTS.get(cached)
+        if inner is None:
+            if len(_OPTION_LISTS) >= 4096:  # a bound, not a policy: the keys are few: lists times selections shown
+                _OPTION_LISTS.clear()
+            inner = _OPTION_LISTS[cached] = Markup("").join(
+                self.render_option(choice) for choice in field.iter_choices()
+            )
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>") + inner + Markup("</select>")
 
     @classmethod
     def render_option(cls, choice, **kwargs):
         if choice.render_kw or kwargs:
             return super().render_option(choice, **kwargs)
         return _option(choice.value, str(choice.label or choice.value), bool(choice.selected))
+
+
+_OPTION_LISTS: dict[tuple, Markup] = {}
 
 
 @lru_cache(maxsize=16384)

@@ -64,3 +64,22 @@ def test_the_quick_select_renders_what_wtforms_renders(value):
     plain, quick = _Plain(data={"pick": value}), _Quick(data={"pick": value})
     assert str(quick.pick(required=False)) == str(plain.pick(required=False))
     assert "&amp; &lt;b&gt;" in str(quick.pick())
+
+
+class _KeyedPlain(Form):
+    pick = SelectField(widget=Select())
+
+
+class _KeyedQuick(Form):
+    pick = SelectField(widget=QuickSelect())
+
+
+@pytest.mark.parametrize("value", ["", "a", "7"])
+def test_a_keyed_option_list_renders_what_wtforms_renders_for_each_selection(value):
+    """The whole list is kept per key and selection: choosing another value must not show the first one's list."""
+    choices = options([("", "Any"), ("a", "A & <b>"), ("7", "Seven")])
+    plain, quick = _KeyedPlain(data={"pick": value}), _KeyedQuick(data={"pick": value})
+    plain.pick.choices = quick.pick.choices = choices
+    quick.pick.choices_key = ("test-list",)
+    assert str(quick.pick(required=False)) == str(plain.pick(required=False))
+    assert str(quick.pick(**{"aria-invalid": "true"})) == str(plain.pick(**{"aria-invalid": "true"}))
