@@ -122,7 +122,9 @@ def test_a_settlement_records_its_commitments_in_two_instalments(app, settled, c
             select(Decision).where(Decision.case_id == case.id, Decision.outcome.is_not(None))
         )
         assert first.decision_id == settlement.id
-        audit = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "commitments-changed")).all()
+        audit = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "commitments-changed").order_by(AuditEntry.id)
+        ).all()
         assert len(audit) == 2 and json.loads(audit[0].data)["commitment_ids"] == [first.id, second.id]
         assert COMPENSATION not in audit[0].data
 
