@@ -119,6 +119,7 @@ def test_representation_on_the_staff_and_follow_up_pages_has_no_violations(axe_p
     page.locator("#representation summary").click()
     assert axe_violations(page) == []
     page.locator("form[action$='mandate/request'] button[type=submit]").click()  # empty: an error comes back
+    page.wait_for_load_state()  # the answer is a long page: read it once it has loaded
     assert page.locator("#representation .error").is_visible()
     assert axe_violations(page) == []
     page.locator("form[action$=logout] button").click()

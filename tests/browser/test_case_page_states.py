@@ -123,6 +123,7 @@ def test_case_and_company_pages_in_these_states_have_no_violations(browser, live
     page.locator("details:has(form[action$='/actions/settle']) > summary").click()
     page.locator("#settle-reasons").fill("The company pays the overtime.")
     page.locator("form[action$='/actions/settle'] button[type=submit]").click()
+    page.wait_for_load_state()  # the answer is a long page: read it once it has loaded
     assert page.locator(".error-summary a[href='#panel']").count() == 1
     if violations := axe_violations(page):
         found["refused settlement"] = violations
@@ -147,6 +148,7 @@ def test_case_and_company_pages_in_these_states_have_no_violations(browser, live
     if violations := axe_violations(page):
         found["company page"] = violations
     page.locator("form[action$='/extension'] button[type=submit]").click()
+    page.wait_for_load_state()  # the answer is a long page: read it once it has loaded
     assert page.locator("form[action$='/extension'] .error").count() == 1
     if violations := axe_violations(page):
         found["extension form with an error"] = violations

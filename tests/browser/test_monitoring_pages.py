@@ -59,6 +59,7 @@ def test_monitoring_pages_have_no_accessibility_violations(browser, live_server,
     worker_page.goto(f"{live_server.url}/sw/follow-up")
     worker_page.locator("#receipt").fill(receipt)
     worker_page.locator("button[type=submit]").click()
+    worker_page.wait_for_load_state()  # the answer is a long page: read it once it has loaded
     assert worker_page.locator("#commitments li").count() == 2
     if violations := axe_violations(worker_page):
         found["follow-up"] = violations
@@ -72,6 +73,7 @@ def test_monitoring_pages_have_no_accessibility_violations(browser, live_server,
     if violations := axe_violations(page):
         found["staff case page"] = violations
     page.locator("form[action$=commitments] button[type=submit]").click()  # nothing filled in: errors
+    page.wait_for_load_state()  # the answer is a long page: read it once it has loaded
     assert page.locator("#commitments .error").count() >= 1
     if violations := axe_violations(page):
         found["commitment form with errors"] = violations
