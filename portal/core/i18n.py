@@ -209,15 +209,21 @@ def _time_zones(country: str) -> tuple[str, ...]:
     return (*own, *others, "UTC")
 
 
+@lru_cache(maxsize=len(LOCALES))
+def _spoken_names(locale_code: str) -> dict[str, str]:
+    """Code → name, built once per reader's language (the filter runs per meeting and per page header)."""
+    return dict(spoken_languages(locale_code))
+
+
 def is_spoken_language(code: str | None) -> bool:
-    return bool(code) and code in dict(spoken_languages(DEFAULT_LOCALE))
+    return bool(code) and code in _spoken_names(DEFAULT_LOCALE)
 
 
 def spoken_language_name(code: str | None, locale_code: str | None = None) -> str:
     """The name of an ISO 639 language in the reader's language ("qu" → "Quechua", "Kikechua" in Swahili)."""
     if not code:
         return ""
-    return dict(spoken_languages(locale_code or str(get_locale()))).get(code, code)
+    return _spoken_names(locale_code or str(get_locale())).get(code, code)
 
 
 def _folded(text: str) -> str:
