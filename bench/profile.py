@@ -79,6 +79,9 @@ def main() -> None:
     statements.clear()
     client.get(url)
     per_request = len(statements)
+    if os.environ.get("PROFILE_SQL"):  # the statements of one request, to find repeated or avoidable round trips
+        for statement in statements:
+            print(" ".join(statement.split())[: int(os.environ.get("PROFILE_SQL_WIDTH", 200))])
     timings = []
     profiler = None
     if args.pyinstrument:

@@ -57,12 +57,20 @@ def case_recusals(case: Case) -> list[Recusal]:
 def forget_recusals(case: Case) -> None:
     if has_request_context():
         g.get("portal_recusals", {}).pop(case.id, None)
+        g.get("portal_seats", {}).pop(case.id, None)
 
 
 def seats_of(case: Case, user: User) -> list[PanelSeat]:
+    """The seats ``user`` holds on ``case``, read once per request like the recusals (a member's case page asks in
+    every permission check); seating and recusal drop the memo through ``forget_recusals``."""
     from portal.extensions import db
 
-    return list(db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id, PanelSeat.user_id == user.id)))
+    memo = g.setdefault("portal_seats", {}).setdefault(case.id, {}) if has_request_context() else {}
+    if user.id not in memo:
+        memo[user.id] = list(
+            db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id, PanelSeat.user_id == user.id))
+        )
+    return memo[user.id]
 
 
 def can_view(case: Case, user: User) -> bool:

@@ -123,6 +123,7 @@ def seat_panel_member(case: Case, user: User, seat: SeatKind, panel: PanelKind, 
     placed = PanelSeat(case_id=case.id, user_id=user.id, seat=seat, panel=panel)
     db.session.add(placed)
     db.session.flush()
+    forget_recusals(case)  # also drops the memo of who sits where
     signals.panel_seat_changed.send(case, seat=placed, actor=actor, removed=False)
     return placed
 

@@ -163,6 +163,7 @@ def render_case(case: Case, status: int = 200, **forms):
     decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
     recusals = access.case_recusals(case)
     actions = access.actions_for(case, current_user)
+    meetings = meetings_of(case)
     people = _active(COMMITTEE | {Role.SECRETARIAT})  # one query for the panel and the officer choices
     failed_action = forms.get("failed_action")
     return (
@@ -216,12 +217,12 @@ def render_case(case: Case, status: int = 200, **forms):
             failed_action=failed_action,
             quorum_help=forms.get("quorum_help", False),
             language_form=forms.get("language_form") or _language_form(case),
-            meetings=meetings_of(case),
+            meetings=meetings,
             meeting_forms={
                 meeting.id: (
                     forms["meeting_form"] if forms.get("failed_meeting") == meeting.id else _meeting_form(case, meeting)
                 )
-                for meeting in meetings_of(case)
+                for meeting in meetings
                 if meeting.cancelled_at is None
             },
             new_meeting_form=forms.get("new_meeting_form") or _meeting_form(case),
