@@ -126,10 +126,11 @@ class Point:
     lines: tuple[tuple[str, int, bool], ...]  # (text, baseline y, bold)
 
 
-# Characters that fit on one line beside the dots (viewBox 320 wide, 14 px text): wider scripts get fewer.
-_LINE_CHARS = {"zh_Hans": 17, "hi": 27}
-_LINE_CHARS_DEFAULT = 31
-_LINE_HEIGHT = 18
+# Characters that fit on one line beside the dots (viewBox 320 wide, 16-unit text, about 15 px on a 360 px phone):
+# wider scripts get fewer. The browser tests check that no label runs past the drawing's edge.
+_LINE_CHARS = {"zh_Hans": 16, "hi": 24}
+_LINE_CHARS_DEFAULT = 30
+_LINE_HEIGHT = 20
 _GAP = 14
 
 
@@ -186,9 +187,10 @@ def timeline(clocks: ClockSettings, locale_code: str) -> Timeline:
     y = 20
     for title, when in _timeline_stops(clocks):
         lines: list[tuple[str, int, bool]] = []
-        baseline = y + 5
-        for index, text in enumerate([*_wrap(title, width), *_wrap(when, width)]):
-            bold = index < len(_wrap(title, width))
+        baseline = y + 6
+        title_lines = _wrap(title, width * 7 // 8)  # bold letters are wider
+        for index, text in enumerate([*title_lines, *_wrap(when, width)]):
+            bold = index < len(title_lines)
             lines.append((text, baseline, bold))
             baseline += _LINE_HEIGHT
         points.append(Point(title, when, y, tuple(lines)))

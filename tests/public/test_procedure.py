@@ -75,7 +75,7 @@ def test_timeline_labels_are_translated_and_wrapped_to_fit(app, client):
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     with app.test_request_context(), force_locale("zh_Hans"):
         assert texts[0] == _("You send your complaint")
-    assert max(len(text) for text in texts) <= 17  # fourteen-pixel characters beside the dots in 320 units
+    assert max(len(text) for text in texts) <= 16  # sixteen-unit characters beside the dots, in 320 units
 
 
 def test_glossary_explains_the_legal_words_and_the_pages_link_to_it(client):
