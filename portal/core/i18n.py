@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from flask import g, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -94,6 +94,22 @@ def _collator():
     return Collator()
 
 
+def _pinyin_key(name: str) -> tuple:
+    """Chinese readers look names up by their pinyin, tone by tone (阿 ā before 巴 bā before 中 zhōng), as
+    dictionaries and ICU's zh collation order them; the Unicode order alone would follow radicals and strokes."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True)
+    return (tuple(syllable.lower() for syllable in syllables), _collator().sort_key(name))
+
+
+def sort_key(locale_code: str):
+    """The key that sorts names the way readers of ``locale_code`` expect to find them."""
+    if locale_code.startswith("zh"):
+        return _pinyin_key
+    return _collator().sort_key
+
+
 @lru_cache(maxsize=len(LOCALES))
 def countries(locale_code: str) -> tuple[tuple[str, str], ...]:
     """(ISO code, name) of every country, named and sorted (Unicode collation) for the given locale."""
@@ -103,8 +119,8 @@ def countries(locale_code: str) -> tuple[tuple[str, str], ...]:
         for code, name in territories.items()
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     ]
-    collator = _collator()
-    return tuple(sorted(names, key=lambda item: collator.sort_key(item[1])))
+    key = sort_key(locale_code)
+    return tuple(sorted(names, key=lambda item: key(item[1])))
 
 
 # Lists print a name and a date on every row: parsing a locale or formatting the same day again per row was a
@@ -134,18 +150,45 @@ def country_name(code: str | None, locale_code: str | None = None) -> str:
     return _locale(locale_code or str(get_locale())).territories.get(code, code)
 
 
+# One month form per language: CLDR's "medium" dates abbreviate the month ("30 Nov 2026") where "long" ones spell it
+# ("30 Novemba 2026"), and a page printing both reads as two languages to a reader who knows only the full names.
+# Every date therefore names its month in full; "short" stays all digits.
+_MONTH_IN_WORDS = {"medium": "long"}
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
 def day(value: date | datetime | None, format: str = "medium") -> str:
     """``value``'s day in the reader's language (the ``dateformat`` filter); a moment is read in UTC."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = (value.astimezone(UTC) if value.tzinfo else value).date()
-    return _day(value, format, str(get_locale()))
+        value = _utc(value).date()
+    return _day(value, _MONTH_IN_WORDS.get(format, format), str(get_locale()))
 
 
 @lru_cache(maxsize=8192)
 def _day(value: date, format: str, locale_code: str) -> str:
     return format_date(value, format, locale=_locale(locale_code))
+
+
+def moment(value: datetime | None, format: str = "medium") -> str:
+    """A day and its time (UTC, hours and minutes) in the reader's language (the ``datetimeformat`` filter), the day
+    written as ``day`` writes it, joined the way the language joins them."""
+    if value is None:
+        return ""
+    value = _utc(value)
+    locale = _locale(str(get_locale()))
+    joined = locale.datetime_formats.get(format) or locale.datetime_formats["medium"]
+    return str(joined).format(format_time(value, "short", locale=locale), day(value.date(), format))
+
+
+def label(text: str) -> str:
+    """A label that ends in a colon, with the space the language puts before what follows: none after a
+    full-width colon (Chinese, U+FF1A), one after any other ("Status: received")."""
+    return text if text.endswith("\uff1a") else text + " "  # + keeps a translation's Markup type
 
 
 _WORDS: dict[tuple[int, str], dict[str, str]] = {}
@@ -187,8 +230,8 @@ def spoken_languages(locale_code: str) -> tuple[tuple[str, str], ...]:
         name = own.get(key) or english.get(key)
         if name:
             named[code] = name[:1].upper() + name[1:]
-    collator = _collator()
-    return tuple(sorted(named.items(), key=lambda item: collator.sort_key(item[1])))
+    key = sort_key(locale_code)
+    return tuple(sorted(named.items(), key=lambda item: key(item[1])))
 
 
 def time_zones(country: str | None) -> list[str]:

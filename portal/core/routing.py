@@ -7,11 +7,12 @@
 - ``reject_malformed_input``: a NUL byte in the query string, a form field or a file name is a 400 (in the path a
   404) before any view runs. No person types one, and PostgreSQL refuses it in text, so it could only ever end in a 500.
 - ``page_number``: the ``page`` argument, clamped so that an offset cannot overflow.
+- ``language_menu_shown`` / ``language_url``: the language menu of every public page, also on a form's answer.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, g, request
+from flask import Blueprint, Flask, abort, current_app, g, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from portal.core.i18n import LOCALES
@@ -62,6 +63,25 @@ def page_number(name: str = "page") -> int:
     """A page number from the query string: 1 when missing or not a number, at most ``MAX_PAGE``."""
     number = request.args.get(name, 1, type=int)
     return min(max(number, 1), MAX_PAGE)
+
+
+def language_menu_shown() -> bool:
+    """Every page under ``/<locale>/`` carries the language menu, whatever the method that produced it."""
+    endpoint = request.endpoint
+    return bool(endpoint) and current_app.url_map.is_endpoint_expecting(endpoint, "locale")
+
+
+def language_url(code: str) -> str:
+    """This page in another language. The menu's links are plain GETs, so the answer to a POST (a form sent back
+    with errors) links to the GET page of the same address, or to the landing page where the address has none."""
+    endpoint = request.endpoint or "public.landing"
+    if request.method in ("GET", "HEAD") or any("GET" in (rule.methods or ()) for rule in _rules(endpoint)):
+        return url_for(endpoint, **dict(request.view_args or {}, locale=code))
+    return url_for("public.landing", locale=code)
+
+
+def _rules(endpoint: str):
+    return current_app.url_map.iter_rules(endpoint)
 
 
 def init_app(app: Flask) -> None:

@@ -52,7 +52,9 @@ def register_request_hooks(app: Flask) -> None:
         country_name,
         current_portal_locale,
         day,
+        label,
         language_name,
+        moment,
         spoken_language_name,
         words,
     )
@@ -77,12 +79,19 @@ def register_request_hooks(app: Flask) -> None:
     app.add_template_filter(language_name)
     app.add_template_filter(spoken_language_name)
     app.add_template_filter(words)
+    app.add_template_filter(label)
+    app.add_template_filter(moment, "datetimeformat")  # dates with the month in words, as dateformat (core/i18n.py)
     app.add_template_filter(day, "dateformat")  # Flask-Babel's, cached per day and locale (core/i18n.py)
     app.add_template_filter(format_currency, "currencyformat")
 
     @app.context_processor
     def inject_locale():
-        return {"portal_locale": current_portal_locale(), "all_locales": LOCALES.values()}
+        return {
+            "portal_locale": current_portal_locale(),
+            "all_locales": LOCALES.values(),
+            "language_menu_shown": routing.language_menu_shown,
+            "language_url": routing.language_url,
+        }
 
     @app.url_defaults
     def add_locale(endpoint, values):

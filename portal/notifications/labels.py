@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from portal.cases.labels import CLOCKS
 from portal.cases.workflow import Clock
+from portal.core.i18n import moment  # the month in words, as on the pages
 
 
 def sender_name() -> str:
@@ -67,7 +67,7 @@ def deadline_reminder(reference: str, clock: Clock, due_at: datetime) -> tuple[s
             "%(deadline)s in grievance %(reference)s is due on %(date)s (UTC).",
             deadline=str(CLOCKS[clock]),
             reference=reference,
-            date=format_datetime(due_at, "medium"),
+            date=moment(due_at, "medium"),
         ),
     )
 
@@ -79,7 +79,7 @@ def deadline_escalation(reference: str, clock: Clock, due_at: datetime) -> tuple
             "%(deadline)s in grievance %(reference)s was due on %(date)s (UTC) and is overdue.",
             deadline=str(CLOCKS[clock]),
             reference=reference,
-            date=format_datetime(due_at, "medium"),
+            date=moment(due_at, "medium"),
         ),
     )
 

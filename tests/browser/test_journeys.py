@@ -13,7 +13,7 @@ DESCRIPTION_SW = "Watoto wanabeba magunia ya kobalti kwenye ghala usiku bila vif
 
 
 def _file_anonymously(page, t, shoot, files=()):
-    page.get_by_role("link", name=t("File a grievance")).first.click()
+    page.get_by_role("link", name=t("Make a complaint")).first.click()  # the landing page's button
     expect(page).to_have_url(re.compile(r"/report$"))
     shoot(page, "form")
     page.get_by_label(t("I am affected myself")).check()
