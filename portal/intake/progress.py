@@ -84,27 +84,32 @@ def _last_stage_before(case: Case, leaving: State) -> int:
     return 0
 
 
-_MONITORED = _stage_of(State.MONITORING)
+_MONITORED = next(index for index, (states, _) in enumerate(STAGES) if State.MONITORING in states)
+_CLOSED = len(STAGES) - 1
+
+
+def _position(case: Case, state: State) -> tuple[int, bool]:
+    """The stage the case has reached, and whether it left the road there: not taken up, withdrawn, joined with
+    another case, or closed before any remedy was monitored (closed as incomplete, or after "not taken up"). A case
+    that left the road ends one step after the last stage it reached, with that step in its own words."""
+    if state is State.CLOSED:
+        before = _last_stage_before(case, State.CLOSED)
+        return (_CLOSED, False) if before == _MONITORED else (before + 1, True)
+    index = _stage_of(state)
+    if index is None:
+        return _last_stage_before(case, state) + 1, True
+    return index, state is State.INADMISSIBLE
 
 
 def case_progress(case: Case) -> Progress:
     state = State(case.state)
     if state is State.INFO_REQUESTED:  # the question pauses the case where it was
         state = State(case.state_before_question or State.ACKNOWLEDGED)
-    index = _stage_of(state)
-    # Off the road: not taken up, withdrawn, joined with another case, or closed before any remedy was monitored
-    # (closed as incomplete, or after "not taken up"). The road then ends where the case left it, in its own words.
-    stopped = state is State.INADMISSIBLE or index is None
-    if state is State.CLOSED:
-        before = _last_stage_before(case, State.CLOSED)
-        stopped, index = before != _MONITORED, (index if before == _MONITORED else before)
-    elif index is None:
-        index = _last_stage_before(case, state)
-    if stopped and state is not State.INADMISSIBLE:
-        index += 1  # the step that ended the case follows the last stage it reached
+    index, stopped = _position(case, state)
+    road = STAGES[: index + 1] if stopped else STAGES
     stages = [
         Stage(label, "done" if position < index else "current" if position == index else "todo")
-        for position, (_, label) in enumerate(STAGES[: index + 1] if stopped else STAGES)
+        for position, (_, label) in enumerate(road)
     ]
     if stopped:
         stages[-1] = Stage(STATE_FOR_COMPLAINANT[state][0], "current")
