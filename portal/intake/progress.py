@@ -111,8 +111,9 @@ def case_progress(case: Case) -> Progress:
         Stage(label, "done" if position < index else "current" if position == index else "todo")
         for position, (_, label) in enumerate(road)
     ]
-    if stopped:
-        stages[-1] = Stage(STATE_FOR_COMPLAINANT[state][0], "current")
+    # The stage the case is at says exactly where, in the words of its state ("In dialogue", "Waiting for your
+    # answer"); a case off the road ends with the step that took it off ("Withdrawn").
+    stages[index] = Stage(STATE_FOR_COMPLAINANT[State(case.state)][0], "current")
     sentence, due = _next_step(case, state)
     return Progress(stages, index + 1, len(stages), stopped, sentence, due)
 

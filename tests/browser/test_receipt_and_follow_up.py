@@ -3,8 +3,11 @@ Hindi: the receipt on one line, the committee's open question first with its dat
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask_babel import force_locale
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.cases.models import Case
@@ -68,7 +71,8 @@ def _open(page, base_url: str, locale: str, receipt: str) -> None:
     page.goto(f"{base_url}/{locale}/follow-up")
     page.locator("#receipt").fill(receipt)
     page.locator("button[type=submit]").click()
-    assert page.url.endswith(f"/{locale}/follow-up/case")
+    page.wait_for_load_state()  # read the case page once it has loaded (a busy machine serves it slowly)
+    expect(page).to_have_url(re.compile(rf"/{locale}/follow-up/case$"))
 
 
 def _one_line(page) -> None:
@@ -94,7 +98,7 @@ def test_receipt_on_one_line_and_the_open_question_first(without_script, live_se
     due = _ask(app, reference, QUESTION[locale])
     _open(page, live_server.url, locale, receipt)
     question = page.locator("#question")
-    assert question.is_visible()
+    expect(question).to_be_visible()
     assert QUESTION[locale] in question.inner_text() and due in question.inner_text()
     # At the top: above where the case stands and the history, within the first screen.
     assert question.bounding_box()["y"] < page.locator(".status").bounding_box()["y"]
@@ -122,10 +126,11 @@ def test_receipt_and_follow_up_pages_have_no_violations(axe_page, live_server, c
     assert axe_violations(page) == []
     _ask(live_server.app, reference, QUESTION[locale])
     page.goto(f"{live_server.url}/{locale}/follow-up")
-    assert page.locator(".contact").is_visible()
+    expect(page.locator(".contact")).to_be_visible()
     assert axe_violations(page) == []
     _open(page, live_server.url, locale, receipt)
-    assert page.locator("#question").is_visible() and page.locator(".contact").is_visible()
+    expect(page.locator("#question")).to_be_visible()
+    expect(page.locator(".contact")).to_be_visible()
     page.locator("details summary").last.click()  # "What you told us", with the category icons
     assert axe_violations(page) == []
     page.locator("form[action$=leave] button").click()

@@ -82,13 +82,16 @@ def test_a_question_keeps_the_case_on_its_stage_and_hides_the_paused_dates(in_en
         company_response=AT,
     )
     progress = case_progress(case)
-    assert progress.number == 4 and _road(progress)[3] == ("Working with the company", "current")
+    assert progress.number == 4 and _road(progress)[3] == ("Waiting for your answer", "current")
     assert progress.next_sentence is None  # the question's own date is shown instead
 
 
-def test_the_company_stage_says_when_the_company_must_answer(in_english):
+def test_the_company_stage_says_where_the_case_is_and_when_the_company_must_answer(in_english):
     progress = case_progress(_case(State.DIALOGUE, State.COMPANY_RESPONSE, State.DIALOGUE, feedback=AT))
-    assert _road(progress)[3] == ("Working with the company", "current")
+    assert _road(progress)[3:5] == [("In dialogue", "current"), ("Decided", "todo")]
     assert str(progress.next_sentence).startswith("You will hear from us") and progress.next_date == AT
     progress = case_progress(_case(State.COMPANY_RESPONSE, State.COMPANY_RESPONSE, company_response=AT))
     assert str(progress.next_sentence) == "The company must answer by %(date)s." and progress.next_date == AT
+    assert _road(progress)[2:4] == [("Being assessed", "done"), ("Waiting for the company", "current")]
+    progress = case_progress(_case(State.ACKNOWLEDGED, State.ACKNOWLEDGED, feedback=AT))
+    assert _road(progress)[3] == ("Working with the company", "todo")
