@@ -151,8 +151,14 @@ def receipt():
     new = session.pop(_RECEIPT, None)
     if new is None or not new.get("receipt"):
         return render_template("intake/receipt.html", reference=None, receipt=None, not_again=True)
+    # What the receipt promises, read before the delete: on SQLite the delete takes the write lock until the commit,
+    # and a read inside it would make every concurrent filing wait longer.
+    case = db.session.execute(
+        select(Case.created_at, Case.urgent, Case.triage_due_at, Case.acknowledge_due_at).where(
+            Case.reference == new["reference"]
+        )
+    ).one_or_none()
     operations.forget_held_receipt(new["token"])
-    case = db.session.scalar(select(Case).where(Case.reference == new["reference"]))
     return render_template(
         "intake/receipt.html",
         reference=new["reference"],
