@@ -133,6 +133,15 @@ class Config:
 
     PORTAL_DEMO = _env_bool("PORTAL_DEMO", False)
 
+    # A person to reach at the secretariat (portal/core/contact.py): each channel is shown only when set. Numbers in
+    # international form ("+243 800 000 111"); the postal address's lines separated by "|"; the hours as free text.
+    PORTAL_CONTACT_PHONE = os.environ.get("PORTAL_CONTACT_PHONE", "")
+    PORTAL_CONTACT_SMS = os.environ.get("PORTAL_CONTACT_SMS", "")
+    PORTAL_CONTACT_WHATSAPP = os.environ.get("PORTAL_CONTACT_WHATSAPP", "")
+    PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "")
+    PORTAL_CONTACT_POSTAL = os.environ.get("PORTAL_CONTACT_POSTAL", "")
+    PORTAL_CONTACT_HOURS = os.environ.get("PORTAL_CONTACT_HOURS", "")
+
     # Staff sessions (docs/architecture.md §4): both factors, idle timeout, a lifetime from login however active,
     # lock-out after repeated failures (per account and client, doubling with every further failure).
     STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))

@@ -45,7 +45,7 @@ def init_extensions(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from flask_babel import format_currency
 
-    from portal.core import routing, transaction
+    from portal.core import contact, routing, transaction
     from portal.core.errors import register_error_handlers
     from portal.core.i18n import (
         LOCALES,
@@ -65,6 +65,7 @@ def register_request_hooks(app: Flask) -> None:
     routing.init_app(app)
 
     transaction.init_app(app)
+    contact.init_app(app)
 
     @app.after_request
     def buffer_static_files(response):

@@ -25,6 +25,7 @@ from portal.core.routing import locale_blueprint
 from portal.extensions import db, limiter
 from portal.intake import holder, operations, throttle
 from portal.intake.forms import GrievanceForm, LeaveForm, ReceiptForm, ReplyForm, ReviewRequestForm, WithdrawForm
+from portal.intake.progress import case_progress, open_question
 from portal.intake.receipt import group_receipt, receipt_hash
 from portal.media.uploads import ACCEPT_ATTRIBUTE, PreparedFile, UploadRejected, prepare_uploads
 
@@ -150,8 +151,21 @@ def receipt():
     new = session.pop(_RECEIPT, None)
     if new is None or not new.get("receipt"):
         return render_template("intake/receipt.html", reference=None, receipt=None, not_again=True)
+    # What the receipt promises, read before the delete: on SQLite the delete takes the write lock until the commit,
+    # and a read inside it would make every concurrent filing wait longer.
+    case = db.session.execute(
+        select(Case.created_at, Case.urgent, Case.triage_due_at, Case.acknowledge_due_at).where(
+            Case.reference == new["reference"]
+        )
+    ).one_or_none()
     operations.forget_held_receipt(new["token"])
-    return render_template("intake/receipt.html", reference=new["reference"], receipt=group_receipt(new["receipt"]))
+    return render_template(
+        "intake/receipt.html",
+        reference=new["reference"],
+        receipt=group_receipt(new["receipt"]),
+        case=case,
+        clocks=current_app.extensions["portal_clocks"],
+    )
 
 
 @intake.route("/follow-up", methods=["GET", "POST"])
@@ -213,6 +227,7 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
                 return redirect(url_for("intake.my_case"))
     elif request.method == "POST" and review_form is None:
         status = 400
+    entries = case.entries_for_complainant()
     return (
         render_template(
             "intake/case.html",
@@ -222,8 +237,8 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
             state_words=STATE_FOR_COMPLAINANT[State(case.state)],
             mandate_words=MANDATE_FOR_COMPLAINANT[case.mandate_status] if case.is_representative else None,
             state_names={state: words[0] for state, words in STATE_FOR_COMPLAINANT.items()},
-            entries=case.entries_for_complainant(),
-            categories=[CATEGORIES[c] for c in case.categories],
+            entries=entries,
+            categories=[(code, CATEGORIES[code]) for code in case.categories],
             commodity=COMMODITIES[case.commodity],
             country=country_name(case.country),
             can_withdraw=case.can_complainant(Action.WITHDRAW),
@@ -240,6 +255,8 @@ def my_case(review_form: ReviewRequestForm | None = None, status: int = 200):
             leave_form=LeaveForm(),
             meetings=upcoming_meetings(case),
             meeting_kinds=MEETING_KINDS,
+            progress=case_progress(case),
+            question=open_question(case, entries),
         ),
         status,
     )
@@ -282,5 +299,5 @@ def withdraw():
 def leave():
     LeaveForm().validate_on_submit()  # CSRF is checked globally; nothing else to validate
     holder.close_case_session()
-    flash(_("You have left your case. Your receipt is needed to come back."))
+    flash(_("You are signed out of your case. To come back, enter your receipt."))
     return redirect(url_for("public.landing"))

@@ -57,7 +57,7 @@ def test_worker_files_in_swahili_on_a_phone_without_javascript(browser, live_ser
     page.get_by_role("button", name=t("Send message")).click()
     expect(page.get_by_text("Nina picha zaidi za ghala.")).to_be_visible()
     shoot(page, "replied")
-    page.get_by_role("button", name=t("Leave")).click()
+    page.get_by_role("button", name=t("Sign out of this case")).click()
     expect(page).to_have_url(f"{live_server.url}/sw/")
     page.goto(f"{live_server.url}/sw/follow-up/case")
     expect(page).to_have_url(f"{live_server.url}/sw/follow-up")  # the case is closed to this browser now

@@ -98,7 +98,7 @@ def test_no_english_left_in_a_catalog(locale):
 
 
 @pytest.mark.parametrize("locale", ["id", "sw", "hi", "ar", "fr"])
-@pytest.mark.parametrize("msgid", ["Abstain", "Email", "Panel", "Panels", "Leave"])
+@pytest.mark.parametrize("msgid", ["Abstain", "Email", "Panel", "Panels", "Sign out of this case"])
 def test_the_reviewed_words_are_translated(locale, msgid):
     assert _catalog(locale)[msgid].string not in ("", msgid)
 
@@ -106,7 +106,7 @@ def test_the_reviewed_words_are_translated(locale, msgid):
 @pytest.mark.parametrize(
     ("locale", "msgid", "reads_wrongly"),
     [
-        ("sw", "Leave", "Toka"),  # "get out"
+        ("sw", "Sign out of this case", "Toka"),  # "get out"
         ("sw", "Inadmissible", "Hayakubaliki"),  # "unacceptable"
         ("sw", "Declare inadmissible", "hayakubaliki"),
         ("id", "Inadmissible", "layak"),  # "unworthy"
