@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
-from sqlalchemy.orm import load_only, noload, selectinload
+from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from portal.audit.models import AuditEntry
 from portal.cases.commitments import Commitment
@@ -322,7 +322,7 @@ def records(cases: list[Case]) -> list[PublicCase]:
         Decision.id, Decision.case_id, Decision.kind, Decision.admissible, Decision.outcome, Decision.referral,
         Decision.created_at,
     )  # fmt: skip
-    stmt_d = select(Decision).options(decision_columns, noload(Decision.votes)).where(Decision.case_id.in_(ids))
+    stmt_d = select(Decision).options(decision_columns, lazyload(Decision.votes)).where(Decision.case_id.in_(ids))
     for decision in db.session.scalars(stmt_d.order_by(Decision.id)):
         decisions[decision.case_id].append(decision)
 
@@ -441,11 +441,16 @@ def public_record(reference: str) -> PublicCase | None:
 def all_records(batch: int = 500) -> Iterator[PublicCase]:
     """Every listed case, oldest first, in batches (open data)."""
     ids = list(db.session.scalars(select(Case.id).where(public_condition()).order_by(Case.id)))
+    known = set(db.session.identity_map.keys())
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         cases = list(db.session.scalars(select(Case).where(Case.id.in_(chunk)).order_by(Case.id)))
         yield from records(cases)
-        db.session.expunge_all()  # keep memory flat over 100,000 cases
+        # Keep memory flat over 100,000 cases: forget what this batch loaded (not what the caller already held).
+        for key in set(db.session.identity_map.keys()) - known:
+            obj = db.session.identity_map.get(key)
+            if obj is not None:
+                db.session.expunge(obj)
 
 
 # --- feed and versions --------------------------------------------------------------------------------------------
