@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
-from portal.core.forms import CHOOSE_ONE, MaxLength
+from portal.core.forms import CHOOSE_ONE, MaxLength, options
 from portal.core.i18n import LOCALES
 from portal.transparency.operations import MAX_TEXT
 
@@ -15,7 +15,7 @@ from portal.transparency.operations import MAX_TEXT
 class DraftForm(FlaskForm):
     locale = SelectField(
         _l("Language of this text"),
-        choices=[(code, locale.native_name) for code, locale in LOCALES.items()],
+        choices=options((code, locale.native_name) for code, locale in LOCALES.items()),
         validators=[InputRequired(CHOOSE_ONE)],
     )
     text = TextAreaField(
@@ -34,9 +34,11 @@ class ConfirmForm(FlaskForm):
 class RegisterChoiceForm(FlaskForm):
     listed = RadioField(
         _l("May your case be shown in the public register?"),
-        choices=[
-            ("yes", _l("Yes. Show it without my name or anything that could show who I am.")),
-            ("no", _l("No. Do not show my case in the public register.")),
-        ],
+        choices=options(
+            [
+                ("yes", _l("Yes. Show it without my name or anything that could show who I am.")),
+                ("no", _l("No. Do not show my case in the public register.")),
+            ]
+        ),
         validators=[InputRequired(CHOOSE_ONE)],
     )
