@@ -38,9 +38,15 @@ PUBLICATION_STATUSES = {"draft": _l("Draft"), "published": _l("Published"), "wit
 DICTIONARY = (
     ("reference", _l("The case number.")),
     ("url", _l("The case's page in the register.")),
-    ("stage", _l("Where the case is now: received, acknowledged, admissibility, company_response, dialogue, decision, monitoring or closed.")),
+    ("stage", _l("Where the case is now, as one of the stage keys listed in stages.")),
     ("date_precision", _l("day or month: at small sites dates are given to the month only, to protect people.")),
-    ("stages", _l("Each stage the case reached, with its date.")),
+    (
+        "stages",
+        _l(
+            "Each stage the case reached, with its date: received, acknowledged, admissibility, company_response, "
+            "dialogue, decision, monitoring, closed."
+        ),
+    ),
     ("filer_type", _l("Who filed: affected_person, on_behalf, union, ngo or witness.")),
     ("country", _l("Country, as an ISO 3166-1 code.")),
     ("regions", _l("Regions of the sites, as ISO 3166-2 codes.")),
@@ -54,4 +60,4 @@ DICTIONARY = (
     ("decisions", _l("Each decision: kind, date, admissible, outcome, referral and its public summary by language.")),
     ("commitments", _l("Each commitment: payment or not, due month, instalment, and the status found at each check.")),
     ("last_updated", _l("When the case last changed.")),
-)  # fmt: skip
+)

@@ -66,7 +66,9 @@ def draft_text(case: Case, actor, locale: str, text: str, decision: Decision | N
         item = PublicItem.CASE_SUMMARY if decision is None else PublicItem.DECISION_SUMMARY
         publication = Publication(case_id=case.id, decision_id=decision.id if decision else None, item=item)
         # A decision's summary starts from the one the panel's chair wrote when signing it.
-        publication.draft = {case.submission_locale: decision.public_summary} if decision and decision.public_summary else {}
+        publication.draft = (
+            {case.submission_locale: decision.public_summary} if decision and decision.public_summary else {}
+        )
         db.session.add(publication)
     draft = dict(publication.draft or {})
     if text.strip():

@@ -216,7 +216,9 @@ LIST_COLUMNS = (
 )
 
 
-def listing(filters: RegisterFilters, before: int | None = None, size: int = PAGE_SIZE) -> tuple[list[Case], int | None]:
+def listing(
+    filters: RegisterFilters, before: int | None = None, size: int = PAGE_SIZE
+) -> tuple[list[Case], int | None]:
     """One page of listed cases, newest first, and the id to continue ``before`` (None on the last page).
 
     Keyset paging on the primary key: every page costs the same, however deep; one query for the rows (with a
@@ -327,9 +329,7 @@ def records(cases: list[Case]) -> list[PublicCase]:
         decisions[decision.case_id].append(decision)
 
     published: dict[tuple[int, int | None], Publication] = {}
-    stmt_p = select(Publication).where(
-        Publication.case_id.in_(ids), Publication.status == PublicationStatus.PUBLISHED
-    )
+    stmt_p = select(Publication).where(Publication.case_id.in_(ids), Publication.status == PublicationStatus.PUBLISHED)
     for publication in db.session.scalars(stmt_p):
         published[publication.case_id, publication.decision_id] = publication
 

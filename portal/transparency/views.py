@@ -10,12 +10,11 @@ import io
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_skeleton
-from email.utils import parsedate_to_datetime
-
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_login import current_user
@@ -29,13 +28,13 @@ from portal.cases.views import render_case
 from portal.core.auth import staff_required
 from portal.core.i18n import countries
 from portal.core.roles import CASE_STAFF
+from portal.core.routing import locale_blueprint
 from portal.extensions import db
 from portal.intake import holder
 from portal.transparency import labels, operations, queries
 from portal.transparency.forms import ConfirmForm, DraftForm, RegisterChoiceForm
 from portal.transparency.models import Publication, can_approve, can_draft, can_release, can_withdraw
 from portal.transparency.opendata import as_csv_rows, as_json, atom_feed
-from portal.core.routing import locale_blueprint
 
 register = locale_blueprint("register", __name__)
 open_data = Blueprint("open_data", __name__, url_prefix="/open-data")
@@ -193,9 +192,7 @@ def decisions_atom():
 @publication.app_template_global()
 def publication_panel(case: Case) -> dict:
     """What the staff case page's publication section shows (``transparency/_staff_publication.html``)."""
-    decisions = db.session.scalars(
-        db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)
-    ).all()
+    decisions = db.session.scalars(db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
     items = [(None, operations.publication_for(case))]
     items += [(decision, operations.publication_for(case, decision)) for decision in decisions]
     failed = g.get("publication_failed")

@@ -62,7 +62,9 @@ def make_case(app, world):
     """Insert a case straight into the tables (fast), admitted unless ``admitted=False``; returns its reference.
     Must be called inside an app context; commits."""
 
-    def make(admitted: bool = True, categories=("wages_hours",), entity_ids=(), created: datetime | None = None, **fields):
+    def make(
+        admitted: bool = True, categories=("wages_hours",), entity_ids=(), created: datetime | None = None, **fields
+    ):
         number = next(_numbers)
         created = created or utcnow()
         case = Case(
