@@ -2,7 +2,8 @@
 
 cases.register_listed: whether the complainant lets the case appear in the public register (default yes, as the
 rules of procedure promise published outcomes; existing cases get yes, and the register still lists only admitted
-cases). cases.register_released_at: when the secretariat released a closed case with a risk flag.
+cases). cases.register_released_at: when the secretariat released a closed case with a risk flag. Indexes (country, id),
+(commodity, id), (outcome, id): the register's filters, paged newest first by id.
 publications: the redacted case summary and each decision's public summary: a draft with its translations
 (encrypted), the approved texts (plain, public), who drafted and approved, when published or withdrawn. CHECKs: item
 and status values; a decision summary names its decision. A partial unique index allows one case summary per case.
@@ -59,11 +60,17 @@ def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('register_listed', sa.Boolean(), server_default=sa.true(), nullable=False))
         batch_op.add_column(sa.Column('register_released_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_cases_country_id', ['country', 'id'], unique=False)
+        batch_op.create_index('ix_cases_commodity_id', ['commodity', 'id'], unique=False)
+        batch_op.create_index('ix_cases_outcome_id', ['outcome', 'id'], unique=False)
 
 
 
 def downgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_outcome_id')
+        batch_op.drop_index('ix_cases_commodity_id')
+        batch_op.drop_index('ix_cases_country_id')
         batch_op.drop_column('register_released_at')
         batch_op.drop_column('register_listed')
 

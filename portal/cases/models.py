@@ -129,6 +129,10 @@ class Case(CreatedAtMixin, db.Model):
         Index("ix_cases_created_at_id", "created_at", "id"),
         Index("ix_cases_urgent_next_due_at", "urgent", "next_due_at"),
         Index("ix_cases_assigned_officer_id_created_at", "assigned_officer_id", "created_at"),
+        # The public register filters on these and pages newest first by id (portal/transparency/queries.py).
+        Index("ix_cases_country_id", "country", "id"),
+        Index("ix_cases_commodity_id", "commodity", "id"),
+        Index("ix_cases_outcome_id", "outcome", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
