@@ -17,8 +17,8 @@ from babel import Locale
 from babel.dates import format_skeleton
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale, gettext
-from markupsafe import Markup, escape
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from portal.cases import access
 from portal.cases.committee import Decision
