@@ -22,7 +22,14 @@ from markupsafe import Markup, escape
 
 from portal.cases import access
 from portal.cases.committee import Decision
-from portal.cases.labels import CATEGORIES, COMMODITIES, DECISION_KINDS, FILER_TYPES, OUTCOMES
+from portal.cases.labels import (
+    CATEGORIES,
+    COMMITMENT_STATUSES,
+    COMMODITIES,
+    DECISION_KINDS,
+    FILER_TYPES,
+    OUTCOMES,
+)
 from portal.cases.loading import REFERENCE, with_case
 from portal.cases.models import Case
 from portal.cases.views import render_case
@@ -117,6 +124,7 @@ def register_case(reference: str):
         filer_types=FILER_TYPES,
         decision_kinds=DECISION_KINDS,
         remedy_types=labels.REMEDY_TYPES,
+        commitment_statuses=COMMITMENT_STATUSES,
     )
 
 
