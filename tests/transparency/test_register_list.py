@@ -118,3 +118,23 @@ def test_the_page_of_a_case_names_its_related_cases(client, app, world, make_cas
         other = make_case(entity_ids=(site_id,))
         case = db.session.scalar(select(Case).where(Case.reference == world.reference))
         assert queries.public_record(case.reference).related == [other]
+
+
+def test_the_case_page_shows_commitment_statuses_but_not_their_terms(client, app, world, make_case):
+    from datetime import date
+
+    from portal.cases.commitments import Commitment, CommitmentCheck
+
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == world.reference))
+        commitment = Commitment(
+            case_id=case.id, amount_minor=50000, currency="USD", due_on=date(2027, 3, 15),
+            created_by_id=world.users["chair"],
+            checks=[CommitmentCheck(status="partly_met", checked_by_id=world.users["chair"])],
+        )  # fmt: skip
+        commitment.what = "Pay Mr Kabila his wages"
+        db.session.add(commitment)
+        db.session.commit()
+    page = client.get(f"/en/register/{world.reference}").get_data(as_text=True)
+    assert "Payment" in page and "March 2027" in page and "Partly met" in page
+    assert "Kabila" not in page and "50000" not in page and "500.00" not in page
