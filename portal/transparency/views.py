@@ -37,6 +37,7 @@ from portal.core.auth import staff_required
 from portal.core.i18n import countries, words
 from portal.core.roles import CASE_STAFF
 from portal.core.routing import locale_blueprint
+from portal.core.security import mark_public_page
 from portal.extensions import db
 from portal.intake import holder
 from portal.transparency import labels, operations, queries
@@ -160,7 +161,10 @@ def _conditional(kind: str, mimetype: str, build: Callable[[], bytes]) -> Respon
     response.set_etag(etag)
     response.last_modified = changed_at
     response.headers["Link"] = f'<{LICENCE_URL}>; rel="license"'
-    response.headers["Cache-Control"] = "public, max-age=60"
+    # The same for every visitor and nothing personal: caches may keep it but must ask again each time (a 304 is
+    # cheap), so a withdrawn text leaves every mirror at its next request. A signed-in session still gets no-store.
+    mark_public_page()
+    response.headers["Cache-Control"] = "public, no-cache"
     if _not_modified(etag, changed_at):
         response.status_code = 304
         return response
