@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_skeleton
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -149,14 +149,12 @@ def register_choice():
 
 # --- open data ----------------------------------------------------------------------------------------------------
 
-_BODIES: dict[tuple[str, int], bytes] = {}
-
 
 def _conditional(kind: str, mimetype: str, build: Callable[[], bytes]) -> Response:
     """ETag and Last-Modified from the register's version: a mirror that has it gets 304 and no body is built.
-    The body is built once per version and process."""
+    The body is built once per version and process (kept on the app: tests run several apps in one process)."""
     version, changed_at = queries.register_version()
-    etag = f"{kind}-{version}"
+    etag = f"{kind}-{version}-{int(changed_at.timestamp() * 1000)}"
     response = Response(mimetype=mimetype)
     response.set_etag(etag)
     response.last_modified = changed_at
@@ -168,11 +166,12 @@ def _conditional(kind: str, mimetype: str, build: Callable[[], bytes]) -> Respon
     if _not_modified(etag, changed_at):
         response.status_code = 304
         return response
-    key = (kind, version)
-    if key not in _BODIES:
-        _BODIES.clear()  # one version at a time: older ones are never asked for again
-        _BODIES[key] = build()
-    response.set_data(_BODIES[key])
+    bodies: dict[str, bytes] = current_app.extensions.setdefault("register_open_data", {})
+    if etag not in bodies:
+        for stale in [key for key in bodies if not key.endswith(etag.split("-", 1)[1])]:
+            del bodies[stale]  # older versions are never asked for again
+        bodies[etag] = build()
+    response.set_data(bodies[etag])
     return response
 
 
