@@ -161,7 +161,9 @@ class RegisterFilters:
 
         def number(name: str, low: int, high: int) -> int | None:
             value = args.get(name, "")
-            return int(value) if value.isdigit() and low <= int(value) <= high else None
+            if not (value.isdigit() and len(value) <= len(str(high))):  # no 100,000-digit int() either
+                return None
+            return int(value) if low <= int(value) <= high else None
 
         country = (args.get("country") or "").upper()
         return cls(

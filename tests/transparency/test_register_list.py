@@ -138,3 +138,8 @@ def test_the_case_page_shows_commitment_statuses_but_not_their_terms(client, app
     page = client.get(f"/en/register/{world.reference}").get_data(as_text=True)
     assert "Payment" in page and "March 2027" in page and "Partly met" in page
     assert "Kabila" not in page and "50000" not in page and "500.00" not in page
+
+
+def test_a_huge_number_in_a_filter_is_ignored_not_a_crash(client, varied):
+    assert client.get("/en/register?entity=" + "9" * 100_000).status_code == 200
+    assert client.get("/en/register?year=" + "2" * 5000 + "&before=" + "1" * 5000).status_code == 200
