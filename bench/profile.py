@@ -22,6 +22,9 @@ PAGES = {
     "dashboard": "/staff/",
     "follow_up": "/en/follow-up/case",
     "landing": "/en/",
+    "register_list": "/en/register",
+    "register_filtered": "/en/register?country=CD&category=child_labour",
+    "register_case": "/en/register/{public_reference}",
 }
 
 
@@ -58,6 +61,9 @@ def main() -> None:
         seed(args.cases, receipts_path=None)
         user_id = db.session.scalar(select(User.id).where(User.email == "profile@example.org"))
         reference = db.session.scalar(select(Case.reference).where(Case.id == 1))
+        from portal.transparency.queries import public_condition
+
+        public_reference = db.session.scalar(select(Case.reference).where(public_condition()).limit(1))
 
         statements = []
 
@@ -73,7 +79,7 @@ def main() -> None:
         if args.page.startswith(("staff", "dashboard")):  # the complainant's pages are read without a staff login
             stamp(session, db.session.get(User, user_id))
         session["receipt_holder"] = {"case": 1, "sid": "profile", "since": now, "seen": now}
-    url = PAGES[args.page].format(reference=reference)
+    url = PAGES[args.page].format(reference=reference, public_reference=public_reference)
     for _ in range(10):
         assert client.get(url).status_code == 200, url
     statements.clear()

@@ -36,6 +36,8 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "follow_up": 0.25,
     "staff_case": 0.15,
     "staff_list": 0.10,
+    "register_list": 0.20,
+    "register_case": 0.20,
 }
 
 
@@ -139,6 +141,9 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
             db.session.commit()
         reference = case.reference
         assessment = db.session.scalar(select(func.count()).where(Case.state == "assessment"))
+        from portal.transparency.queries import public_condition
+
+        public_reference = db.session.scalar(select(Case.reference).where(public_condition()).limit(1))
     serializer = app.session_interface.get_signing_serializer(app)
     now = int(time.time())
     with app.test_request_context("/en/report"):
@@ -155,6 +160,7 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         "form_cookie": form_cookie,
         "csrf_token": token,
         "reference": reference,
+        "public_reference": public_reference,
         "deep_page": max(assessment // 13 // 50, 1),
     }
 
@@ -218,6 +224,8 @@ def main() -> None:
                     portal.url + f"/staff/cases/{data['reference']}", cookie=data["staff_cookie"]
                 )
                 endpoints["healthz"] = wrk(portal.url + "/healthz")
+                endpoints["register_list"] = wrk(portal.url + "/en/register?country=CD&category=child_labour")
+                endpoints["register_case"] = wrk(portal.url + f"/en/register/{data['public_reference']}")
                 counted = {}
                 body = urlencode(
                     {"csrf_token": data["csrf_token"], "filer_type": "affected_person", "anonymous": "yes",

@@ -15,13 +15,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.cases.committee import Decision
 from portal.cases.models import Case, CaseCategory, CaseEntry, Category, Commodity, EntryKind, FilerType, Visibility
-from portal.cases.workflow import FINAL_STATES, State
+from portal.cases.workflow import FINAL_STATES, DecisionKind, State
 from portal.core.crypto import keyring
 from portal.core.db import utcnow
 from portal.core.i18n import LOCALES
 from portal.extensions import db
 from portal.intake.receipt import new_receipt, receipt_hash
+from portal.users.models import User
 
 COUNTRIES = ["CD", "GN", "ID", "BR", "ZM", "PE", "CL", "NL", "IN", "ZA", "PH", "GH", "TZ", "KE", "MX", "CN"]
 TEXT = (
@@ -29,6 +31,22 @@ TEXT = (
     "Children are seen carrying ore at night. The river next to the plant has changed colour since spring."
 )
 BATCH = 2000
+# States a case reaches only once admitted: seeded with their admissibility decision, so the public register lists
+# them (closed ones too, as if closed after monitoring).
+ADMITTED_STATES = frozenset(
+    {State.COMPANY_RESPONSE, State.DIALOGUE, State.ADJUDICATION, State.DECIDED, State.MONITORING, State.CLOSED}
+)
+
+
+def _signer() -> int:
+    """The chair who signs the seeded decisions (created once)."""
+    found = db.session.scalar(select(User.id).where(User.email == "bench-chair@example.org"))
+    if found is None:
+        chair = User(email="bench-chair@example.org", name="Bench chair", role="chair", password_hash="-")
+        db.session.add(chair)
+        db.session.commit()
+        found = chair.id
+    return found
 
 
 def seed(cases: int, seed_value: int = 7, receipts_path: str | None = "bench/receipts.txt") -> float:
@@ -40,11 +58,13 @@ def seed(cases: int, seed_value: int = 7, receipts_path: str | None = "bench/rec
     states, locales = list(State), list(LOCALES)
     now = utcnow()
     receipts = []
+    signer = _signer()
     # Encrypting costs ~20 µs a value; a few templates per batch keep seeding fast yet every row is real ciphertext.
     for batch_start in range(0, cases, BATCH):
         size = min(BATCH, cases - batch_start)
-        case_rows, category_rows, entry_rows = [], [], []
+        case_rows, category_rows, entry_rows, decision_rows = [], [], [], []
         description = ring.encrypt(TEXT.encode())
+        reasons = ring.encrypt(b"Within the covenant's scope.")
         body = ring.encrypt(b"A message in the timeline of this case.")
         for offset in range(size):
             number = counter + batch_start + offset + 1
@@ -82,6 +102,18 @@ def seed(cases: int, seed_value: int = 7, receipts_path: str | None = "bench/rec
                     "merged_into_id": number - 1 if state == State.MERGED else None,
                 }
             )
+            if state in ADMITTED_STATES:
+                decision_rows.append(
+                    {
+                        "case_id": number,
+                        "kind": DecisionKind.ADMISSIBILITY.value,
+                        "admissible": True,
+                        "reasons_encrypted": reasons,
+                        "published": False,
+                        "signed_by_id": signer,
+                        "created_at": created + timedelta(days=2),
+                    }
+                )
             for category in rng.sample(list(Category), 2):
                 category_rows.append({"case_id": number, "category": category.value})
             for index in range(rng.randint(3, 7)):
@@ -99,6 +131,8 @@ def seed(cases: int, seed_value: int = 7, receipts_path: str | None = "bench/rec
         connection.execute(Case.__table__.insert(), case_rows)
         connection.execute(CaseCategory.__table__.insert(), category_rows)
         connection.execute(CaseEntry.__table__.insert(), entry_rows)
+        if decision_rows:
+            connection.execute(Decision.__table__.insert(), decision_rows)
         db.session.commit()
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as connection:

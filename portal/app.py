@@ -35,6 +35,7 @@ def register_models(app: Flask) -> None:
     import portal.intake.models
     import portal.notifications.models
     import portal.organisations.models
+    import portal.transparency.models
     import portal.users.models  # noqa: F401
 
 
@@ -46,10 +47,13 @@ def register_blueprints(app: Flask) -> None:
     from portal.intake.views import intake
     from portal.public.views import public, root
     from portal.registry.views import registry
+    from portal.transparency.views import open_data, publication, register
     from portal.users import sessions
     from portal.users.views import users
 
     for blueprint in (root, public, intake, health, users, staff, company, audit, registry):
+        app.register_blueprint(blueprint)
+    for blueprint in (register, open_data, publication):
         app.register_blueprint(blueprint)
     sessions.init_app(app)  # the user loader and the per-request session check
 

@@ -30,6 +30,8 @@ ACTIONS = {
     "user-changed": _l("Account changed"),
     "affiliation-changed": _l("Affiliation declared or removed"),
     "registry-changed": _l("Registry changed"),
+    "publication-changed": _l("Public text drafted, published or withdrawn"),
+    "register-choice-changed": _l("Complainant's register choice changed"),
 }
 
 

@@ -226,6 +226,27 @@ def _monitoring_checked(case, kwargs) -> Facts:
     }
 
 
+@facts("publication-changed")
+def _publication(case, kwargs) -> Facts:
+    # Which item changed and in which languages, never the words themselves (a draft is not public yet).
+    publication = kwargs.get("publication")
+    data = {**_case(case), "change": _plain(kwargs.get("change"))}
+    if publication is not None:
+        data |= {
+            "publication_id": _id(publication),
+            "item": _plain(getattr(publication, "item", None)),
+            "decision_id": _plain(getattr(publication, "decision_id", None)),
+            "status": _plain(getattr(publication, "status", None)),
+            "locales": sorted((getattr(publication, "draft", None) or {}).keys()),
+        }
+    return data
+
+
+@facts("register-choice-changed")
+def _register_choice(case, kwargs) -> Facts:
+    return {**_case(case), "listed": bool(kwargs.get("listed"))}
+
+
 @facts("attachment-downloaded")
 def _download(case, kwargs) -> Facts:
     attachment = kwargs.get("attachment")

@@ -129,6 +129,10 @@ class Case(CreatedAtMixin, db.Model):
         Index("ix_cases_created_at_id", "created_at", "id"),
         Index("ix_cases_urgent_next_due_at", "urgent", "next_due_at"),
         Index("ix_cases_assigned_officer_id_created_at", "assigned_officer_id", "created_at"),
+        # The public register filters on these and pages newest first by id (portal/transparency/queries.py).
+        Index("ix_cases_country_id", "country", "id"),
+        Index("ix_cases_commodity_id", "commodity", "id"),
+        Index("ix_cases_outcome_id", "outcome", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,6 +206,11 @@ class Case(CreatedAtMixin, db.Model):
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     interpreter_language: Mapped[str | None] = mapped_column(String(12))
     interpreter_note_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The complainant's choice about the public register (portal/transparency): listed unless they say no, as the
+    # rules of procedure promise that outcomes are published; they may change it on the follow-up page at any time.
+    register_listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A case with a retaliation or safeguarding flag is listed only once it is closed and the secretariat released it.
+    register_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     identity = EncryptedJSON("identity_encrypted")
     place = EncryptedText("place_encrypted")

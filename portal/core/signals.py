@@ -50,6 +50,14 @@ commitments_changed = _signal(
 monitoring_checked = _signal(
     "monitoring-checked", "A remedy check-in marked the commitments due. kwargs: entry, checks, actor."
 )
+publication_changed = _signal(
+    "publication-changed",
+    "A public text was drafted, published or withdrawn, or a flagged case released to the register. kwargs: "
+    "publication (None for a release), change (drafted, published, withdrawn, released), actor.",
+)
+register_choice_changed = _signal(
+    "register-choice-changed", "The complainant said whether the case may be in the public register. kwargs: listed."
+)
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 

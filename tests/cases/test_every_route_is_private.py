@@ -9,6 +9,8 @@ import pytest
 from tests.cases.conftest import World
 
 PUBLIC_PAGES = {"public.landing", "public.procedure", "public.privacy"}
+# Open data: the same for everyone, cached with revalidation (ETag) so mirrors poll cheaply.
+PUBLIC_PAGES |= {"open_data.register_csv", "open_data.register_json", "open_data.decisions_atom"}
 METHODS = ("GET", "POST")
 
 
@@ -68,6 +70,8 @@ def _values(world: World) -> dict:
         "organisation_id": next(iter(world.organisations.values())),
         "entity_id": world.site_id,
         "kind": "entities",
+        "item": "summary",
+        "publication_id": 1,
         "record_id": world.site_id,
         "relation_id": 1,
         "meeting_id": 1,

@@ -22,6 +22,7 @@ from portal.cases.workflow import Clock, Outcome, State
 from portal.core.roles import ACCOUNT_ROLES, Role
 from portal.extensions import db
 from portal.organisations.models import EntityKind, OrganisationKind, RelationKind
+from portal.transparency.models import PublicationStatus, PublicItem
 from portal.users.models import Nomination
 
 # Every column that stores an enum's value, and that enum.
@@ -51,6 +52,8 @@ ENUM_COLUMNS = {
     ("entity_relations", "relation"): RelationKind,
     ("meetings", "kind"): MeetingKind,
     ("commitment_checks", "status"): CommitmentStatus,
+    ("publications", "item"): PublicItem,
+    ("publications", "status"): PublicationStatus,
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {

@@ -175,6 +175,8 @@ class Fuzzer:
             "relation_id": "1",
             "meeting_id": "1",
             "commitment_id": "1",
+            "item": "summary",
+            "publication_id": "1",
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------
