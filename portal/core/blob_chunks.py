@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from sqlalchemy import Integer, LargeBinary, String, delete, insert, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, scoped_session
 
 from portal.core.crypto import InvalidToken, KeyRing
 from portal.core.db import Base
@@ -24,6 +24,7 @@ from portal.core.db import Base
 CHUNK_BYTES = 512 * 1024
 
 FetchChunk = Callable[[int], bytes | None]
+AnySession = Session | scoped_session  # Flask-SQLAlchemy's db.session is a scoped session
 
 
 class BlobChunk(Base):
@@ -51,7 +52,7 @@ def has_chunks(session: Session, key: str) -> bool:
     return session.scalar(select(BlobChunk.position).where(BlobChunk.storage_key == key).limit(1)) is not None
 
 
-def session_fetch(session: Session, key: str) -> FetchChunk:
+def session_fetch(session: AnySession, key: str) -> FetchChunk:
     """Read chunks through ``session`` (sees its own transaction's writes)."""
 
     def fetch(position: int) -> bytes | None:
@@ -79,7 +80,7 @@ def decrypted_chunks(ring: KeyRing, key: str, fetch: FetchChunk) -> Iterator[byt
         position += 1
 
 
-def rewrite_chunks(session: Session, key: str, transform: Callable[[bytes], bytes]) -> int:
+def rewrite_chunks(session: AnySession, key: str, transform: Callable[[bytes], bytes]) -> int:
     """Replace every chunk's token by ``transform(token)`` (key rotation); the number of chunks rewritten."""
     positions = session.scalars(
         select(BlobChunk.position).where(BlobChunk.storage_key == key).order_by(BlobChunk.position)
