@@ -29,6 +29,9 @@ CONNECTIONS = 16
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 CASES = int(os.environ.get("BENCH_CASES", "100000"))
+# gunicorn's shape, the same for portal and baseline: threads > 1 means the gthread worker (gunicorn.conf.py).
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+THREADS = os.environ.get("BENCH_THREADS", "1")
 SMALL = min(10_000, CASES)
 BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "landing": 0.40,
@@ -48,12 +51,12 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with 2 workers on a loopback port; the same settings for the portal and the baseline."""
+    """gunicorn (BENCH_WORKERS, BENCH_THREADS) on a loopback port; the same settings for portal and baseline."""
 
     def __init__(self, app: str, env: dict):
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "1", "--bind",
+            [sys.executable, "-m", "gunicorn", "--workers", WORKERS, "--threads", THREADS, "--bind",
              f"127.0.0.1:{self.port}", "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level",
              "warning", app],
             cwd=ROOT, env=env,
@@ -285,7 +288,8 @@ def report(results: dict) -> None:
     verdicts["peak RSS ≤ 150 MB per worker"] = "met" if results["portal_peak_worker_mb"] <= 150 else "MISSED"
     results["verdicts"] = verdicts
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\n{results['date']} · {results['machine']} · {results['database']} · {results['cases']} cases")
+    print(f"\n{results['date']} · {results['machine']} · {results['database']} · {results['cases']} cases · "
+          f"gunicorn {WORKERS} workers, {THREADS} threads each")  # fmt: skip
     print("\n".join(rows))
     print(f"\nsubmissions: {submit['requests']} answered, {submit['rows_added']} stored, "
           f"unique references: {submit['unique_references']}")  # fmt: skip

@@ -32,6 +32,7 @@ def register_models(app: Flask) -> None:
     import portal.cases.committee
     import portal.cases.meetings
     import portal.cases.models
+    import portal.core.blob_chunks
     import portal.intake.models
     import portal.notifications.models
     import portal.organisations.models

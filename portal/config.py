@@ -48,6 +48,9 @@ class Config:
     ENCRYPTION_KEYS = os.environ.get("ENCRYPTION_KEYS")
 
     ATTACHMENT_PATH = Path(os.environ.get("ATTACHMENT_PATH", INSTANCE_PATH / "attachments"))
+    # Where encrypted files go (core/storage.py): "database" (encrypted chunks in the database, shared by every app
+    # server, in its backups) or "folder" (ATTACHMENT_PATH). Empty: "database" on PostgreSQL, "folder" on SQLite.
+    ATTACHMENT_STORE = os.environ.get("ATTACHMENT_STORE", "")
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -37,4 +37,6 @@ def may_download(attachment: Attachment, user) -> bool:
 
 
 def send_attachment(attachment: Attachment) -> Response:
-    return send_decrypted(attachment.storage_key, attachment.content_type, attachment.original_name)
+    return send_decrypted(
+        attachment.storage_key, attachment.content_type, attachment.original_name, size=attachment.size
+    )

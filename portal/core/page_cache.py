@@ -3,6 +3,13 @@
 The landing, procedure and privacy pages, and the empty grievance form, depend only on the locale and on
 settings read at start-up. A flashed message or a form with data bypasses the cache. The form's CSRF token is
 the one per-visitor part: it is cut out when the page is cached and filled in on each request.
+
+Why it never serves a stale page with several app servers (docs/architecture.md §10): what these pages are made of —
+code, templates, catalogs, settings — is fixed for a process's life, and a deploy or a change of settings restarts
+the workers, which empties their caches. The cache lives in the process on purpose: kept in the shared database or
+Redis, a page rendered before a change would outlive the restart. A page that shows data from the database, which
+another server may change at any moment, passes ``version``: a cheap query of that data's version (a counter, the
+latest change's time), part of the key, so every server renders again as soon as the data has changed.
 """
 
 from __future__ import annotations
@@ -21,22 +28,23 @@ def _cache() -> dict:
     return current_app.extensions.setdefault("portal_page_cache", {})
 
 
-def cached_page(render: Callable[[], str], with_csrf: bool = False) -> str:
-    """The page for this endpoint and locale, rendered at most once per process."""
+def cached_page(render: Callable[[], str], with_csrf: bool = False, version: Callable[[], object] | None = None) -> str:
+    """The page for this endpoint and locale, rendered at most once per process (and per ``version()``)."""
     if session.get("_flashes"):
         return render()
     csrf = with_csrf and current_app.config.get("WTF_CSRF_ENABLED", True)
     if not with_csrf:
         mark_public_page()  # the same bytes for everyone: cacheable (core/security.py)
     key = (request.endpoint, g.get("locale"))
+    stamp = version() if version is not None else None  # read before rendering: the page is at least this new
     cache = _cache()
-    html = cache.get(key)
-    if html is None:
+    cached_stamp, html = cache.get(key, (None, None))
+    if html is None or cached_stamp != stamp:
         html = render()
         if csrf:
             token = generate_csrf()  # the same token the form just rendered (cached for the request)
             if html.count(token) != 1:
                 return html  # nothing we can safely personalise: do not cache
             html = html.replace(token, TOKEN_SLOT)
-        cache[key] = html
+        cache[key] = (stamp, html)  # a newer version replaces the older one: one page per endpoint and locale
     return html.replace(TOKEN_SLOT, generate_csrf()) if csrf else html

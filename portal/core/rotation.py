@@ -54,7 +54,8 @@ def reencrypt_database(ring: KeyRing) -> int:
 
 
 def reencrypt_blobs(ring: KeyRing, storage_keys: Iterable[str]) -> int:
-    """Rotate every stored file named in ``storage_keys`` (the caller knows which models own files)."""
+    """Rotate every stored file named in ``storage_keys`` (the caller knows which models own files), in either
+    store: a file's chunks in the database are rotated in one transaction per file, a folder file is replaced."""
     count = 0
     for key in storage_keys:
         rewrite_blob(key, ring.rotate)

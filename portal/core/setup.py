@@ -11,12 +11,14 @@ from flask import Flask, g, request
 
 from portal.core.crypto import KeyRing
 from portal.core.secrets import load_secrets
+from portal.core.storage import choose_store
 
 
 def load_configuration(app: Flask) -> None:
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
     load_secrets(app.config)
     app.extensions["portal_keyring"] = KeyRing.from_setting(app.config["ENCRYPTION_KEYS"])
+    app.config["ATTACHMENT_STORE"] = choose_store(app.config)  # refuses to start on an unknown store
     # The development server logs client addresses; public routes must not (docs/architecture.md §8).
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 

@@ -1,25 +1,53 @@
 """Encrypted blob storage whose files live and die with the database transaction.
 
-A file written during a transaction is remembered on the session. If the transaction rolls back, the file is
-deleted; if it commits, it stays. So a submission that fails half-way leaves no orphan file (intake issue §2).
-Files that an operation asks to delete are removed only after the commit that forgets them.
+Two stores, chosen by ``ATTACHMENT_STORE`` (docs/architecture.md §10): ``folder``, the embedded default, keeps each
+file as one Fernet token under ``ATTACHMENT_PATH``; ``database``, the default on PostgreSQL, keeps it as encrypted
+chunks in the database (``core/blob_chunks.py``), so every app server sees it and one backup holds everything.
+
+In the folder, a file written during a transaction is remembered on the session. If the transaction rolls back, the
+file is deleted; if it commits, it stays. So a submission that fails half-way leaves no orphan file (intake issue
+§2). Files that an operation asks to delete are removed only after the commit that forgets them. In the database,
+chunks are rows of the transaction itself.
+
+A database store still reads (and rotates) a file it does not hold from the folder: files written before the
+switch stay readable.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import event, make_url, select
 from sqlalchemy.orm import Session
 
-from portal.core.crypto import decrypt, encrypt
+from portal.core import blob_chunks
+from portal.core.crypto import decrypt, encrypt, keyring
+from portal.extensions import db
 
 _WRITTEN = "portal_blobs_written"
 _DOOMED = "portal_blobs_doomed"
+
+
+STORES = ("folder", "database")
+
+
+def choose_store(config: Mapping) -> str:
+    """``ATTACHMENT_STORE`` as given, else ``database`` on PostgreSQL and ``folder`` on SQLite."""
+    store = (config.get("ATTACHMENT_STORE") or "").strip().lower()
+    if not store:
+        backend = make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+        return "database" if backend == "postgresql" else "folder"
+    if store not in STORES:
+        raise ValueError(f"ATTACHMENT_STORE: {store!r} is not one of {', '.join(STORES)}")
+    return store
+
+
+def in_database() -> bool:
+    return current_app.config["ATTACHMENT_STORE"] == "database"
 
 
 def blob_root() -> Path:
@@ -56,6 +84,9 @@ def write_private(path: Path, data: bytes) -> None:
 def store_blob(session: Session, data: bytes) -> str:
     """Encrypt and write ``data``; return its storage key. Undone if ``session``'s transaction rolls back."""
     key = secrets.token_hex(32)
+    if in_database():
+        blob_chunks.write_chunks(session, keyring(), key, data)
+        return key
     root = blob_root()
     path = _path(root, key)
     _private_dirs(root, path.parent)
@@ -67,11 +98,50 @@ def store_blob(session: Session, data: bytes) -> str:
 
 
 def read_blob(key: str) -> bytes:
-    return decrypt(_path(blob_root(), key).read_bytes())
+    """The whole decrypted file (tests and small files; downloads use ``open_blob``)."""
+    return b"".join(_chunks(key, blob_chunks.session_fetch(db.session, key)))
+
+
+def open_blob(key: str) -> Iterator[bytes]:
+    """The decrypted file, piece by piece, readable after the request's context is gone (a streamed response).
+
+    The first piece is read at once, so a missing or tampered file fails before any byte is sent. The database
+    store reads each further chunk on a connection of its own, one at a time: a download never holds more than one
+    chunk in memory. A file in the folder is one token, decrypted whole (at most an upload's 20 MB)."""
+    engine = db.engine
+
+    def fetch(position: int) -> bytes | None:
+        with engine.connect() as connection:
+            return connection.scalar(
+                select(blob_chunks.BlobChunk.ciphertext).where(
+                    blob_chunks.BlobChunk.storage_key == key, blob_chunks.BlobChunk.position == position
+                )
+            )
+
+    pieces = _chunks(key, fetch)
+    first = next(pieces)
+    return _prepend(first, pieces)
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+def _chunks(key: str, fetch: blob_chunks.FetchChunk) -> Iterator[bytes]:
+    if in_database():
+        first = fetch(0)
+        if first is not None:
+            ring = keyring()
+            return blob_chunks.decrypted_chunks(ring, key, lambda position: first if position == 0 else fetch(position))
+    return iter([decrypt(_path(blob_root(), key).read_bytes())])
 
 
 def rewrite_blob(key: str, transform) -> None:
     """Replace a blob's ciphertext in place (key rotation), atomically."""
+    if in_database() and blob_chunks.rewrite_chunks(db.session, key, transform):
+        db.session.commit()  # one file at a time, each in its own transaction, like the folder's rename
+        return
     path = _path(blob_root(), key)
     tmp = path.with_suffix(".rotating")
     write_private(tmp, transform(path.read_bytes()))
@@ -94,6 +164,8 @@ def stale_files(older_than: float) -> Iterator[tuple[str | None, Path]]:
 
 
 def delete_blob_after_commit(session: Session, key: str) -> None:
+    if in_database():
+        blob_chunks.delete_chunks(session, key)  # gone with the commit, back with a rollback
     session.info.setdefault(_DOOMED, []).append(_path(blob_root(), key))
 
 

@@ -9,6 +9,9 @@ for the company's response clock also to the respondent company's liaisons. A cl
 to every active chair who may see the case. Each is recorded in ``ReminderSent`` (unique per case, clock, due date
 and kind), so running again sends nothing new; a clock that moves (an extension, a pause) gets new notices.
 Paused and suspended cases are skipped: their clocks are not running.
+
+Cron may run it on every app server (docs/architecture.md §10): ``claim_the_run`` lets one run at a time send, so
+two runs at once never both queue the same notice (the unique key alone would make the second fail on commit).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, text
 
 from portal.cases.models import Case
 from portal.cases.workflow import FINAL_STATES, Clock
@@ -35,6 +38,20 @@ ESCALATION = "escalation"
 BATCH_SIZE = 200
 
 _SentKey = tuple[int, str, datetime, str]
+
+# Any constant will do, as long as nothing else in the database takes the same advisory lock (audit: CHAIN_LOCK_KEY).
+RUN_LOCK_KEY = 7_242_031_378
+
+
+def claim_the_run() -> bool:
+    """Make this transaction the only deadline run until it ends. False when another run holds it on PostgreSQL:
+    that run sends everything due, so this one has nothing to do. On SQLite (one machine) a write that changes
+    nothing takes the database's write lock, waiting for a run in progress to commit; what it sent is then seen."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return bool(db.session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": RUN_LOCK_KEY}))
+    db.session.execute(text("UPDATE reminders_sent SET id = id WHERE 1 = 0"))
+    return True
 
 
 @dataclass

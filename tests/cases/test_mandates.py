@@ -5,7 +5,6 @@ document; a company never sees the mandate."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -22,6 +21,7 @@ from portal.extensions import db
 from portal.organisations.models import Organisation, OrganisationKind
 from portal.users.models import User
 from tests.samples import PDF_BYTES, upload
+from tests.stores import stored_keys
 
 KASULO = {
     "filer_type": "ngo",
@@ -179,7 +179,7 @@ def test_no_mandate_file_is_kept_when_the_form_fails(app, file_grievance):
     assert "please choose them again" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Attachment)) is None
-    assert not any(path.is_file() for path in Path(app.config["ATTACHMENT_PATH"]).rglob("*"))
+    assert stored_keys(app) == []
 
 
 def test_a_refused_mandate_file_is_named_at_the_mandate_field(app, file_grievance):

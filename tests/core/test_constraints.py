@@ -91,6 +91,7 @@ FREE_TEXT_COLUMNS = {
     ("attachments", "content_type"),
     ("attachments", "sha256"),
     ("attachments", "storage_key"),
+    ("blob_chunks", "storage_key"),
     ("login_failures", "client_hash"),
     ("ended_holder_sessions", "session_hash"),
     ("held_receipts", "submission_hash"),

@@ -29,3 +29,40 @@ def test_flashed_message_bypasses_the_cache(tmp_path):
         session["_flashes"] = [("message", "You have left your case.")]
     assert "You have left your case." in client.get("/en/").get_data(as_text=True)
     assert "You have left your case." not in client.get("/en/").get_data(as_text=True)
+
+
+def _counting_app(database: str, instance):
+    """An app whose one cached page shows a number from the database, versioned by that number."""
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+
+    from portal.core.page_cache import cached_page
+    from portal.extensions import db
+    from portal.intake.models import EndedHolderSession
+
+    app = create_app(TestConfig, INSTANCE_PATH=instance, SQLALCHEMY_DATABASE_URI=database)
+
+    def count():
+        return db.session.scalar(select(func.count()).select_from(EndedHolderSession))
+
+    app.add_url_rule("/counted", "counted", lambda: cached_page(lambda: f"<p>{count()} ended</p>", version=count))
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def test_a_page_versioned_by_data_is_rendered_again_on_every_server_once_the_data_changes(tmp_path):
+    from datetime import timedelta
+
+    from portal.core.db import utcnow
+    from portal.extensions import db
+    from portal.intake.models import EndedHolderSession
+
+    database = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    one, two = _counting_app(database, tmp_path / "one"), _counting_app(database, tmp_path / "two")
+    assert [app.test_client().get("/counted").text for app in (one, two)] == ["<p>0 ended</p>"] * 2
+    with one.app_context():  # a change made through the first server
+        db.session.add(EndedHolderSession(session_hash="a" * 64, expires_at=utcnow() + timedelta(hours=1)))
+        db.session.commit()
+    assert [app.test_client().get("/counted").text for app in (two, one)] == ["<p>1 ended</p>"] * 2
+    assert len(two.extensions["portal_page_cache"]) == 1  # the new version replaced the old

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from portal.core.storage import read_blob, rewrite_blob
 from portal.notifications.mail import _write_outbox
 from tests.samples import PDF_BYTES, upload
+from tests.stores import folder_store  # noqa: F401
 
 
 def _mode(path: Path) -> int:
@@ -26,6 +27,7 @@ def permissive_umask():
     os.umask(previous)
 
 
+@pytest.mark.usefixtures("folder_store")
 def test_attachment_files_and_folders_are_private(app, file_grievance, permissive_umask):
     root = Path(app.config["ATTACHMENT_PATH"])
     file_grievance(files=[upload(PDF_BYTES, "contract.pdf")])

@@ -1,20 +1,29 @@
-"""Shared helpers for the media tests: the receipt holder's reply, and what is stored."""
+"""Shared helpers for the media tests: the receipt holder's reply, and what is stored. Every media test runs on both
+attachment stores (tests/stores.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.cases.models import Attachment
+from portal.core.storage import STORES
 from portal.extensions import db
 from tests.cases.conftest import client_as, world  # noqa: F401 - the same small covenant world
+from tests.stores import stored_keys  # noqa: F401 - the media tests' view of the store
 
 
-def stored_files(app) -> list[Path]:
-    root = Path(app.config["ATTACHMENT_PATH"])
-    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+@pytest.fixture(autouse=True, params=STORES)
+def media_store(request):
+    """Run each media test once per attachment store."""
+    if "app" not in request.fixturenames:
+        yield request.param
+        return
+    app = request.getfixturevalue("app")
+    saved = app.config["ATTACHMENT_STORE"]
+    app.config["ATTACHMENT_STORE"] = request.param
+    yield request.param
+    app.config["ATTACHMENT_STORE"] = saved
 
 
 def attachment_count(app) -> int:

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.media.conftest import attachment_count, stored_files
+from tests.media.conftest import attachment_count, stored_keys
 from tests.media.samples import jpeg, png_bomb
 from tests.samples import upload
 
@@ -26,7 +26,7 @@ def test_bomb_posted_as_reply_is_refused_keeping_the_message(app, reply, make):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert TOO_LARGE in page and TYPED in page
-    assert attachment_count(app) == 0 and stored_files(app) == []
+    assert attachment_count(app) == 0 and stored_keys(app) == []
 
 
 def test_bomb_in_a_grievance_is_refused_in_the_persons_language(app, file_grievance):
@@ -37,11 +37,11 @@ def test_bomb_in_a_grievance_is_refused_in_the_persons_language(app, file_grieva
     assert response.status_code == 400 and reference is None
     page = response.get_data(as_text=True)
     assert "Veuillez envoyer une photo plus petite" in page and description in page
-    assert attachment_count(app) == 0 and stored_files(app) == []
+    assert attachment_count(app) == 0 and stored_keys(app) == []
 
 
 def test_bomb_in_a_company_response_is_refused_keeping_the_response(app, world, client_as):
-    files_before = stored_files(app)
+    files_before = stored_keys(app)
     answer = "We have opened an investigation into the night shifts at the depot."
     response = client_as("liaison").post(
         f"/company/cases/{world.reference}/response",
@@ -51,7 +51,7 @@ def test_bomb_in_a_company_response_is_refused_keeping_the_response(app, world, 
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert TOO_LARGE in page and answer in page
-    assert stored_files(app) == files_before
+    assert stored_keys(app) == files_before
 
 
 def test_just_over_the_cap_is_refused_and_just_under_is_kept(app, reply):

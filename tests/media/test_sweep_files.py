@@ -7,14 +7,27 @@ import secrets
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from portal.cases.models import Attachment
 from portal.extensions import db
-from tests.media.conftest import stored_files
 from tests.samples import PDF_BYTES, upload
 
 TWO_HOURS_AGO = time.time() - 2 * 3600
+
+
+@pytest.fixture
+def media_store(app):
+    """Only the folder store can hold files a crash left behind: database chunks go with their transaction."""
+    saved, app.config["ATTACHMENT_STORE"] = app.config["ATTACHMENT_STORE"], "folder"
+    yield "folder"
+    app.config["ATTACHMENT_STORE"] = saved
+
+
+def stored_files(app) -> list[Path]:
+    root = Path(app.config["ATTACHMENT_PATH"])
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 
 def _blob_path(root: Path, suffix: str = "") -> Path:
