@@ -22,7 +22,7 @@ def _complainant_sees(app, client, state: State) -> str:
     html = client.get("/fr/follow-up/case").get_data(as_text=True)
     with app.test_request_context(), force_locale("fr"):
         expected = str(STATE_FOR_COMPLAINANT[state][0])
-    assert f"<strong>{expected}</strong>" in html, state
+    assert f'aria-current="step">{expected}</li>' in html, state  # the current stage on the road of stages
     return html
 
 

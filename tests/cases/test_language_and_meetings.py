@@ -149,7 +149,7 @@ def test_a_hearing_is_told_to_the_complainant_in_their_language_on_the_page_and_
     assert t("An interpreter for %(language)s will be there.", language=congo_swahili) in page
     # The upcoming meeting, listed prominently, in their language; never who else attends.
     assert t("Meetings you are invited to") in page
-    assert page.index(t("Meetings you are invited to")) < page.index(t("Messages and events"))
+    assert page.index(t("Meetings you are invited to")) < page.index(t("Messages and events, newest first"))
     assert PARTICIPANTS not in page
     # By email: "there is an update", in their language, never the details (docs/architecture.md §8).
     with app.app_context():
