@@ -108,9 +108,11 @@ def prepared_files(draft: ReportDraft, purpose: str) -> list[PreparedFile]:
 
 
 def discard(draft: ReportDraft) -> None:
-    """Delete the draft and its files (the complaint was sent, or was spam)."""
-    db.session.delete(draft)
-    db.session.flush()
+    """Delete the draft and its files (the complaint was sent, or was spam). A statement, not the ORM's delete: a
+    concurrent send of the same draft may have deleted it already, which is fine."""
+    db.session.execute(delete(DraftFile).where(DraftFile.draft_id == draft.id))
+    db.session.execute(delete(ReportDraft).where(ReportDraft.id == draft.id))
+    db.session.expunge(draft)
     session.pop(SESSION_KEY, None)
 
 

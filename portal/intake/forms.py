@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -47,6 +49,7 @@ LIKELY_COUNTRIES = {
 }
 
 
+@lru_cache(maxsize=16)
 def country_choices(locale: str) -> dict:
     """Likely countries first (in their own group), then every country: a cheap phone scrolls 249 names slowly."""
     named = countries(locale)

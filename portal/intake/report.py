@@ -28,7 +28,7 @@ from portal.intake import drafts, operations
 from portal.intake.forms import GrievanceForm
 from portal.intake.models import ReportDraft
 from portal.intake.steps import BY_SLUG, CHECK, STEP_COUNT, STEPS, Step, before, next_after, step_of
-from portal.media.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
+from portal.media.uploads import ACCEPT_ATTRIBUTE, PreparedFile, UploadRejected, prepare_uploads
 
 RECEIPT_KEY = "new_receipt"  # the receipt on its way to its page, in the signed session cookie only
 _LIST_FIELDS = {"filer_type", "categories", "commodity", "anonymous"}  # radios and checkboxes: link the first box
@@ -111,33 +111,29 @@ def _show(step: Step):
     return _render_step(step, _bound(answers, draft), held=held)
 
 
-def _take_files(step: Step, draft: ReportDraft, form: GrievanceForm) -> tuple[bool, int]:
-    """Clean and keep the files chosen on this page. Returns (files were chosen, error status or 0)."""
+def _prepare_files(step: Step, draft: ReportDraft | None):
+    """Check and clean the files chosen on this page, within the limits for all of the complaint's files; nothing
+    is written yet. Returns (files were chosen, [(purpose, files)], (field, refusal) or None)."""
     chosen = {name: [f for f in request.files.getlist(name) if f and f.filename] for name in step.file_fields}
-    if not any(chosen.values()):
-        return False, 0
     config = current_app.config
-    try:
-        for name, uploads in chosen.items():
-            if not uploads:
-                continue
-            if len(draft.files) + len(uploads) > config["UPLOAD_MAX_FILES"]:
+    held = list(draft.files) if draft is not None else []
+    count, size = len(held), sum(item.size for item in held)
+    prepared: list[tuple[str, list[PreparedFile]]] = []
+    for name, uploads in chosen.items():
+        if not uploads:
+            continue
+        try:
+            if count + len(uploads) > config["UPLOAD_MAX_FILES"]:
                 raise UploadRejected(_("You can send at most %(num)d files at once.", num=config["UPLOAD_MAX_FILES"]))
-            prepared = prepare_uploads(uploads)
-            if (
-                sum(item.size for item in draft.files) + sum(len(p.data) for p in prepared)
-                > config["UPLOAD_MAX_TOTAL_BYTES"]
-            ):
-                raise UploadRejected(
-                    _("Together the files are larger than %(size)d MB.", size=config["UPLOAD_MAX_TOTAL_BYTES"] >> 20),
-                    status=413,
-                )
-            purpose = AttachmentPurpose.MANDATE if name == "mandate" else AttachmentPurpose.EVIDENCE
-            drafts.add_files(draft, prepared, purpose)
-    except UploadRejected as rejected:
-        form[name].errors = [rejected.message]
-        return True, rejected.status
-    return True, 0
+            files = prepare_uploads(uploads)
+            count, size = count + len(files), size + sum(len(item.data) for item in files)
+            if size > config["UPLOAD_MAX_TOTAL_BYTES"]:
+                limit = config["UPLOAD_MAX_TOTAL_BYTES"] >> 20
+                raise UploadRejected(_("Together the files are larger than %(size)d MB.", size=limit), status=413)
+        except UploadRejected as rejected:
+            return True, [], (name, rejected)
+        prepared.append((AttachmentPurpose.MANDATE if name == "mandate" else AttachmentPurpose.EVIDENCE, files))
+    return any(chosen.values()), prepared, None
 
 
 def _save(step: Step):
@@ -150,27 +146,34 @@ def _save(step: Step):
                 "We kept what you wrote on this page. Please answer the other questions again."
             )
         )
-    draft = drafts.open_draft()
+    draft = drafts.current_draft()
     answers = {name: values for name, values in drafts.answers_of(draft).items() if name not in step.answer_fields}
     answers.update({name: request.form.getlist(name) for name in step.answer_fields})
-    drafts.save_answers(draft, answers)
-    keep_changes()  # the answers are kept even when the page answers with errors: nothing typed is lost
     remove = request.form.get("remove_file", "")
-    if remove.isdecimal():
+    if draft is not None and remove.isdecimal():
+        drafts.save_answers(draft, answers)
         drafts.remove_file(draft, int(remove))
         return redirect(request.full_path, 303)
+    # Check the answers and clean the files first, write after: the database's write lock is held briefly.
+    had_files, prepared, refused = _prepare_files(step, draft)
     form = _bound(answers, draft)
-    had_files, status = _take_files(step, draft, form) if step.file_fields else (False, 0)
-    rejected = {name: form[name].errors for name in step.file_fields if form[name].errors}
-    form.has_evidence = form.has_evidence or any(item.purpose == AttachmentPurpose.EVIDENCE for item in draft.files)
-    form.has_mandate_in_draft = any(item.purpose == AttachmentPurpose.MANDATE for item in draft.files)
+    form.has_evidence |= any(purpose == AttachmentPurpose.EVIDENCE for purpose, _files in prepared)
+    form.has_mandate_in_draft |= any(purpose == AttachmentPurpose.MANDATE for purpose, _files in prepared)
     form.validate()
-    for name, errors in rejected.items():
-        form[name].errors = errors
+    status = 0
+    if refused is not None:
+        name, rejected = refused
+        form[name].errors = [rejected.message]
+        status = rejected.status
+    draft = drafts.open_draft()
+    drafts.save_answers(draft, answers)
+    for purpose, files in prepared:
+        drafts.add_files(draft, files, purpose)
+    keep_changes()  # the answers are kept even when the page answers with errors: nothing typed is lost
     errors = _errors(form, step.fields)
     if errors:
         status = status or 400
-        return _render_step(step, form, errors, _held(draft, step), had_files and bool(rejected)), status
+        return _render_step(step, form, errors, _held(draft, step), had_files and refused is not None), status
     if lost:
         return redirect(url_for("intake.report"), 303)  # the earlier pages need answering again
     following = next_after(step, answers)
@@ -191,10 +194,9 @@ def _step_view(step: Step):
         return _show(step) if request.method == "GET" else _save(step)
 
     view.__name__ = step.endpoint.split(".")[1]
-    view = keeps_typed_text(*step.text_fields)(view)
     if step.file_fields:  # cleaning files costs time: as limited as sending
         view = limiter.limit(_limit, methods=["POST"])(view)
-    return view
+    return keeps_typed_text(*step.text_fields)(view)  # marks the function Flask calls
 
 
 def report_back(slug: str):
