@@ -347,7 +347,8 @@ def grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
         incident_date=form.incident_date.data,
         incident_period=form.incident_period.data,
         ongoing=form.ongoing.data,
-        description=(form.description.data or "").strip(),
+        # A case always has a description: told in a voice note or photo, it says so, in the person's language.
+        description=(form.description.data or "").strip() or _("I told what happened in a voice note or a photo."),
         people_affected=form.people_affected.data or form.people_represented.data,
         children_involved=form.children_involved.data,
         retaliation_risk=form.retaliation_risk.data,
