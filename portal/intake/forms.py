@@ -117,7 +117,7 @@ class GrievanceForm(FlaskForm):
     )
 
     categories = CheckboxListField(
-        _l("What happened?"),
+        _l("What kind of problem is it?"),
         choices=options(CATEGORIES.items()),
         validators=[DataRequired(CHOOSE_ONE), OneOfChoices()],
         validate_choice=False,

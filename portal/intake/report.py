@@ -231,23 +231,29 @@ def _shown(form: GrievanceForm, name: str, files: list[str]) -> str:
 
 
 def _rows(form: GrievanceForm, draft: ReportDraft | None, answers):
-    """Every page that applies, with each question, its answer and the link to change it."""
-    files = [drafts.file_name(item) for item in draft.files] if draft is not None else []
-    mandate_files = (
-        [drafts.file_name(i) for i in draft.files if i.purpose == AttachmentPurpose.MANDATE] if draft else []
-    )
-    evidence_files = [name for name in files if name not in mandate_files]
+    """Every page that applies, with each question answered (and each required one, answered or not), its answer
+    and the link to change it. A page with nothing to show gets one row that leads to it: the page stays short."""
+    held = list(draft.files) if draft is not None else []
+    named = {
+        "mandate": [drafts.file_name(item) for item in held if item.purpose == AttachmentPurpose.MANDATE],
+        "evidence": [drafts.file_name(item) for item in held if item.purpose == AttachmentPurpose.EVIDENCE],
+    }
     sections = []
     for step in STEPS:
         if not step.applies(answers):
             continue
         rows = []
         for name in step.fields:
-            if name in ("voice_note", "photo"):
+            if name in ("voice_note", "photo"):  # listed with the other files
                 continue
-            label = _("Files") if name == "evidence" else form[name].label.text
-            value = _shown(form, name, mandate_files if name == "mandate" else evidence_files)
+            field = form[name]
+            value = _shown(form, name, named.get(name, []))
+            if (field.type == "BooleanField" and not field.data) or not (value or field.flags.required):
+                continue
+            label = _("Files") if name == "evidence" else field.label.text
             rows.append((name, label, value, f"{_url(step, change=True)}#{_anchor(name)}"))
+        if not rows:
+            rows.append((step.slug, step.title, "", _url(step, change=True)))
         sections.append((step, rows))
     return sections
 

@@ -1,7 +1,8 @@
 """The steps of the complaint form: one short question group per page, as data.
 
-Six numbered steps; two of them have a page that is shown only when it applies (whom a representative speaks
-for; contact details only for a person who chose to give them). The views (portal/intake/report.py) walk this
+Six numbered steps, one short page each, except: what happened is told on one page and sorted on the next (each
+fits two phone screens), and two pages are shown only when they apply (whom a representative speaks for; contact
+details only for a person who chose to give them). The views (portal/intake/report.py) walk this
 list: which page comes next or before depends only on the answers so far.
 """
 
@@ -70,10 +71,11 @@ STEPS = (
         "what",
         2,
         _l("What happened?"),
-        ("voice_note", "photo", "evidence", "description", "categories"),
+        ("voice_note", "photo", "evidence", "description"),
         text_fields=("description",),
         file_fields=("voice_note", "photo", "evidence"),
     ),
+    Step("kind", 2, _l("What kind of problem is it?"), ("categories",)),
     Step(
         "where",
         3,

@@ -72,14 +72,18 @@ def file_in_browser(page, base_url: str, locale: str = "sw", description: str = 
     extra = fill or {}
 
     def what(page):
-        page.locator("#categories-0").check()
         page.locator("#description").fill(text)
 
     def where(page):
         page.locator("#country").select_option("CD")
         page.locator("#commodity-2").check()
 
-    answers = {"who": lambda page: page.locator("#filer_type-0").check(), "what": what, "where": where}
+    answers = {
+        "who": lambda page: page.locator("#filer_type-0").check(),
+        "what": what,
+        "kind": lambda page: page.locator("#categories-0").check(),
+        "where": where,
+    }
 
     def both(slug):
         def answer(page):

@@ -13,7 +13,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 LOCALES = ["en", "ar", "sw", "zh_Hans", "hi"]
 PAGES = ["/", "/procedure", "/privacy", "/report", "/follow-up", "/no-such-page"]
 # The complaint form's pages a visitor can open before answering (the others need answers that lead to them).
-STEP_PAGES = ["/report/what", "/report/where", "/report/wish", "/report/contact"]
+STEP_PAGES = ["/report/what", "/report/kind", "/report/where", "/report/wish", "/report/contact"]
 
 _axe = Axe()
 
@@ -54,7 +54,7 @@ def test_form_with_errors_has_no_violations(axe_page, live_server, locale):
         axe_page.locator("main form button.button-primary").click()
         if axe_page.locator(".error-summary").count():
             found[path] = axe_violations(axe_page)
-    assert {"/report", "/report/what", "/report/where"} <= set(found)
+    assert {"/report", "/report/what", "/report/kind", "/report/where"} <= set(found)
     assert {path: violations for path, violations in found.items() if violations} == {}
 
 

@@ -13,6 +13,7 @@ PUBLIC_PAGES = [
     "/",
     "/report",
     "/report/what",
+    "/report/kind",
     "/report/where",
     "/report/wish",
     "/report/contact",

@@ -98,7 +98,14 @@ def _followed(port: int, response, cookie: str) -> tuple[int, str, str]:
 
 
 # The pages a valid grievance walks through before the check page (tests/conftest.py VALID_GRIEVANCE).
-STEP_PATHS = ["/en/report", "/en/report/what", "/en/report/where", "/en/report/wish", "/en/report/contact"]
+STEP_PATHS = [
+    "/en/report",
+    "/en/report/what",
+    "/en/report/kind",
+    "/en/report/where",
+    "/en/report/wish",
+    "/en/report/contact",
+]
 
 
 def _multipart(values: MultiDict, cookie: str) -> tuple[bytes, dict]:
