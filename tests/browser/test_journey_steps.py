@@ -30,8 +30,8 @@ def _measure(page, wire: dict) -> tuple[int, float, int]:
     read in the page's main part, the form, without the header and footer every page has)."""
     height = page.locator("html").bounding_box()["height"]
     words = len(page.locator("main").inner_text().split())
-    for select in page.locator("select").all():  # a long list is scrolled, not read: count what it shows
-        words -= len(select.inner_text().split()) - len(select.locator("option").first.inner_text().split())
+    for chooser in page.locator("select").all():  # a long list is scrolled, not read: count what it shows
+        words -= len(chooser.inner_text().split()) - len(chooser.locator("option").first.inner_text().split())
     return wire["document"] + wire.get("stylesheet", 0), height / SCREEN, words
 
 
