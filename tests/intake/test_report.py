@@ -205,7 +205,7 @@ def test_errors_come_back_in_the_page_language(file_grievance):
 def test_chosen_files_are_kept_after_an_error(client, file_grievance):
     from tests.samples import jpeg_with_gps, upload
 
-    response, _, _ = file_grievance(categories=None, files=[upload(jpeg_with_gps(), "photo.jpg")])
+    response, _, _ = file_grievance(description="x" * 20_001, files=[upload(jpeg_with_gps(), "photo.jpg")])
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "photo.jpg" in html  # held in the draft, listed
     assert "choose them again" not in html  # nothing to choose again
