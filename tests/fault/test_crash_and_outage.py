@@ -92,7 +92,7 @@ def _followed(port: int, response, cookie: str) -> tuple[int, str, str]:
     try:
         follow.request("GET", location, headers={"Cookie": set_cookie.split(";", 1)[0] or cookie})
         page = follow.getresponse()
-        return page.status, page.getheader("Set-Cookie") or "", page.read().decode("utf-8", "replace")
+        return page.status, page.getheader("Set-Cookie") or set_cookie, page.read().decode("utf-8", "replace")
     finally:
         follow.close()
 
