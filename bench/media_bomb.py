@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 from bench.run import free_port
+from bench.walk import ANSWERS, TOKEN
 from tests.media.samples import png_bomb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,12 +100,16 @@ def run_round(label: str, photo: bytes, env: dict) -> dict:
                 time.sleep(0.1)
         time.sleep(1)  # both workers up
         visitor = Visitor(base)
-        grievance = {
-            "csrf_token": visitor.csrf("/en/report"), "filer_type": "affected_person", "anonymous": "yes",
-            "categories": ["health_safety"], "country": "CD", "commodity": "cobalt", "consent": "y",
-            "description": "Children carry sacks of cobalt ore at the depot every night without any protection.",
-        }  # fmt: skip
-        _, page = visitor.post("/en/report", *multipart(grievance, {}))
+        token = visitor.csrf("/en/report")
+        for path, answers in ANSWERS.items():  # the complaint form's steps, as bench/walk.py walks them
+            visitor.post(path, *multipart({**answers, "csrf_token": token}, {}))
+        send = {
+            "csrf_token": token,
+            "consent": "y",
+            "submission_token": TOKEN.search(visitor.get("/en/report/check"))[1],
+        }
+        visitor.post("/en/report/check", *multipart(send, {}))
+        page = visitor.get("/en/receipt")
         receipt = RECEIPT.search(page).group(1)
         token = visitor.csrf("/en/follow-up")
         visitor.post("/en/follow-up", urlencode({"csrf_token": token, "receipt": receipt}).encode(),

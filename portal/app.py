@@ -76,12 +76,22 @@ def register_commands(app: Flask) -> None:
     from portal.audit.cli import audit_verify
     from portal.cases.cli import sweep_files
     from portal.cli import load_demo, rotate_keys
+    from portal.intake.cli import sweep_drafts
     from portal.notifications.cli import deadlines
     from portal.registry.cli import import_entities
     from portal.users.cli import create_user
 
     group = AppGroup("portal", help="Covenant portal commands.")
-    for command in (rotate_keys, load_demo, audit_verify, deadlines, create_user, sweep_files, import_entities):
+    for command in (
+        rotate_keys,
+        load_demo,
+        audit_verify,
+        deadlines,
+        create_user,
+        sweep_files,
+        import_entities,
+        sweep_drafts,
+    ):
         group.add_command(command)
     app.cli.add_command(group)
 

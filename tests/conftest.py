@@ -91,20 +91,53 @@ VALID_GRIEVANCE = {
 
 RECEIPT_PATTERN = re.compile(r'<span dir="ltr">(\d{4} \d{4} \d{4} \d{4})</span>')
 REFERENCE_PATTERN = re.compile(r"MC-\d{4}-\d{5,}")
+HIDDEN_PATTERN = re.compile(
+    r'<input id="(?:csrf_token|submission_token)" name="([a-z_]+)" type="hidden" value="([^"]*)"'
+)
+
+
+# The file fields and the step page each belongs to: a file is chosen, and posted, on its own page only.
+FILE_STEPS = {"evidence": "what", "voice_note": "what", "photo": "what", "mandate": "group"}
+STEP_PATH = re.compile(r"/report(?:/([a-z]+))?$")
+
+
+def walk_steps(client, locale: str, data: dict, files: list | None = None, send: bool = True):
+    """Post every answer in ``data`` to each page of the stepwise form in turn, as a person pressing "Continue"
+    does, then send from the check page. Stops at the first page that answers with errors (its response is
+    returned, as the one-page form's was). ``files`` are chosen on the "what happened" page."""
+    path = f"/{locale}/report"
+    for _ in range(12):  # at most every page once, and the check page
+        slug = STEP_PATH.search(path.split("?")[0])
+        if slug is None:
+            break
+        step = slug.group(1) or "who"
+        if step == "check":
+            break
+        page = {key: value for key, value in data.items() if FILE_STEPS.get(key, step) == step}
+        if step == "what" and files:
+            page["evidence"] = files
+        response = client.post(path, data=page, content_type="multipart/form-data")
+        if response.status_code != 303:
+            return response
+        path = response.headers["Location"]
+    check = client.get(f"/{locale}/report/check")
+    if not send:
+        return check
+    page = check.get_data(as_text=True)
+    form = {name: value for name, value in HIDDEN_PATTERN.findall(page)}
+    form.update({key: data[key] for key in ("consent", "website") if key in data})
+    return client.post(f"/{locale}/report/check", data=form, follow_redirects=True)
 
 
 @pytest.fixture
 def file_grievance(client):
-    """Post the grievance form; returns (response, reference, receipt). Fields override the valid defaults."""
+    """Walk the stepwise form with these answers and send; returns (response, reference, receipt). Fields
+    override the valid defaults; the response is the receipt page, or the first page that showed errors."""
 
     def file(locale: str = "en", files: list | None = None, **fields):
         data = {**VALID_GRIEVANCE, **fields}
         data = {key: value for key, value in data.items() if value is not None}
-        if files:
-            data["evidence"] = files
-        response = client.post(
-            f"/{locale}/report", data=data, content_type="multipart/form-data", follow_redirects=True
-        )
+        response = walk_steps(client, locale, data, files)
         page = response.get_data(as_text=True)
         receipt = RECEIPT_PATTERN.search(page)
         reference = REFERENCE_PATTERN.search(page)

@@ -22,7 +22,7 @@ from portal.cases.models import Case
 from portal.cases.workflow import State
 from portal.extensions import db
 from portal.users.models import User
-from tests.conftest import RECEIPT_PATTERN, REFERENCE_PATTERN, VALID_GRIEVANCE
+from tests.conftest import RECEIPT_PATTERN, REFERENCE_PATTERN, VALID_GRIEVANCE, walk_steps
 
 PASSWORD = re.compile(r"<code[^>]*>([^<]{12,})</code>")
 NEW_PASSWORD = "a long and careful passphrase of my own"
@@ -132,7 +132,7 @@ def test_a_real_case_from_a_fresh_install(app, client, smtp_server):
 
     # A worker files in Swahili, in the child-labour category only: urgent by that rule alone.
     grievance = {**VALID_GRIEVANCE, "categories": ["child_labour"], "email": "mfanyakazi@example.org"}
-    response = client.post("/sw/report", data=grievance, follow_redirects=True)
+    response = walk_steps(client, "sw", grievance)
     page = response.get_data(as_text=True)
     reference = REFERENCE_PATTERN.search(page).group(0)
     receipt = RECEIPT_PATTERN.search(page).group(1)

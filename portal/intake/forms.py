@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from portal.cases.labels import CATEGORIES, COMMODITIES, FILER_TYPES
 from portal.cases.models import REPRESENTATIVE_FILERS
@@ -30,6 +32,35 @@ from portal.core.forms import (
     options,
 )
 from portal.core.i18n import LOCALES, countries, match_spoken_language
+
+# The countries a person writing in this language most likely files about (mining and metal countries where it is
+# spoken), listed first; the rest follow. A guess only: every country stays in the list.
+LIKELY_COUNTRIES = {
+    "en": ("GH", "ZA", "ZM", "ZW", "AU", "GB"),
+    "nl": ("NL", "BE", "SR"),
+    "fr": ("CD", "GN", "ML", "BF", "MA", "FR"),
+    "es": ("PE", "CL", "BO", "MX", "CO", "AR"),
+    "pt_BR": ("BR", "MZ", "AO"),
+    "id": ("ID",),
+    "sw": ("CD", "TZ", "KE", "UG"),
+    "zh_Hans": ("CN",),
+    "hi": ("IN",),
+    "ar": ("MA", "EG", "SA", "OM", "SD"),
+}
+
+
+@lru_cache(maxsize=16)
+def country_choices(locale: str) -> dict:
+    """Likely countries first (in their own group), then every country: a cheap phone scrolls 249 names slowly."""
+    named = countries(locale)
+    names = dict(named)
+    likely = [code for code in LIKELY_COUNTRIES.get(locale, ()) if code in names]
+    return {
+        None: options([("", _l("Choose a country"))]),
+        _l("Most likely"): options((code, names[code]) for code in likely),
+        _l("Other countries"): options((code, name) for code, name in named if code not in likely),
+    }
+
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 20_000
 
@@ -86,12 +117,12 @@ class GrievanceForm(FlaskForm):
     )
 
     categories = CheckboxListField(
-        _l("What happened?"),
+        _l("What kind of problem is it?"),
         choices=options(CATEGORIES.items()),
         validators=[DataRequired(CHOOSE_ONE), OneOfChoices()],
         validate_choice=False,
     )
-    country = SelectField(_l("Country"), validators=[InputRequired(CHOOSE_ONE), OneOfChoices()], validate_choice=False)
+    country = SelectField(_l("Country"), validators=[InputRequired(CHOOSE_ONE)], validate_choice=False)
     place = StringField(_l("Region, town or village"), validators=[MaxLength(300)])
     companies = StringField(_l("Company, mine, plant or site"), validators=[MaxLength(500)])
     commodity = RadioField(
@@ -103,30 +134,28 @@ class GrievanceForm(FlaskForm):
     incident_date = StringField(_l("When did it happen or start?"), validators=[PastDate()], render_kw={"type": "date"})
     incident_period = StringField(_l("Or describe the period"), validators=[MaxLength(300)])
     ongoing = BooleanField(_l("It is still going on"))
+    # A voice note, a photo or a file can stand in for the written description (validate_description).
     description = TextAreaField(
         _l("Describe what happened"),
-        validators=[
-            DataRequired(REQUIRED),
-            Length(
-                min=DESCRIPTION_MIN,
-                max=DESCRIPTION_MAX,
-                message=_l("Please write between 30 and 20,000 characters."),
-            ),
-        ],
-        render_kw={"rows": 8, "minlength": DESCRIPTION_MIN, "maxlength": DESCRIPTION_MAX},
+        validators=[MaxLength(DESCRIPTION_MAX)],
+        render_kw={"rows": 6, "maxlength": DESCRIPTION_MAX},
     )
     people_affected = StringField(
         _l("How many people are affected?"),
         validators=[WholeNumber()],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
-    children_involved = BooleanField(_l("Children are involved"))
-    retaliation_risk = BooleanField(_l("Someone is at risk of retaliation for speaking up"))
+    children_involved = BooleanField(_l("Children are involved"))  # with retaliation_risk: urgent (48 hours)
+    retaliation_risk = BooleanField(_l("Someone may be punished for complaining"))
     desired_remedy = TextAreaField(_l("What outcome do you want?"), validators=[MaxLength(5000)], render_kw={"rows": 4})
-    evidence = MultipleFileField(_l("Evidence (optional)"))
+    # Three ways to give evidence on a phone: record, take a photo (both open the device directly), or choose any
+    # saved file (no capture attribute, which would block choosing a saved photo, a PDF or a recorded note).
+    voice_note = FileField(_l("Record a voice note"))
+    photo = FileField(_l("Take a photo"))
+    evidence = MultipleFileField(_l("Choose a file"))
     consent = BooleanField(
-        _l("I agree that the covenant's secretariat and committee process what I send, as the privacy page explains."),
-        validators=[DataRequired(_l("We can only handle your grievance with your agreement."))],
+        _l("I agree that the committee and its office use what I send, as the privacy page explains."),
+        validators=[DataRequired(_l("We can only handle your complaint if you agree."))],
     )
     # One random token per rendering of the form (portal/intake/operations.py): a resend files nothing new.
     submission_token = HiddenField()
@@ -137,7 +166,10 @@ class GrievanceForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.locale = locale
         self.spoken_language_code: str | None = None
-        self.country.choices = options([("", _l("Choose a country")), *countries(locale)])
+        self.country.choices = country_choices(locale)
+        # Set by the view: files already held for this complaint or chosen with this answer.
+        self.has_evidence = False
+        self.has_mandate_in_draft = False
         if not self.preferred_language.data:
             self.preferred_language.data = locale
 
@@ -151,7 +183,20 @@ class GrievanceForm(FlaskForm):
 
     @property
     def has_mandate_file(self) -> bool:
-        return bool(getattr(self.mandate.data, "filename", None))
+        return self.has_mandate_in_draft or bool(getattr(self.mandate.data, "filename", None))
+
+    def validate_description(self, field):
+        text = (field.data or "").strip()
+        if self.has_evidence and not text:
+            return  # a voice note or a photo says it
+        if not text:
+            raise ValidationError(_l("Please tell us what happened: record a voice note, take a photo or write."))
+        if len(text) < DESCRIPTION_MIN and not self.has_evidence:
+            raise ValidationError(_l("Please write a little more: at least 30 letters."))
+
+    def validate_country(self, field):
+        if field.data and field.data not in dict(countries(self.locale)):
+            raise ValidationError(CHOOSE_ONE)
 
     def validate_spoken_language(self, field):
         if not (field.data or "").strip():

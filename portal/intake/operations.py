@@ -34,6 +34,7 @@ from portal.core.db import utcnow
 from portal.core.roles import Role
 from portal.core.security import keyed_hash
 from portal.extensions import db
+from portal.intake import drafts
 from portal.intake.models import HeldReceipt
 from portal.intake.receipt import new_receipt, receipt_hash
 from portal.media.uploads import PreparedFile
@@ -228,6 +229,7 @@ def submit_grievance(
     db.session.flush()
     # Sweep receipts nobody came back for: they are never shown after HOLD_MINUTES anyway.
     db.session.execute(delete(HeldReceipt).where(HeldReceipt.created_at < now - timedelta(minutes=HOLD_MINUTES)))
+    drafts.sweep_expired()  # and complaints begun more than a day ago and never sent, with their files
     signals.case_submitted.send(case, entry=entry, actor=None)
     return case, receipt
 

@@ -16,20 +16,20 @@ from portal.cases.labels import (
     STATE_FOR_COMPLAINANT,
 )
 from portal.cases.meetings import upcoming_meetings
-from portal.cases.models import Case, FilerType
+from portal.cases.models import Case
 from portal.cases.workflow import Action, State
 from portal.core.errors import keeps_typed_text
 from portal.core.i18n import country_name
-from portal.core.page_cache import cached_page
 from portal.core.routing import locale_blueprint
 from portal.extensions import db, limiter
-from portal.intake import holder, operations, throttle
-from portal.intake.forms import GrievanceForm, LeaveForm, ReceiptForm, ReplyForm, ReviewRequestForm, WithdrawForm
+from portal.intake import holder, operations, report, throttle
+from portal.intake.forms import LeaveForm, ReceiptForm, ReplyForm, ReviewRequestForm, WithdrawForm
 from portal.intake.progress import case_progress, open_question
 from portal.intake.receipt import group_receipt, receipt_hash
 from portal.media.uploads import ACCEPT_ATTRIBUTE, PreparedFile, UploadRejected, prepare_uploads
 
 intake = locale_blueprint("intake", __name__)
+report.register(intake)  # the complaint form's steps (portal/intake/report.py)
 
 
 @intake.after_request
@@ -41,43 +41,6 @@ def never_cache(response):
 
 def _limit(setting: str):
     return lambda: current_app.config[setting]
-
-
-def _grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
-    anonymous = form.anonymous.data != "no"
-    identity = {
-        "name": form.name.data,
-        "email": form.email.data,
-        "phone": form.phone.data,
-        "whatsapp": form.whatsapp.data,
-        "postal": form.postal.data,
-        "language": form.preferred_language.data,
-    }
-    return operations.GrievanceInput(
-        filer_type=FilerType(form.filer_type.data),
-        anonymous=anonymous,
-        identity=identity,
-        share_identity_with_company=form.share_identity.data,
-        categories=form.categories.data,
-        country=form.country.data,
-        commodity=form.commodity.data,
-        place=form.place.data,
-        companies=form.companies.data,
-        incident_date=form.incident_date.data,
-        incident_period=form.incident_period.data,
-        ongoing=form.ongoing.data,
-        description=form.description.data.strip(),
-        people_affected=form.people_affected.data or form.people_represented.data,
-        children_involved=form.children_involved.data,
-        retaliation_risk=form.retaliation_risk.data,
-        desired_remedy=form.desired_remedy.data,
-        locale=g.locale,
-        people_represented=form.people_represented.data,
-        households_represented=form.households_represented.data,
-        community=form.community.data,
-        mandate_consent=form.mandate_consent.data,
-        language=form.spoken_language_code,
-    )
 
 
 def _prepare(evidence, mandate) -> tuple[list[PreparedFile], list[PreparedFile]]:
@@ -94,61 +57,10 @@ def _show_rejection(form, rejected: UploadRejected) -> None:
     field.errors = [*field.errors, rejected.message]
 
 
-# Filled into the cached form on every request, like the CSRF token: each rendering gets its own form token.
-_TOKEN_SLOT = "submission.token.slot"
-_RECEIPT = "new_receipt"  # the receipt on its way to its page, in the signed session cookie only
-
-
-def _empty_form() -> str:
-    form = GrievanceForm(g.locale)
-    form.submission_token.data = _TOKEN_SLOT
-    return render_template("intake/report.html", form=form, accept=ACCEPT_ATTRIBUTE)
-
-
-@intake.route("/report", methods=["GET", "POST"])
-@keeps_typed_text(
-    "description", "desired_remedy", "place", "companies", "incident_period", "community", "mandate_consent"
-)
-@limiter.limit(_limit("RATELIMIT_INTAKE_CLIENT"), methods=["POST"])
-def report():
-    if request.method == "GET":  # the empty form is the same for everyone but its CSRF and form tokens
-        page = cached_page(_empty_form, with_csrf=True)
-        return page.replace(_TOKEN_SLOT, operations.new_submission_token())
-    form = GrievanceForm(g.locale)
-    if not operations.is_submission_token(form.submission_token.data):
-        # A form from before tokens existed, or tampered with: it files, but cannot be recognised when resent.
-        form.submission_token.data = operations.new_submission_token()
-    status = 200
-    if form.validate_on_submit():
-        if form.is_spam:
-            # Answer a bot as if all went well, but keep nothing.
-            return render_template("intake/receipt.html", reference=None, receipt=None)
-        token_hash = operations.submission_hash(form.submission_token.data)
-        filed = operations.find_filed(token_hash)  # a resend: file nothing, lead to the same receipt page
-        if filed is None:
-            try:
-                files, mandate = _prepare(form.evidence.data, form.mandate.data if form.is_representative else None)
-            except UploadRejected as rejected:
-                _show_rejection(form, rejected)
-                status = rejected.status
-            else:
-                filed = operations.file_grievance(_grievance_input(form), files, token_hash, mandate)
-        if filed is not None:
-            session[_RECEIPT] = {"token": token_hash, "reference": filed.reference, "receipt": filed.receipt}
-            # 303: a reload of the receipt page is a GET and can never send the form again.
-            return redirect(url_for("intake.receipt"), 303)
-    elif request.method == "POST":
-        status = 400
-    return (
-        render_template("intake/report.html", form=form, accept=ACCEPT_ATTRIBUTE, had_files=request.files),
-        status,
-    )
-
-
 @intake.get("/receipt")
 def receipt():
     """The receipt, shown once: it leaves the session cookie, and the server's encrypted copy is deleted."""
-    new = session.pop(_RECEIPT, None)
+    new = session.pop(report.RECEIPT_KEY, None)
     if new is None or not new.get("receipt"):
         return render_template("intake/receipt.html", reference=None, receipt=None, not_again=True)
     # What the receipt promises, read before the delete: on SQLite the delete takes the write lock until the commit,

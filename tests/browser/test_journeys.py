@@ -7,29 +7,45 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.helpers import PHOTO, VOICE_NOTE, exact, words
+from tests.browser.helpers import PHOTO, VOICE_NOTE, exact, walk_steps, words
 
 DESCRIPTION_SW = "Watoto wanabeba magunia ya kobalti kwenye ghala usiku bila vifaa vya kujikinga."
 
 
 def _file_anonymously(page, t, shoot, files=()):
+    """Through the steps by their words, as a person reads them: with files, a voice note recorded and a saved
+    photo chosen, and nothing written."""
     page.get_by_role("link", name=t("Make a complaint")).first.click()  # the landing page's button
     expect(page).to_have_url(re.compile(r"/report$"))
-    shoot(page, "form")
-    page.get_by_label(t("I am affected myself")).check()
-    expect(page.get_by_label(t("Yes, stay anonymous"))).to_be_checked()
-    page.get_by_label(t("Child labour")).check()
-    page.get_by_label(t("Describe what happened")).fill(DESCRIPTION_SW)
-    page.get_by_label(exact(t("Country"))).select_option("CD")
-    page.get_by_label(t("Cobalt")).check()
-    page.get_by_label(exact(t("Children are involved"))).check()
-    if files:
-        page.get_by_label(t("Evidence (optional)")).set_input_files(list(files))
+
+    def what(page):
+        if files:
+            page.get_by_label(t("Record a voice note")).set_input_files(VOICE_NOTE)
+            page.get_by_label(t("Choose a file")).set_input_files([PHOTO])
+        else:
+            page.get_by_label(t("Describe what happened")).fill(DESCRIPTION_SW)
+
+    def where(page):
+        page.get_by_label(exact(t("Country"))).select_option("CD")
+        page.get_by_label(t("Cobalt")).check()
+
+    walk_steps(
+        page,
+        {
+            "who": lambda page: page.get_by_label(t("I am affected myself")).check(),
+            "what": what,
+            "kind": lambda page: page.get_by_label(t("Child labour")).check(),
+            "where": where,
+            "wish": lambda page: page.get_by_label(exact(t("Children are involved"))).check(),
+            "contact": lambda page: expect(page.get_by_label(t("Yes, stay anonymous"))).to_be_checked(),
+        },
+        shoot,
+    )
     page.get_by_label(
-        t("I agree that the covenant's secretariat and committee process what I send, as the privacy page explains.")
+        t("I agree that the committee and its office use what I send, as the privacy page explains.")
     ).check()
-    shoot(page, "filled")
-    page.get_by_role("button", name=t("Send my grievance")).click()
+    shoot(page, "check")
+    page.get_by_role("button", name=t("Send my complaint")).click()
     receipt = page.locator(".receipt").inner_text().strip()
     assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", receipt)
     shoot(page, "receipt")
@@ -42,7 +58,7 @@ def test_worker_files_in_swahili_on_a_phone_without_javascript(browser, live_ser
     page = context.new_page()
     page.goto(f"{live_server.url}/sw/")
     shoot(page, "landing")
-    receipt = _file_anonymously(page, t, shoot, files=[PHOTO, VOICE_NOTE])
+    receipt = _file_anonymously(page, t, shoot, files=[VOICE_NOTE, PHOTO])
     context.close()
 
     # Later, on a new browser (or after clearing everything), the worker comes back with the written-down receipt.
@@ -68,16 +84,17 @@ def test_arabic_form_reads_right_to_left(browser, live_server, shoot):
     t = words(live_server.app, "ar")
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server.url}/ar/report")
+    page.goto(f"{live_server.url}/ar/report/what")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     description_label = page.locator("label[for=description]").bounding_box()
     description = page.get_by_label(t("Describe what happened")).bounding_box()
     # The label starts at the right edge of its field, where an Arabic reader starts.
     assert abs((description_label["x"] + description_label["width"]) - (description["x"] + description["width"])) < 2
     assert description_label["x"] > description["x"]
-    consent_box = page.locator("#consent").bounding_box()
-    consent_label = page.locator("label[for=consent]").bounding_box()
-    assert consent_box["x"] > consent_label["x"]  # the tick box stands to the right of its words
+    page.goto(f"{live_server.url}/ar/report/kind")
+    box = page.locator("#categories-0").bounding_box()
+    label = page.locator("label[for=categories-0]").bounding_box()
+    assert box["x"] > label["x"]  # the tick box stands to the right of its words
     page.goto(f"{live_server.url}/ar/")
     receipt = _file_anonymously(page, t, shoot)
     assert re.fullmatch(r"[\d ]{19}", receipt)
@@ -89,26 +106,45 @@ def test_ngo_files_for_forty_people_in_french_on_a_desktop(browser, live_server,
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     page.goto(f"{live_server.url}/fr/report")
-    page.get_by_label(t("I file on behalf of other people")).check()
-    page.get_by_label(t("On behalf of how many people?")).fill("40")
-    page.get_by_label(t("How many households? (optional)")).fill("12")
-    page.get_by_label(t("Name of the community or group (optional)")).fill("Communauté de Kasulo")
-    page.get_by_label(t("No document? Tell us how the people agreed that you speak for them")).fill(
-        "Réunion du 3 mai : les quarante familles ont levé la main."
+
+    def group(page):
+        page.get_by_label(t("On behalf of how many people?")).fill("40")
+        page.get_by_label(t("How many households? (optional)")).fill("12")
+        page.get_by_label(t("Name of the community or group (optional)")).fill("Communauté de Kasulo")
+        page.get_by_label(t("No document? Tell us how the people agreed that you speak for them")).fill(
+            "Réunion du 3 mai : les quarante familles ont levé la main."
+        )
+
+    def kind(page):
+        page.get_by_label(t("Land and livelihoods")).check()
+        page.get_by_label(t("Environment and pollution")).check()
+
+    def what(page):
+        page.get_by_label(t("Describe what happened")).fill(
+            "Quarante familles de Boké ont perdu leurs champs sans consultation ni compensation."
+        )
+
+    def where(page):
+        page.get_by_label(exact(t("Country"))).select_option(label="Guinée")
+        page.get_by_label(t("Region, town or village")).fill("Boké")
+        page.get_by_label(t("Aluminium or bauxite")).check()
+        page.get_by_label(t("It is still going on")).check()
+
+    walked = walk_steps(
+        page,
+        {
+            "who": lambda page: page.get_by_label(t("I file on behalf of other people")).check(),
+            "group": group,
+            "what": what,
+            "kind": kind,
+            "where": where,
+        },
     )
-    page.get_by_label(t("Land and livelihoods")).check()
-    page.get_by_label(t("Environment and pollution")).check()
-    page.get_by_label(t("Describe what happened")).fill(
-        "Quarante familles de Boké ont perdu leurs champs sans consultation ni compensation."
-    )
-    page.get_by_label(exact(t("Country"))).select_option(label="Guinée")
-    page.get_by_label(t("Region, town or village")).fill("Boké")
-    page.get_by_label(t("Aluminium or bauxite")).check()
-    page.get_by_label(t("It is still going on")).check()
+    assert walked == ["who", "group", "what", "kind", "where", "wish", "contact"]  # no contact details: anonymous
     page.get_by_label(
-        t("I agree that the covenant's secretariat and committee process what I send, as the privacy page explains.")
+        t("I agree that the committee and its office use what I send, as the privacy page explains.")
     ).check()
-    page.get_by_role("button", name=t("Send my grievance")).click()
+    page.get_by_role("button", name=t("Send my complaint")).click()
     expect(page.locator(".reference")).to_have_text(re.compile(r"MC-\d{4}-\d{5}"))
     shoot(page, "receipt")
     context.close()
@@ -117,42 +153,48 @@ def test_ngo_files_for_forty_people_in_french_on_a_desktop(browser, live_server,
 def test_errors_are_shown_beside_their_fields_and_nothing_typed_is_lost(browser, live_server):
     t = words(live_server.app, "sw")
     page = browser.new_page(viewport=PHONE)
-    page.goto(f"{live_server.url}/sw/report")
-    page.get_by_label(t("Describe what happened")).fill("Maelezo marefu ya kutosha kuhusu kilichotokea ghalani.")
-    page.get_by_role("button", name=t("Send my grievance")).click()
-    expect(page.locator("#consent-error")).to_have_text(t("We can only handle your grievance with your agreement."))
-    expect(page.get_by_label(t("Describe what happened"))).to_have_value(
-        "Maelezo marefu ya kutosha kuhusu kilichotokea ghalani."
-    )
+    page.goto(f"{live_server.url}/sw/report/what")
+    page.get_by_label(t("Describe what happened")).fill("Kidogo sana.")
+    page.locator("main form button.button-primary").click()
+    expect(page.locator("#description-error")).to_contain_text(t("Please write a little more: at least 30 letters."))
+    expect(page.get_by_label(t("Describe what happened"))).to_have_value("Kidogo sana.")
     page.close()
 
 
 def test_intake_form_can_be_completed_with_the_keyboard_alone(browser, live_server):
+    """Tab to each question, Space to tick, type, Enter on the button: every step, then the check page."""
     page = browser.new_page(viewport=DESKTOP)
     page.goto(f"{live_server.url}/en/report")
-    page.locator("body").focus()
     filled = set()
-    for _ in range(120):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "() => { const e = document.activeElement; return {tag: e.tagName, type: e.type || '', name: e.name || '',"
-            " value: e.value || '', checked: !!e.checked, text: e.innerText || ''} }"
-        )
-        name = focused["name"]
-        if focused["tag"] == "BUTTON" and focused["type"] == "submit":
-            page.keyboard.press("Enter")
+    for _ in range(8):  # six steps, the check page, the receipt
+        if page.locator(".receipt").count():
             break
-        if name in filled:
-            continue
-        if (name in {"filer_type", "commodity"} and focused["type"] == "radio") or name in {"categories", "consent"}:
-            page.keyboard.press("Space")
-        elif name == "description":
-            page.keyboard.type("Guards at the nickel smelter beat a worker who asked for his wages.")
-        elif name == "country":
-            page.keyboard.type("Indonesia")
-        else:
-            continue
-        filled.add(name)
+        page.locator("body").focus()
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                "() => { const e = document.activeElement; return {tag: e.tagName, type: e.type || '',"
+                " name: e.name || '', cls: e.className || ''} }"
+            )
+            name = focused["name"]
+            if focused["tag"] == "BUTTON" and "button-primary" in focused["cls"]:
+                page.keyboard.press("Enter")
+                break
+            if name in filled:
+                continue
+            if (name in {"filer_type", "commodity"} and focused["type"] == "radio") or name in {
+                "categories",
+                "consent",
+            }:
+                page.keyboard.press("Space")
+            elif name == "description":
+                page.keyboard.type("Guards at the nickel smelter beat a worker who asked for his wages.")
+            elif name == "country":
+                page.keyboard.type("Indonesia")
+            else:
+                continue
+            filled.add(name)
+        page.wait_for_load_state()
     expect(page.locator(".receipt")).to_be_visible()
     assert {"filer_type", "categories", "description", "country", "commodity", "consent"} <= filled
     page.close()

@@ -16,6 +16,7 @@ from portal.cases.workflow import State
 from portal.core.db import utcnow
 from portal.extensions import db
 from tests.cases.conftest import SECRET_DESCRIPTION
+from tests.conftest import walk_steps
 
 
 def _complainant_sees(app, client, state: State) -> str:
@@ -55,14 +56,14 @@ def test_from_submission_to_closure(app, client, smtp_server, make_user, login_a
     company = login_as(app.test_client(), liaison)
 
     # 1. A worker files in French and leaves an email address.
-    response = client.post(
-        "/fr/report",
-        data={
+    response = walk_steps(
+        client,
+        "fr",
+        {
             "filer_type": "affected_person", "anonymous": "no", "name": "Amani", "email": "amani@example.org",
             "preferred_language": "fr", "categories": ["health_safety"], "country": "NL", "commodity": "aluminium",
             "description": SECRET_DESCRIPTION, "consent": "y",
         },
-        follow_redirects=True,
     )  # fmt: skip
     page = response.get_data(as_text=True)
     reference = re.search(r"MC-\d{4}-\d{5}", page).group(0)

@@ -76,6 +76,7 @@ def _values(world: World) -> dict:
         "relation_id": 1,
         "meeting_id": 1,
         "commitment_id": 1,
+        "slug": "what",
     }
 
 

@@ -18,6 +18,7 @@ from portal.cases.operations import take_action
 from portal.cases.workflow import Action
 from portal.core.roles import Role
 from portal.extensions import db
+from portal.intake.models import DraftFile
 from portal.organisations.models import Organisation, OrganisationKind
 from portal.users.models import User
 from tests.samples import PDF_BYTES, upload
@@ -168,17 +169,20 @@ def test_a_representative_without_document_or_statement_is_told_what_to_do_and_k
             "meeting minutes, or write here how they agreed."
         )
         assert str(escape(gettext(english))) in html and english not in html
-    assert description in html and "Kasulo community" in html and 'value="40"' in html and 'value="12"' in html
+    # Asked on its own page, before what happened: what was typed there comes back.
+    assert "Kasulo community" in html and 'value="40"' in html and 'value="12"' in html
     with app.app_context():
         assert db.session.scalar(select(Case)) is None
 
 
-def test_no_mandate_file_is_kept_when_the_form_fails(app, file_grievance):
+def test_no_mandate_file_is_stored_when_the_form_fails(app, file_grievance):
     response, reference, _ = file_grievance(consent=None, mandate=upload(PDF_BYTES, "mandate.pdf"), **KASULO)
     assert response.status_code == 400 and reference is None
-    assert "please choose them again" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "mandate.pdf" in html and "choose them again" not in html  # held, encrypted, in the draft until sent
     with app.app_context():
         assert db.session.scalar(select(Attachment)) is None
+        assert db.session.scalar(select(DraftFile.purpose)) == "mandate"
     assert stored_keys(app) == []
 
 

@@ -34,6 +34,7 @@ ENUM_COLUMNS = {
     ("cases", "outcome"): Outcome,
     ("cases", "mandate_status"): MandateStatus,
     ("attachments", "purpose"): AttachmentPurpose,
+    ("draft_files", "purpose"): AttachmentPurpose,
     ("case_categories", "category"): Category,
     ("case_entries", "kind"): EntryKind,
     ("case_entries", "visibility"): Visibility,
@@ -95,6 +96,8 @@ FREE_TEXT_COLUMNS = {
     ("login_failures", "client_hash"),
     ("ended_holder_sessions", "session_hash"),
     ("held_receipts", "submission_hash"),
+    ("report_drafts", "draft_hash"),
+    ("draft_files", "content_type"),
     ("cases", "submission_hash"),
     # ISO 639 codes and IANA zones: sets of hundreds that Babel and the system's zone database keep up to date;
     # the forms and casework check them against those lists (core/i18n.spoken_languages, time_zones).

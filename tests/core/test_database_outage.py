@@ -17,7 +17,7 @@ from portal.config import Config, TestConfig
 from portal.core.db import engine_options
 from portal.core.errors import ERROR_TEXTS
 from portal.extensions import db
-from tests.conftest import RECEIPT_PATTERN, VALID_GRIEVANCE
+from tests.conftest import RECEIPT_PATTERN, VALID_GRIEVANCE, walk_steps
 
 
 def vars_of(config: type) -> dict:
@@ -44,7 +44,7 @@ def test_unreachable_postgresql_answers_503_at_once_with_the_typed_text(tmp_path
         TestConfig, INSTANCE_PATH=tmp_path, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none"
     )
     started = time.monotonic()
-    response = app.test_client().post("/fr/report", data={**VALID_GRIEVANCE, "description": TYPED})
+    response = app.test_client().post("/fr/report/what", data={**VALID_GRIEVANCE, "description": TYPED})
     assert time.monotonic() - started < 5
     _assert_kept_for_copying(response, app, "fr", TYPED)
 
@@ -75,13 +75,13 @@ def lock(tmp_path):
 
 def test_a_locked_sqlite_database_answers_503_within_the_busy_timeout(sqlite_app, lock):
     client = sqlite_app.test_client()
-    client.post("/sw/report", data=VALID_GRIEVANCE)
-    receipt = RECEIPT_PATTERN.search(client.get("/sw/receipt").get_data(as_text=True)).group(1)
+    filed = walk_steps(client, "sw", VALID_GRIEVANCE)
+    receipt = RECEIPT_PATTERN.search(filed.get_data(as_text=True)).group(1)
     client.post("/sw/follow-up", data={"receipt": receipt})
     lock()
 
     started = time.monotonic()
-    filing = client.post("/sw/report", data={**VALID_GRIEVANCE, "description": TYPED})
+    filing = client.post("/sw/report/what", data={**VALID_GRIEVANCE, "description": TYPED})
     assert time.monotonic() - started < 5
     _assert_kept_for_copying(filing, sqlite_app, "sw", TYPED)
 
@@ -92,7 +92,7 @@ def test_a_locked_sqlite_database_answers_503_within_the_busy_timeout(sqlite_app
 def test_the_typed_text_is_escaped(sqlite_app, lock):
     lock()
     response = sqlite_app.test_client().post(
-        "/en/report", data={**VALID_GRIEVANCE, "description": "</textarea><b>bold</b> " + TYPED}
+        "/en/report/what", data={**VALID_GRIEVANCE, "description": "</textarea><b>bold</b> " + TYPED}
     )
     assert response.status_code == 503
     assert "&lt;/textarea&gt;&lt;b&gt;bold" in response.get_data(as_text=True)

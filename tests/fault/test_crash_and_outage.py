@@ -92,28 +92,54 @@ def _followed(port: int, response, cookie: str) -> tuple[int, str, str]:
     try:
         follow.request("GET", location, headers={"Cookie": set_cookie.split(";", 1)[0] or cookie})
         page = follow.getresponse()
-        return page.status, page.getheader("Set-Cookie") or "", page.read().decode("utf-8", "replace")
+        return page.status, page.getheader("Set-Cookie") or set_cookie, page.read().decode("utf-8", "replace")
     finally:
         follow.close()
 
 
+# The pages a valid grievance walks through before the check page (tests/conftest.py VALID_GRIEVANCE).
+STEP_PATHS = [
+    "/en/report",
+    "/en/report/what",
+    "/en/report/kind",
+    "/en/report/where",
+    "/en/report/wish",
+    "/en/report/contact",
+]
+
+
+def _multipart(values: MultiDict, cookie: str) -> tuple[bytes, dict]:
+    boundary, body = encode_multipart(values)
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie}
+
+
 def _form(port: int, index: int, outcome: Outcome) -> tuple[bytes, dict] | None:
-    """GET the form (cookie and CSRF token); the multipart body and headers of the POST, or None."""
-    status, cookie, page = _request(port, "GET", "/en/report")
+    """Answer every step as a browser does (the cookie and each page's CSRF token; the files on the "what happened"
+    page); the multipart body and headers of the check page's POST that sends, or None."""
+    status, cookie, page = _request(port, "GET", STEP_PATHS[0])
+    cookie = cookie.split(";", 1)[0]
+    for path in STEP_PATHS:
+        token = CSRF.search(page)
+        if status != 200 or not token:
+            outcome.status, outcome.body = status, page
+            return None
+        values = MultiDict([(key, value) for key, value in VALID_GRIEVANCE.items() if not isinstance(value, list)])
+        for category in VALID_GRIEVANCE["categories"]:
+            values.add("categories", category)
+        values.add("csrf_token", token.group(1) or token.group(2))
+        if path.endswith("/what"):
+            for name, data in outcome.files.items():
+                values.add("evidence", FileStorage(io.BytesIO(data), filename=name, content_type="application/pdf"))
+        status, set_cookie, page = _request(port, "POST", path, *_multipart(values, cookie))
+        cookie = set_cookie.split(";", 1)[0] or cookie
     token = CSRF.search(page)
-    if status != 200 or not token:
+    if status != 200 or not token:  # the last step leads to the check page
         outcome.status, outcome.body = status, page
         return None
-    values = MultiDict([(key, value) for key, value in VALID_GRIEVANCE.items() if not isinstance(value, list)])
-    for category in VALID_GRIEVANCE["categories"]:
-        values.add("categories", category)
-    values.add("csrf_token", token.group(1) or token.group(2))
+    values = MultiDict({"consent": "y", "csrf_token": token.group(1) or token.group(2)})
     if one_time := SUBMISSION_TOKEN.search(page):  # the form's resend guard, as a browser would send it
         values.add("submission_token", one_time.group(1))
-    for name, data in outcome.files.items():
-        values.add("evidence", FileStorage(io.BytesIO(data), filename=name, content_type="application/pdf"))
-    boundary, body = encode_multipart(values)
-    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie.split(";", 1)[0]}
+    return _multipart(values, cookie)
 
 
 def _read_answer(outcome: Outcome, status: int, body: str) -> Outcome:
@@ -132,12 +158,12 @@ def _files(index: int) -> dict[str, bytes]:
 
 
 def submit(port: int, index: int) -> Outcome:
-    """GET the form, then POST a grievance with two PDFs of its own."""
+    """Walk the form's steps, choosing two PDFs of its own, then send from the check page."""
     outcome = Outcome(index, _files(index))
     try:
         prepared = _form(port, index, outcome)
         if prepared is not None:
-            status, _, body = _request(port, "POST", "/en/report", *prepared)
+            status, _, body = _request(port, "POST", "/en/report/check", *prepared)
             _read_answer(outcome, status, body)
     except (OSError, http.client.HTTPException) as error:  # reset, refused, remote end closed, timeout
         outcome.error = type(error).__name__
@@ -151,7 +177,7 @@ def half_sent(port: int, index: int):
     assert prepared is not None, outcome.status
     body, headers = prepared
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-    connection.putrequest("POST", "/en/report")
+    connection.putrequest("POST", "/en/report/check")
     for name, value in {**headers, "Content-Length": str(len(body))}.items():
         connection.putheader(name, value)
     connection.endheaders()

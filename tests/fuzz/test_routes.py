@@ -177,6 +177,7 @@ class Fuzzer:
             "commitment_id": "1",
             "item": "summary",
             "publication_id": "1",
+            "slug": "what",  # the complaint form's back links
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------
@@ -331,8 +332,11 @@ def test_no_route_answers_5xx_to_bad_input(app, fuzzer):
     by_endpoint = {(t.endpoint, t.method): t for t in targets}
     # The discovery found the forms' fields (a page change that hides them would make this fuzz shallow).
     assert {"email", "password"} <= set(by_endpoint["users.login", "POST"].form)
-    assert {"description", "country", "anonymous"} <= set(by_endpoint["intake.report", "POST"].form)
-    assert "evidence" in by_endpoint["intake.report", "POST"].files
+    # The complaint form's steps: each page's own questions.
+    assert {"filer_type"} <= set(by_endpoint["intake.report", "POST"].form)
+    assert {"description"} <= set(by_endpoint["intake.report_what", "POST"].form)
+    assert {"evidence", "voice_note", "photo"} <= set(by_endpoint["intake.report_what", "POST"].files)
+    assert {"country", "place"} <= set(by_endpoint["intake.report_where", "POST"].form)
     assert {"country", "state", "sort", "page"} <= set(by_endpoint["staff.case_list", "GET"].query)
     assert "target" in by_endpoint["audit.trail", "GET"].query
 

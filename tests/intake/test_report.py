@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from portal.cases.models import REPRESENTATIVE_FILERS, Case, CaseEntry, FilerType
 from portal.extensions import db
 from portal.intake.receipt import receipt_hash
+from portal.intake.steps import BY_SLUG, STEPS, step_of
 
 
 def _case(reference: str) -> Case:
@@ -139,6 +140,7 @@ MANDATE_MISSING = (
     "Please show that the people agreed that you speak for them: attach a letter, a signed list or meeting minutes, "
     "or write here how they agreed."
 )
+REPRESENTATIVE = {"filer_type": "union", "people_represented": "40", "mandate_consent": "By vote."}
 INVALID = [
     ({"filer_type": None}, "filer_type", "Please choose one of the options."),
     ({"filer_type": "robot"}, "filer_type", "Please choose one of the options."),
@@ -147,10 +149,10 @@ INVALID = [
     ({"country": ""}, "country", "Please choose one of the options."),
     ({"country": "XX"}, "country", "Please choose one of the options."),
     ({"commodity": "gold"}, "commodity", "Please choose one of the options."),
-    ({"description": ""}, "description", "Please fill in this field."),
-    ({"description": "too short"}, "description", "Please write between 30 and 20,000 characters."),
-    ({"description": "x" * 20_001}, "description", "Please write between 30 and 20,000 characters."),
-    ({"consent": None}, "consent", "We can only handle your grievance with your agreement."),
+    ({"description": ""}, "description", "Please tell us what happened: record a voice note, take a photo or write."),
+    ({"description": "too short"}, "description", "Please write a little more: at least 30 letters."),
+    ({"description": "x" * 20_001}, "description", "Please write at most 20000 characters."),
+    ({"consent": None}, "consent", "We can only handle your complaint if you agree."),
     ({"anonymous": "no"}, "name", "Please give your name, or choose to stay anonymous."),
     ({"anonymous": "no", "name": "A", "email": "not-an-email"}, "email", "This email address does not look right."),
     ({"filer_type": "on_behalf"}, "people_represented", "Please say how many people you file for."),
@@ -160,8 +162,12 @@ INVALID = [
         "Please say how many people you file for.",
     ),
     ({"filer_type": "ngo", "people_represented": "40"}, "mandate_consent", MANDATE_MISSING),
-    ({"households_represented": "some"}, "households_represented", "Please give a whole number, for example 12."),
-    ({"community": "x" * 201}, "community", "Please write at most 200 characters."),
+    (
+        {**REPRESENTATIVE, "households_represented": "some"},
+        "households_represented",
+        "Please give a whole number, for example 12.",
+    ),
+    ({**REPRESENTATIVE, "community": "x" * 201}, "community", "Please write at most 200 characters."),
     ({"people_affected": "many"}, "people_affected", "Please give a whole number, for example 12."),
     ({"people_affected": "0"}, "people_affected", "Please give a whole number, for example 12."),
     ({"incident_date": "2999-01-01"}, "incident_date", "This date is in the future."),
@@ -177,9 +183,14 @@ def test_every_validation_rule(app, client, file_grievance, fields, field, messa
     assert response.status_code == 400
     assert reference is None
     html = response.get_data(as_text=True)
-    assert f'<p class="error" id="{field}-error">{message}</p>' in html.replace("&#39;", "'")
-    if "description" not in fields:
-        assert typed in html  # nothing typed is lost
+    error = f'<p class="error" id="{field}-error"><span class="visually-hidden">Error: </span>{message}</p>'
+    assert error in html.replace("&#39;", "'")
+    assert "<title>Error: " in html
+    anchor = f"{field}-0" if field in ("filer_type", "categories", "commodity") else field
+    assert f'href="#{anchor}"' in html or f'#{anchor}">' in html  # the summary links to the field
+    after_what = field == "consent" or STEPS.index(step_of(field)) >= STEPS.index(BY_SLUG["what"])
+    if "description" not in fields and after_what:
+        assert typed in client.get("/en/report/what").get_data(as_text=True)  # nothing typed is lost
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Case)) == 0
 
@@ -188,14 +199,16 @@ def test_errors_come_back_in_the_page_language(file_grievance):
     response, _, _ = file_grievance(locale="fr", consent=None)
     html = response.get_data(as_text=True)
     assert 'id="consent-error"' in html
-    assert "We can only handle your grievance with your agreement." not in html
+    assert "We can only handle your complaint if you agree." not in html
 
 
-def test_chosen_files_must_be_chosen_again_after_an_error(file_grievance):
+def test_chosen_files_are_kept_after_an_error(client, file_grievance):
     from tests.samples import jpeg_with_gps, upload
 
-    response, _, _ = file_grievance(consent=None, files=[upload(jpeg_with_gps(), "photo.jpg")])
-    assert "please choose them again" in response.get_data(as_text=True)
+    response, _, _ = file_grievance(description="x" * 20_001, files=[upload(jpeg_with_gps(), "photo.jpg")])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "photo.jpg" in html  # held in the draft, listed
+    assert "choose them again" not in html  # nothing to choose again
 
 
 def test_honeypot_keeps_nothing(app, file_grievance):
@@ -257,5 +270,7 @@ def test_submissions_are_throttled_per_client(app, file_grievance):
 def test_only_required_fields_are_marked_required(client):
     html = client.get("/en/report").get_data(as_text=True)
     assert 'required="None"' not in html
-    assert re.search(r'<textarea[^>]*id="description"[^>]*required', html)
+    assert re.search(r'<input[^>]*id="filer_type-0"[^>]*required', html)
+    what = client.get("/en/report/what").get_data(as_text=True)
+    assert not re.search(r'<textarea[^>]*id="description"[^>]*required', what)  # a voice note will do
     assert not re.search(r'<input[^>]*id="place"[^>]*required', html)

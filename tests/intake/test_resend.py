@@ -11,13 +11,22 @@ from sqlalchemy import func, select
 from portal.cases.models import Case
 from portal.extensions import db
 from portal.intake.models import HeldReceipt
-from tests.conftest import RECEIPT_PATTERN, VALID_GRIEVANCE
+from tests.conftest import RECEIPT_PATTERN, VALID_GRIEVANCE, walk_steps
 
 TOKEN = re.compile(r'name="submission_token" type="hidden" value="([^"]+)"')
 
 
 def form_token(client, locale: str = "en") -> str:
-    return TOKEN.search(client.get(f"/{locale}/report").get_data(as_text=True)).group(1)
+    """Answer every step; the check page's form token (one per rendering of the check page)."""
+    check = walk_steps(client, locale, VALID_GRIEVANCE, send=False)
+    return TOKEN.search(check.get_data(as_text=True)).group(1)
+
+
+def same_browser(app, client):
+    """Another connection from the same browser: a client with the same session cookie."""
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    return other
 
 
 def case_count(app) -> int:
@@ -31,13 +40,15 @@ def held_count(app) -> int:
 
 
 def post(client, token: str, locale: str = "en"):
-    return client.post(f"/{locale}/report", data={**VALID_GRIEVANCE, "submission_token": token})
+    return client.post(f"/{locale}/report/check", data={"consent": "y", "submission_token": token})
 
 
-def test_every_rendering_of_the_cached_form_gets_its_own_token(app):
-    tokens = {form_token(app.test_client()) for _ in range(3)}
-    assert len(tokens) == 3 and all(len(token) >= 32 for token in tokens)
-    assert ("intake.report", "en") in app.extensions["portal_page_cache"]
+def test_every_rendering_of_the_check_page_gets_its_own_token(app, client):
+    client.get("/en/report")
+    token = form_token(client)
+    again = {TOKEN.search(client.get("/en/report/check").get_data(as_text=True)).group(1) for _ in range(2)}
+    assert len({token, *again}) == 3 and all(len(each) >= 32 for each in again)
+    assert ("intake.report", "en") in app.extensions["portal_page_cache"]  # the first step, unanswered
 
 
 def test_filing_redirects_to_the_receipt_which_is_shown_once(app, client):
@@ -68,10 +79,10 @@ def test_20_sequential_resends_file_one_case_and_show_the_same_receipt(app, clie
 
 
 def test_a_lost_answer_is_recovered_by_resending(app):
-    token = form_token(app.test_client())
     first = app.test_client()
+    token = form_token(first)
+    retry = same_browser(app, first)  # the browser retries with the cookie it had, not the one the answer carried
     assert post(first, token).status_code == 303  # this answer is lost: the browser never follows it
-    retry = app.test_client()  # the browser retries the POST without the cookie the lost answer carried
     assert post(retry, token).status_code == 303
     receipt = RECEIPT_PATTERN.search(retry.get("/en/receipt").get_data(as_text=True)).group(1)
     with app.app_context():
@@ -87,10 +98,12 @@ def test_a_lost_answer_is_recovered_by_resending(app):
 
 
 def test_20_concurrent_resends_file_exactly_one_case(app):
-    token = form_token(app.test_client())
+    browser = app.test_client()
+    token = form_token(browser)
+    clients = [same_browser(app, browser) for _ in range(20)]
 
-    def send(_):
-        client = app.test_client()
+    def send(i):
+        client = clients[i]
         status = post(client, token).status_code
         return status, RECEIPT_PATTERN.search(client.get("/en/receipt").get_data(as_text=True))
 
@@ -128,13 +141,14 @@ def test_an_expired_held_receipt_is_not_shown_and_is_purged(app, client):
     retry = app.test_client()
     post(retry, token)
     assert not RECEIPT_PATTERN.search(retry.get("/en/receipt").get_data(as_text=True))
-    post(app.test_client(), form_token(client))  # the next filing sweeps expired rows away
+    post(client, form_token(client))  # the next filing sweeps expired rows away
     assert held_count(app) == 1 and case_count(app) == 2
 
 
 @pytest.mark.parametrize("token", [None, "", "not a token", "x" * 200])
 def test_a_missing_or_malformed_token_still_files(app, client, token):
-    data = {**VALID_GRIEVANCE} if token is None else {**VALID_GRIEVANCE, "submission_token": token}
-    assert client.post("/en/report", data=data).status_code == 303
+    walk_steps(client, "en", VALID_GRIEVANCE, send=False)
+    data = {"consent": "y"} if token is None else {"consent": "y", "submission_token": token}
+    assert client.post("/en/report/check", data=data).status_code == 303
     assert RECEIPT_PATTERN.search(client.get("/en/receipt").get_data(as_text=True))
     assert case_count(app) == 1
