@@ -97,6 +97,20 @@ class GrievanceForm(FlaskForm):
         validators=[InputRequired(CHOOSE_ONE), OneOfChoices()],
         validate_choice=False,
     )
+    # The public register (portal/transparency): listed by default, without anything that could identify the person;
+    # the same words as the choice on the follow-up page, where it can be changed at any time.
+    register_listed = RadioField(
+        _l("May your case be shown in the public register?"),
+        choices=options(
+            [
+                ("yes", _l("Yes. Show it without my name or anything that could show who I am.")),
+                ("no", _l("No. Do not show my case in the public register.")),
+            ]
+        ),
+        default="yes",  # pre-selected, so never missing from a browser; a client that leaves it out keeps the default
+        validators=[OneOfChoices()],
+        validate_choice=False,
+    )
     name = StringField(_l("Your name"), validators=[MaxLength(200)], render_kw={"autocomplete": "name"})
     email = StringField(_l("Email"), validators=[MaxLength(254), OptionalEmail()], render_kw={"type": "email"})
     phone = StringField(_l("Phone"), validators=[MaxLength(50)], render_kw={"type": "tel"})

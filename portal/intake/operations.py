@@ -73,6 +73,7 @@ class GrievanceInput:
     community: str | None = None
     mandate_consent: str | None = None  # how the people agreed, when there is no mandate document
     language: str | None = None  # the complainant's own language (ISO 639), if not the interface's
+    register_listed: bool = True  # may the case appear in the public register (portal/transparency)
 
 
 def next_reference(year: int) -> str:
@@ -189,6 +190,7 @@ def submit_grievance(
         share_identity_with_company=grievance.share_identity_with_company and not grievance.anonymous,
         submission_locale=grievance.locale,
         language=grievance.language,
+        register_listed=grievance.register_listed,
         country=grievance.country,
         commodity=grievance.commodity,
         incident_date=grievance.incident_date,

@@ -31,7 +31,13 @@ from portal.intake.steps import BY_SLUG, CHECK, STEP_COUNT, STEPS, Step, before,
 from portal.media.uploads import ACCEPT_ATTRIBUTE, PreparedFile, UploadRejected, prepare_uploads
 
 RECEIPT_KEY = "new_receipt"  # the receipt on its way to its page, in the signed session cookie only
-_LIST_FIELDS = {"filer_type", "categories", "commodity", "anonymous"}  # radios and checkboxes: link the first box
+_LIST_FIELDS = {
+    "filer_type",
+    "categories",
+    "commodity",
+    "anonymous",
+    "register_listed",
+}  # radios and checkboxes: link the first box
 
 
 def _limit():
@@ -223,7 +229,7 @@ def _shown(form: GrievanceForm, name: str, files: list[str]) -> str:
         return str(COMMODITIES.get(data, "")) if data else ""
     if name == "country":
         return country_name(data) if data else ""
-    if name in ("anonymous", "preferred_language"):
+    if name in ("anonymous", "preferred_language", "register_listed"):
         return {choice.value: str(choice.label) for choice in field.choices}.get(data, "")
     if field.type == "BooleanField":
         return _("Yes") if data else _("No")
@@ -365,6 +371,7 @@ def grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
         community=form.community.data,
         mandate_consent=form.mandate_consent.data,
         language=form.spoken_language_code,
+        register_listed=form.register_listed.data != "no",
     )
 
 

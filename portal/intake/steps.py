@@ -90,7 +90,7 @@ STEPS = (
         ("desired_remedy", "people_affected", "children_involved", "retaliation_risk"),
         text_fields=("desired_remedy",),
     ),
-    Step("contact", 5, _l("May we contact you?"), ("anonymous", "spoken_language")),
+    Step("contact", 5, _l("May we contact you?"), ("anonymous", "spoken_language", "register_listed")),
     Step(
         "identity",
         5,

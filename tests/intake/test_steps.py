@@ -234,3 +234,27 @@ def test_three_ways_to_give_evidence(client):
     assert 'accept="image/*"' in photo and 'capture="environment"' in photo
     # The general chooser opens the files, not the camera: a saved photo, a PDF or a recorded note can be chosen.
     assert "capture" not in chooser and 'accept="image/*,audio/*,video/mp4,video/3gpp,application/pdf"' in chooser
+
+
+@pytest.mark.parametrize(("answer", "listed"), [(None, True), ("yes", True), ("no", False)])
+def test_the_person_decides_whether_the_case_may_appear_in_the_public_register(app, file_grievance, answer, listed):
+    _, reference, _ = file_grievance(register_listed=answer)
+    with app.app_context():
+        assert db.session.scalar(select(Case.register_listed).where(Case.reference == reference)) is listed
+
+
+def test_the_register_choice_is_asked_with_the_contact_and_shown_on_the_check_page(client):
+    page = client.get("/en/report/contact").get_data(as_text=True)
+    assert '<input checked id="register_listed-0" name="register_listed" type="radio" value="yes">' in page  # default
+    walk_steps(client, "en", {**VALID_GRIEVANCE, "register_listed": "no"}, send=False)
+    check = client.get("/en/report/check").get_data(as_text=True)
+    assert "May your case be shown in the public register?" in check
+    assert "No. Do not show my case in the public register." in check
+
+
+def test_each_kind_of_harm_has_its_picture_inside_its_label(client):
+    page = client.get("/en/report/kind").get_data(as_text=True)
+    labels = re.findall(
+        r'<label for="categories-\d+"><svg class="icon"[^>]*><path d="[^"]+"/></svg>([^<]+)</label>', page
+    )
+    assert "Child labour" in labels and len(labels) == page.count('name="categories"')

@@ -108,6 +108,8 @@ def test_an_empty_draft_cannot_be_published(app, world, staff_client):
 
 def test_the_complainant_changes_their_register_choice_on_the_follow_up_page(app, world, case, open_case, client):
     open_case(world.receipt)
+    page = client.get("/en/follow-up/case").get_data(as_text=True)
+    assert 'id="register-choice"' in page and 'action="/en/follow-up/register"' in page  # offered on the case page
     response = client.post("/en/follow-up/register", data={"listed": "no"})
     assert response.status_code == 302
     db.session.expire_all()
