@@ -229,7 +229,9 @@ def _shown(form: GrievanceForm, name: str, files: list[str]) -> str:
         return str(COMMODITIES.get(data, "")) if data else ""
     if name == "country":
         return country_name(data) if data else ""
-    if name in ("anonymous", "preferred_language", "register_listed"):
+    if name == "register_listed":  # the question says what yes means; the long option would cost a phone line
+        return _("No") if data == "no" else _("Yes")
+    if name in ("anonymous", "preferred_language"):
         return {choice.value: str(choice.label) for choice in field.choices}.get(data, "")
     if field.type == "BooleanField":
         return _("Yes") if data else _("No")
