@@ -1,12 +1,15 @@
 """A covenant world with an admitted case (tests/cases/conftest.py) and helpers to make more listed cases fast."""
 
+# The world, case and person fixtures are imported from the case tests: fixtures that take them as parameters
+# shadow those names, which is how pytest fixtures work (F811 does not apply).
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
 
 from portal.cases.committee import Decision
 from portal.cases.models import Case, CaseEntity
@@ -15,31 +18,11 @@ from portal.core.db import utcnow
 from portal.extensions import db
 from portal.intake.receipt import new_receipt, receipt_hash
 from portal.users.models import User
-from tests.cases.conftest import build_world
+from tests.cases.conftest import case, person, world  # noqa: F401 (the same world as the case tests)
 
 PUBLIC_OUTPUTS = ("/{locale}/register", "/{locale}/register/{reference}", "/{locale}/open-data")
 OPEN_DATA = ("/open-data/register.csv", "/open-data/register.json", "/open-data/decisions.atom")
 _numbers = itertools.count(90001)
-
-
-@pytest.fixture
-def world(app, file_grievance):
-    with app.app_context():
-        return build_world(file_grievance)
-
-
-@pytest.fixture
-def case(app, world):
-    with app.app_context():
-        yield db.session.scalar(select(Case).where(Case.reference == world.reference))
-
-
-@pytest.fixture
-def person(world, case):
-    def get(name: str) -> User:
-        return db.session.get(User, world.users[name])
-
-    return get
 
 
 @pytest.fixture
