@@ -88,3 +88,12 @@ def shoot(request):
         page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
     return take
+
+
+@pytest.fixture(scope="module", params=[PHONE, DESKTOP], ids=["phone", "desktop"])
+def axe_page(request, browser):
+    """One page per test module at phone and at desktop width, for the axe-core checks."""
+    context = browser.new_context(viewport=request.param)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import file_in_browser, words
 from tests.samples import upload  # noqa: F401 - keeps the samples module importable for the journeys
 
@@ -25,14 +24,6 @@ def axe_violations(page) -> list[str]:
         for violation in results.response["violations"]
         for node in violation["nodes"]
     ]
-
-
-@pytest.fixture(scope="module", params=[PHONE, DESKTOP], ids=["phone", "desktop"])
-def axe_page(request, browser):
-    context = browser.new_context(viewport=request.param)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize("locale", LOCALES)

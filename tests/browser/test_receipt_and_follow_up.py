@@ -16,7 +16,7 @@ from portal.cases.workflow import Action, Role
 from portal.core.contact import SecretariatContact
 from portal.core.i18n import day
 from portal.extensions import db
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import PHONE
 from tests.browser.helpers import file_in_browser
 from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_staff_journey import _officer
@@ -108,14 +108,6 @@ def test_receipt_on_one_line_and_the_open_question_first(without_script, live_se
     page.locator("#question a[href='#message']").click()  # the jump to the reply field, without any script
     assert page.url.endswith("#message")
     page.locator("form[action$=leave] button").click()
-
-
-@pytest.fixture(scope="module", params=[PHONE, DESKTOP], ids=["phone", "desktop"])
-def axe_page(request, browser):
-    context = browser.new_context(viewport=request.param)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize("locale", ["en", "ar", "sw", "zh_Hans", "hi"])

@@ -15,7 +15,7 @@ from portal.intake.receipt import new_receipt, receipt_hash
 from portal.organisations.models import Organisation, SupplyChainEntity
 from portal.transparency import operations
 from portal.users.models import User
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import PHONE
 from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_network import BUDGET_BYTES
 
@@ -65,14 +65,6 @@ def _public_case(app) -> str:
         operations.approve(case, publication, chair)
         db.session.commit()
         return REFERENCE
-
-
-@pytest.fixture(scope="module", params=[PHONE, DESKTOP], ids=["phone", "desktop"])
-def axe_page(request, browser):
-    context = browser.new_context(viewport=request.param)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])
