@@ -69,7 +69,9 @@ def test_officer_and_worker_talk_through_the_case(browser, live_server, shoot):
     worker_page.goto(f"{live_server.url}/sw/follow-up")
     worker_page.get_by_label(sw("Your 16-digit receipt")).fill(receipt)
     worker_page.get_by_role("button", name=sw("Open my case")).click()
-    expect(worker_page.get_by_text("Je, watoto wangapi huko?")).to_be_visible()
+    # The open question stands at the top of the page, in its own region (and again in the history below).
+    question = worker_page.get_by_role("region", name=sw("The committee asks you a question"))
+    expect(question.get_by_text("Je, watoto wangapi huko?")).to_be_visible()
     expect(worker_page.get_by_text(sw("Waiting for your answer"), exact=True)).to_be_visible()
     worker_page.get_by_label(sw("Your message")).fill("Watoto kumi na wawili.")
     worker_page.get_by_role("button", name=sw("Send message")).click()

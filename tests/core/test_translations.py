@@ -21,6 +21,7 @@ TEMPLATES = Path(ROOT) / "portal" / "templates"
 # spells that way (Dutch "Privacy", French "Dialogue", Spanish "Zinc"). Anything else identical is a leftover.
 SAME_AS_ENGLISH = {
     "nl": {
+        "Open data",  # the Dutch term (the government's own portal is data.overheid.nl "open data")
         "Account %(id)d",
         "Account: %(email)s",
         "Accounts",
@@ -58,7 +59,7 @@ SAME_AS_ENGLISH = {
         "Urgent",
         "Zinc",
     },
-    "es": {"Error %(code)s", "No", "Panel", "Zinc"},
+    "es": {"Error %(code)s", "Error:", "No", "Panel", "Zinc"},
     "pt_BR": {"Latitude", "Longitude"},
     "id": {"Administrator", "Internal", "LEI (Legal Entity Identifier)", "Operator", "Status:"},
     "sw": set(),
