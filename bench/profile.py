@@ -25,6 +25,8 @@ PAGES = {
     "register_list": "/en/register",
     "register_filtered": "/en/register?country=CD&category=child_labour",
     "register_case": "/en/register/{public_reference}",
+    "form_what": "/en/report/what",
+    "healthz": "/healthz",
 }
 
 

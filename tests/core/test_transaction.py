@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.config import TestConfig
@@ -43,6 +44,15 @@ def small_app(tmp_path):
         discard_changes()
         return "ok"
 
+    @app.post("/added-not-flushed")
+    def added_not_flushed():
+        db.session.add(Organisation(name="pending", kind=OrganisationKind.NGO))
+        return "ok"
+
+    @app.get("/no-database")
+    def no_database():
+        return "static"
+
     @app.post("/crash")
     def crash():
         add("crash")
@@ -61,6 +71,7 @@ def small_app(tmp_path):
         ("/refused-but-kept", True),
         ("/done-but-discarded", False),
         ("/crash", False),
+        ("/added-not-flushed", True),  # an added object begins the transaction: the commit is never skipped
     ],
 )
 def test_each_request_commits_or_rolls_back_as_decided(small_app, path, kept):
@@ -68,3 +79,20 @@ def test_each_request_commits_or_rolls_back_as_decided(small_app, path, kept):
     client.post(path)
     with small_app.app_context():
         assert db.session.scalar(select(func.count(Organisation.id))) == (1 if kept else 0)
+
+
+def test_a_request_that_never_touches_the_database_commits_nothing(small_app):
+    """Cached public pages skip the session's commit entirely (a tenth of their time); see core/transaction.finish."""
+    commits = []
+
+    def count(session):
+        commits.append(session)
+
+    event.listen(Session, "after_commit", count)
+    try:
+        assert small_app.test_client().get("/no-database").status_code == 200
+        assert commits == []
+        small_app.test_client().post("/ok")
+        assert len(commits) == 1
+    finally:
+        event.remove(Session, "after_commit", count)
