@@ -42,7 +42,7 @@ from portal.extensions import db
 from portal.intake import holder
 from portal.transparency import labels, operations, queries
 from portal.transparency.forms import ConfirmForm, DraftForm, RegisterChoiceForm
-from portal.transparency.models import Publication, can_approve, can_draft, can_release, can_withdraw
+from portal.transparency.models import Publication, PublicItem, can_approve, can_draft, can_release, can_withdraw
 from portal.transparency.opendata import as_csv_rows, as_json, atom_feed
 
 register = locale_blueprint("register", __name__)
@@ -224,8 +224,11 @@ def decisions_atom():
 def publication_panel(case: Case) -> dict:
     """What the staff case page's publication section shows (``transparency/_staff_publication.html``)."""
     decisions = db.session.scalars(db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
-    items = [(None, operations.publication_for(case))]
-    items += [(decision, operations.publication_for(case, decision)) for decision in decisions]
+    # All the case's publications in one query (not one per decision), found as ``operations.publication_for`` does.
+    publications = list(db.session.scalars(db.select(Publication).where(Publication.case_id == case.id)))
+    summary = next((p for p in publications if p.item == PublicItem.CASE_SUMMARY), None)
+    by_decision = {p.decision_id: p for p in publications if p.decision_id is not None}
+    items = [(None, summary)] + [(decision, by_decision.get(decision.id)) for decision in decisions]
     failed = g.get("publication_failed")
     return {
         "listed": queries.is_public(case.id),
