@@ -64,6 +64,9 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
+    # Pages rendered once and kept per process (core/page_cache.py): the public register's addresses are many.
+    PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "1024"))
+
     WTF_CSRF_TIME_LIMIT = 4 * 3600  # a person on a slow phone may take hours to write their grievance
 
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)

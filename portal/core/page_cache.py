@@ -10,10 +10,16 @@ the workers, which empties their caches. The cache lives in the process on purpo
 Redis, a page rendered before a change would outlive the restart. A page that shows data from the database, which
 another server may change at any moment, passes ``version``: a cheap query of that data's version (a counter, the
 latest change's time), part of the key, so every server renders again as soon as the data has changed.
+
+A page that differs by its address (the public register: its filters, its page, the case it shows) passes
+``by_address=True``: the path and query string join the key. Those keys are many, so the cache keeps the most
+recently used ``PAGE_CACHE_ENTRIES`` pages and forgets the rest (a visitor inventing addresses only evicts, never
+grows memory).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, g, request, session
@@ -24,21 +30,30 @@ from portal.core.security import mark_public_page
 TOKEN_SLOT = "\x00csrf-token\x00"
 
 
-def _cache() -> dict:
-    return current_app.extensions.setdefault("portal_page_cache", {})
+def _cache() -> OrderedDict:
+    return current_app.extensions.setdefault("portal_page_cache", OrderedDict())
 
 
-def cached_page(render: Callable[[], str], with_csrf: bool = False, version: Callable[[], object] | None = None) -> str:
-    """The page for this endpoint and locale, rendered at most once per process (and per ``version()``)."""
+def cached_page(
+    render: Callable[[], str],
+    with_csrf: bool = False,
+    version: Callable[[], object] | None = None,
+    by_address: bool = False,
+) -> str:
+    """The page for this endpoint and locale (and address), rendered at most once per process and ``version()``."""
     if session.get("_flashes"):
         return render()
     csrf = with_csrf and current_app.config.get("WTF_CSRF_ENABLED", True)
     if not with_csrf:
         mark_public_page()  # the same bytes for everyone: cacheable (core/security.py)
-    key = (request.endpoint, g.get("locale"))
+    key: tuple = (request.endpoint, g.get("locale"))
+    if by_address:
+        key += (request.path, request.query_string)
     stamp = version() if version is not None else None  # read before rendering: the page is at least this new
     cache = _cache()
     cached_stamp, html = cache.get(key, (None, None))
+    if html is not None:
+        cache.move_to_end(key)  # recently used: kept longest
     if html is None or cached_stamp != stamp:
         html = render()
         if csrf:
@@ -46,5 +61,7 @@ def cached_page(render: Callable[[], str], with_csrf: bool = False, version: Cal
             if html.count(token) != 1:
                 return html  # nothing we can safely personalise: do not cache
             html = html.replace(token, TOKEN_SLOT)
-        cache[key] = (stamp, html)  # a newer version replaces the older one: one page per endpoint and locale
+        cache[key] = (stamp, html)  # a newer version replaces the older one: one page per key
+        while len(cache) > current_app.config.get("PAGE_CACHE_ENTRIES", 1024):
+            cache.popitem(last=False)  # the least recently used page
     return html.replace(TOKEN_SLOT, generate_csrf()) if csrf else html

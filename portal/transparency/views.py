@@ -35,6 +35,7 @@ from portal.cases.models import Case
 from portal.cases.views import render_case
 from portal.core.auth import staff_required
 from portal.core.i18n import countries, words
+from portal.core.page_cache import cached_page
 from portal.core.roles import CASE_STAFF
 from portal.core.routing import locale_blueprint
 from portal.core.security import mark_public_page
@@ -72,6 +73,11 @@ def _month(value: date, locale_code: str) -> str:
 
 @register.get("/register")
 def register_list():
+    # The same bytes for everyone until something public changes: kept per address and register version.
+    return cached_page(_register_list, version=queries.register_version, by_address=True)
+
+
+def _register_list() -> str:
     filters = queries.RegisterFilters.from_args(request.args)
     before = request.args.get("before", "")
     rows, next_before = queries.listing(filters, int(before) if before.isdigit() and len(before) < 10 else None)
@@ -112,9 +118,15 @@ def _options(locale: str, name: str, selected: str | None, pairs: tuple) -> Mark
 
 @register.get("/register/<reference>")
 def register_case(reference: str):
-    record = queries.public_record(reference) if REFERENCE.fullmatch(reference) else None
-    if record is None:
+    if not REFERENCE.fullmatch(reference):
         abort(404)
+    return cached_page(lambda: _register_case(reference), version=queries.register_version, by_address=True)
+
+
+def _register_case(reference: str) -> str:
+    record = queries.public_record(reference)
+    if record is None:
+        abort(404)  # not cached: an HTTPException leaves before the page is kept
     return render_template(
         "transparency/case.html",
         record=record,

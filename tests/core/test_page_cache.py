@@ -70,3 +70,29 @@ def test_a_page_versioned_by_data_is_rendered_again_on_every_server_once_the_dat
         db.session.commit()
     assert [app.test_client().get("/counted").text for app in (two, one)] == ["<p>1 ended</p>"] * 2
     assert len(two.extensions["portal_page_cache"]) == 1  # the new version replaced the old
+
+
+def test_pages_kept_by_address_are_one_per_address_and_the_least_recently_used_goes_first(tmp_path):
+    from portal.core.page_cache import cached_page
+
+    app = create_app(TestConfig, INSTANCE_PATH=tmp_path, PAGE_CACHE_ENTRIES=2)
+    renders = []
+
+    def render():
+        from flask import request
+
+        renders.append(request.full_path)
+        return f"<p>{request.args.get('page')}</p>"
+
+    app.add_url_rule("/listed", "listed", lambda: cached_page(render, by_address=True))
+    client = app.test_client()
+    assert client.get("/listed?page=1").text == "<p>1</p>"
+    assert client.get("/listed?page=2").text == "<p>2</p>"
+    assert client.get("/listed?page=1").text == "<p>1</p>"  # kept: not rendered again
+    assert len(renders) == 2
+    client.get("/listed?page=3")  # a third address: page 2, the least recently used, is forgotten
+    assert len(app.extensions["portal_page_cache"]) == 2
+    client.get("/listed?page=1")
+    assert len(renders) == 3
+    client.get("/listed?page=2")
+    assert len(renders) == 4

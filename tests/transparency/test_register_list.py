@@ -143,3 +143,22 @@ def test_the_case_page_shows_commitment_statuses_but_not_their_terms(client, app
 def test_a_huge_number_in_a_filter_is_ignored_not_a_crash(client, varied):
     assert client.get("/en/register?entity=" + "9" * 100_000).status_code == 200
     assert client.get("/en/register?year=" + "2" * 5000 + "&before=" + "1" * 5000).status_code == 200
+
+
+def test_a_register_page_seen_before_is_answered_without_reading_the_cases_again(app, client, varied):
+    from sqlalchemy import event
+
+    first = client.get("/en/register?commodity=tin").get_data(as_text=True)
+    statements = []
+    with app.app_context():
+
+        def count(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            again = client.get("/en/register?commodity=tin").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert again == first and varied["tin"] in again
+    assert not [s for s in statements if "FROM cases" in s]  # only the register's version was read
