@@ -512,9 +512,17 @@ def register_version() -> tuple[int, datetime]:
     """(version, when): the newest audit entry of a signal that can change the register. Every change that can
     make a case appear, change or disappear is sent as one of those signals (and so audited), so a mirror polling
     with this ETag never misses one; an unrelated event (a login) does not change it."""
-    stmt = select(AuditEntry.id, AuditEntry.created_at).where(AuditEntry.action.in_(REGISTER_SIGNALS))
-    row = db.session.execute(stmt.order_by(AuditEntry.id.desc()).limit(1)).first()
+    # Read on every register request (core/page_cache.py): one statement built once, run on the connection.
+    row = db.session.connection().execute(_VERSION).first()
     return (row.id, row.created_at) if row else (0, EPOCH)
+
+
+_VERSION = (
+    select(AuditEntry.id, AuditEntry.created_at)
+    .where(AuditEntry.action.in_(REGISTER_SIGNALS))
+    .order_by(AuditEntry.id.desc())
+    .limit(1)
+)
 
 
 def count_public() -> int:
