@@ -23,7 +23,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, g, request, session
+from flask_wtf import FlaskForm as Form
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from wtforms.csrf.core import CSRFTokenField
+from wtforms.fields import BooleanField, FileField, RadioField, SubmitField
+from wtforms.fields.choices import SelectFieldBase
 
 from portal.core.security import mark_public_page
 
@@ -61,7 +66,53 @@ def cached_page(
             if html.count(token) != 1:
                 return html  # nothing we can safely personalise: do not cache
             html = html.replace(token, TOKEN_SLOT)
-        cache[key] = (stamp, html)  # a newer version replaces the older one: one page per key
-        while len(cache) > current_app.config.get("PAGE_CACHE_ENTRIES", 1024):
-            cache.popitem(last=False)  # the least recently used page
+        _keep(cache, key, (stamp, html))  # a newer version replaces the older one: one page per key
     return html.replace(TOKEN_SLOT, generate_csrf()) if csrf else html
+
+
+# --- fragments: a form's fields rendered once, per request only what is the visitor's own ---------------------------
+
+# Fields whose value is a choice among the form's own options: the choice joins the key (a selected language is
+# one of a few dozen variants). Any other field holding a value — typed words, a date, a hidden number — makes the
+# fragment render afresh and never be kept: what a person typed stays out of the process's memory.
+CHOICE_FIELDS = (SelectFieldBase, RadioField, BooleanField)
+NEVER_KEYED = (CSRFTokenField, SubmitField, FileField)
+
+
+def cached_fragment(name: str, *forms: Form, caller: Callable[[], str]) -> Markup:
+    """The template block inside ``{% call cached_fragment("name", form) %}…{% endcall %}``, rendered once per
+    process, locale and choices of ``forms``, unless a form has errors or holds typed values. Whatever the block
+    shows must come from ``forms`` (whose option lists are fixed, or keyed by ``choices_key``), the locale and
+    settings only: write per-case parts (a form's action URL, a list of people) outside the block, and put anything
+    else it depends on in ``name``."""
+    choices: list = [name, g.get("locale")]
+    for form in forms:
+        if form.errors:
+            return Markup(caller())
+        for field in form:
+            if isinstance(field, NEVER_KEYED):
+                continue
+            if not isinstance(field, CHOICE_FIELDS) and field.data not in (None, "", []):
+                return Markup(caller())
+            # Choices built per request carry ``choices_key`` (cases/forms.py); it tells which list was rendered.
+            choices.append((field.name, repr(field.data), getattr(field, "choices_key", None)))
+    key = ("fragment", *choices)
+    cache = _cache()
+    html = cache.get(key)
+    if html is None:
+        html = caller()
+        token = generate_csrf() if "csrf_token" in html else None
+        if token:
+            if html.count(token) > 1 or TOKEN_SLOT in html:
+                return Markup(html)
+            html = html.replace(token, TOKEN_SLOT)
+        _keep(cache, key, html)
+    else:
+        cache.move_to_end(key)
+    return Markup(html.replace(TOKEN_SLOT, generate_csrf()) if TOKEN_SLOT in html else html)
+
+
+def _keep(cache: OrderedDict, key: tuple, value) -> None:
+    cache[key] = value
+    while len(cache) > current_app.config.get("PAGE_CACHE_ENTRIES", 1024):
+        cache.popitem(last=False)  # the least recently used

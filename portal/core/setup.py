@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask, g, request
 
 from portal.core.crypto import KeyRing
+from portal.core.page_cache import cached_fragment
 from portal.core.secrets import load_secrets
 from portal.core.storage import choose_store
 
@@ -86,6 +87,7 @@ def register_request_hooks(app: Flask) -> None:
     app.add_template_filter(moment, "datetimeformat")  # dates with the month in words, as dateformat (core/i18n.py)
     app.add_template_filter(day, "dateformat")  # Flask-Babel's, cached per day and locale (core/i18n.py)
     app.add_template_filter(format_currency, "currencyformat")
+    app.add_template_global(cached_fragment)  # a form's fields rendered once per locale (core/page_cache.py)
 
     @app.context_processor
     def inject_locale():

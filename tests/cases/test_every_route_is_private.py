@@ -11,6 +11,8 @@ from tests.cases.conftest import World
 PUBLIC_PAGES = {"public.landing", "public.procedure", "public.privacy"}
 # Open data: the same for everyone, cached with revalidation (ETag) so mirrors poll cheaply.
 PUBLIC_PAGES |= {"open_data.register_csv", "open_data.register_json", "open_data.decisions_atom"}
+# The public register's pages: the same bytes for everyone until something public changes (core/page_cache.py).
+PUBLIC_PAGES |= {"register.register_list", "register.register_case"}
 METHODS = ("GET", "POST")
 
 

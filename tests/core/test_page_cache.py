@@ -96,3 +96,68 @@ def test_pages_kept_by_address_are_one_per_address_and_the_least_recently_used_g
     assert len(renders) == 3
     client.get("/listed?page=2")
     assert len(renders) == 4
+
+
+def _fragment_app(tmp_path):
+    """An app with one page whose form fields sit in a cached fragment; counts how often the block renders."""
+    from flask import render_template_string, request
+    from flask_wtf import FlaskForm
+    from wtforms import SelectField, TextAreaField
+
+    from portal.core.forms import options
+
+    class Form(FlaskForm):
+        language = SelectField(choices=options([("en", "English"), ("fr", "French")]), default="en")
+        message = TextAreaField()
+
+    app = create_app(TestConfig, INSTANCE_PATH=tmp_path, WTF_CSRF_ENABLED=True)
+    app.renders = 0
+
+    def counted():
+        app.renders += 1
+        return ""
+
+    def page():
+        form = Form(meta={"csrf": True}, formdata=request.form if request.method == "POST" else None)
+        if request.method == "POST":
+            form.validate()
+            form.message.errors = ["Too short."] if request.form.get("fail") else []
+        return render_template_string(
+            '{% call cached_fragment("test", form) %}{{ counted() }}{{ form.csrf_token }}{{ form.language }}'
+            "{{ form.message }}{% for e in form.message.errors %}{{ e }}{% endfor %}{% endcall %}",
+            form=form,
+            counted=counted,
+        )
+
+    app.add_url_rule("/fragment", "fragment", page, methods=["GET", "POST"])
+    return app
+
+
+def test_a_fragment_is_rendered_once_and_each_visitor_gets_their_own_token(tmp_path):
+    app = _fragment_app(tmp_path)
+    pages = [app.test_client().get("/fragment").text for _ in range(3)]
+    tokens = [re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1) for page in pages]
+    assert app.renders == 1
+    assert len(set(tokens)) == 3
+
+
+def test_typed_words_and_errors_are_never_kept(tmp_path):
+    app = _fragment_app(tmp_path)
+    client = app.test_client()
+    client.get("/fragment")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/fragment").text).group(1)
+    page = client.post("/fragment", data={"csrf_token": token, "language": "en", "message": "my secret words"}).text
+    assert "my secret words" in page and app.renders == 2
+    assert "my secret words" not in repr(app.extensions["portal_page_cache"])
+    page = client.post("/fragment", data={"csrf_token": token, "language": "en", "message": "", "fail": "1"}).text
+    assert "Too short." in page and app.renders == 3
+    assert "Too short." not in repr(app.extensions["portal_page_cache"])
+
+
+def test_a_chosen_value_is_part_of_the_fragments_key(tmp_path):
+    app = _fragment_app(tmp_path)
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/fragment").text).group(1)
+    page = client.post("/fragment", data={"csrf_token": token, "language": "fr", "message": ""}).text
+    assert '<option selected value="fr">' in page and app.renders == 2
+    assert '<option selected value="en">' in client.get("/fragment").text and app.renders == 2
