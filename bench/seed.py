@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import time
 from datetime import timedelta
 
@@ -31,6 +32,7 @@ TEXT = (
     "Children are seen carrying ore at night. The river next to the plant has changed colour since spring."
 )
 BATCH = 2000
+PROGRESS_EVERY = 50_000
 # States a case reaches only once admitted: seeded with their admissibility decision, so the public register lists
 # them (closed ones too, as if closed after monitoring).
 ADMITTED_STATES = frozenset(
@@ -134,6 +136,9 @@ def seed(cases: int, seed_value: int = 7, receipts_path: str | None = "bench/rec
         if decision_rows:
             connection.execute(Decision.__table__.insert(), decision_rows)
         db.session.commit()
+        done = batch_start + size
+        if done % PROGRESS_EVERY < BATCH or done == cases:  # a large seed takes minutes: say where it is
+            print(f"seeding: {done:,} of {cases:,} cases, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as connection:
             connection.exec_driver_sql("SELECT setval('cases_id_seq', (SELECT max(id) FROM cases))")
