@@ -73,8 +73,8 @@ def cached_page(
 # --- fragments: a form's fields rendered once, per request only what is the visitor's own ---------------------------
 
 # Fields whose value is a choice among the form's own options: the choice joins the key (a selected language is
-# one of a few dozen variants). Any other field holding a value — typed words, a date, a hidden number — makes the
-# fragment render afresh and never be kept: what a person typed stays out of the process's memory.
+# one of a few dozen variants). Any other field holding a value other than its default — typed words, a date, a
+# hidden number — makes the fragment render afresh and never be kept: what a person typed stays out of memory.
 CHOICE_FIELDS = (SelectFieldBase, RadioField, BooleanField)
 NEVER_KEYED = (CSRFTokenField, SubmitField, FileField)
 
@@ -92,7 +92,8 @@ def cached_fragment(name: str, *forms: Form, caller: Callable[[], str]) -> Marku
         for field in form:
             if isinstance(field, NEVER_KEYED):
                 continue
-            if not isinstance(field, CHOICE_FIELDS) and field.data not in (None, "", []):
+            typed = field.data not in (None, "", []) and field.data != field.default  # a default is no one's words
+            if typed and not isinstance(field, CHOICE_FIELDS):
                 return Markup(caller())
             # Choices built per request carry ``choices_key`` (cases/forms.py); it tells which list was rendered.
             choices.append((field.name, repr(field.data), getattr(field, "choices_key", None)))

@@ -161,3 +161,27 @@ def test_a_chosen_value_is_part_of_the_fragments_key(tmp_path):
     page = client.post("/fragment", data={"csrf_token": token, "language": "fr", "message": ""}).text
     assert '<option selected value="fr">' in page and app.renders == 2
     assert '<option selected value="en">' in client.get("/fragment").text and app.renders == 2
+
+
+def test_a_field_at_its_default_value_is_kept_but_a_typed_value_is_not(tmp_path):
+    from flask import render_template_string, request
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+
+    class Form(FlaskForm):
+        minutes = StringField(default="120")
+
+    app = create_app(TestConfig, INSTANCE_PATH=tmp_path)
+    app.add_url_rule(
+        "/minutes",
+        "minutes",
+        lambda: render_template_string(
+            '{% call cached_fragment("minutes", form) %}{{ form.minutes }}{% endcall %}',
+            form=Form(formdata=request.args or None),
+        ),
+    )
+    client = app.test_client()
+    assert 'value="120"' in client.get("/minutes").text
+    assert len(app.extensions["portal_page_cache"]) == 1
+    assert 'value="95"' in client.get("/minutes?minutes=95").text
+    assert len(app.extensions["portal_page_cache"]) == 1
