@@ -25,7 +25,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from portal.cases.committee import Decision
 from portal.cases.models import Case, Category, Commodity
@@ -135,11 +135,12 @@ def changes_since(tracker: Tracker, since: datetime, now: datetime | None = None
     the number of cases."""
     now = now or utcnow()
     public = [public_condition(), *tracker.filters.conditions()]
+    made = aliased(Decision)  # the rule's own EXISTS on decisions must not correlate with this one
     decided = (
-        select(Case.reference, Decision.kind, Decision.admissible, Decision.created_at)
-        .join(Case, Case.id == Decision.case_id)
-        .where(*public, Decision.created_at > since, Decision.created_at <= now)
-        .order_by(Decision.created_at.desc())
+        select(Case.reference, made.kind, made.admissible, made.created_at)
+        .join(Case, Case.id == made.case_id)
+        .where(*public, made.created_at > since, made.created_at <= now)
+        .order_by(made.created_at.desc())
         .limit(limit)
     )
     found: list[Change] = []
