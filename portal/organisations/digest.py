@@ -72,7 +72,7 @@ def _render(user: User, themes: list[tuple[Tracker, list[Change]]]) -> tuple[str
         subject = _("This week in the themes you follow")
         body = render_template(
             "mail/org_digest.txt",
-            intro=_("%(count)d changes in the themes your organisation follows, in the last seven days.", count=count),
+            intro=_("Changes in the themes your organisation follows, in the last seven days: %(count)d", count=count),
             themes=[
                 (tracker.name, [_line(change) for change in changes], f"{base}/org/trackers/{tracker.id}")
                 for tracker, changes in themes
