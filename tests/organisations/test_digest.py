@@ -35,4 +35,4 @@ def test_the_weekly_digest_goes_out_in_french_and_swahili_once(app, orgs, file_g
     assert smtp_server.to("paul@union.test") == []  # the union follows no theme
     again = runner.invoke(args=["portal", "send-digests"])
     assert again.exit_code == 0 and "sent 0" in again.output
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.to("amina@ngo.test")) == 1 and len(smtp_server.to("juma@ngo.test")) == 1
