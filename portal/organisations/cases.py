@@ -19,13 +19,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_login import current_user
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Optional
+from flask_wtf import FlaskForm
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import lazyload, load_only, selectinload
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Optional
 
+from portal.cases.commitments import Commitment
+from portal.cases.committee import Decision
 from portal.cases.forms import CaseFilterForm
 from portal.cases.labels import (
     CATEGORIES,
@@ -35,8 +37,6 @@ from portal.cases.labels import (
     OUTCOMES,
     STATE_FOR_COMPLAINANT,
 )
-from portal.cases.commitments import Commitment
-from portal.cases.committee import Decision
 from portal.cases.loading import REFERENCE
 from portal.cases.models import Case, CaseCategory, CaseEntity, CaseEntry, EntryKind
 from portal.cases.workflow import Action, State
@@ -183,7 +183,9 @@ def _our_cases(conditions: list[ColumnElement[bool]], now: datetime, page: int |
         read_up_to = func.coalesce(OrgCaseRead.last_entry_id, 0)
         counted = (
             select(CaseEntry.case_id, func.count())
-            .outerjoin(OrgCaseRead, and_(OrgCaseRead.case_id == CaseEntry.case_id, OrgCaseRead.user_id == current_user.id))
+            .outerjoin(
+                OrgCaseRead, and_(OrgCaseRead.case_id == CaseEntry.case_id, OrgCaseRead.user_id == current_user.id)
+            )
             .where(CaseEntry.case_id.in_(ids), _from_committee(), CaseEntry.id > read_up_to)
             .group_by(CaseEntry.case_id)
         )
@@ -410,7 +412,6 @@ class TrackerForm(FlaskForm):
         return valid
 
 
-
 def _tracker_form(formdata=None) -> TrackerForm:
     entities = db.session.execute(select(SupplyChainEntity.id, SupplyChainEntity.name)).all()
     return TrackerForm(sorted(entities, key=lambda entity: entity.name), formdata=formdata)
@@ -470,7 +471,9 @@ def tracker(tracker_id: int):
     since = last_seen(current_user.id, tracker) or now - FIRST_VISIT_WINDOW
     changes = changes_since(tracker, since, now)
     before = request.args.get("before", "")
-    rows, next_before = register.listing(tracker.filters, int(before) if before.isdigit() and len(before) < 10 else None)
+    rows, next_before = register.listing(
+        tracker.filters, int(before) if before.isdigit() and len(before) < 10 else None
+    )
     counts = monthly_counts(tracker, now)
     mark_seen(current_user.id, tracker, now)
     locale = str(get_locale())

@@ -21,7 +21,7 @@ from portal.users.models import User
 SECRET = "Ms Mwamba's children were sent into the pit at Kasulo at night."
 NAME = "Neema Mwamba"
 
-__all__ = ["SECRET", "NAME", "Orgs", "orgs", "member_client", "count_statements", "file_for", "ask", "admit"]
+__all__ = ["NAME", "SECRET", "Orgs", "admit", "ask", "count_statements", "file_for", "member_client", "orgs"]
 
 
 @dataclass

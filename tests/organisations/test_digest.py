@@ -10,7 +10,9 @@ from tests.organisations.fixtures_cases import SECRET, admit, file_for
 
 
 def test_the_weekly_digest_goes_out_in_french_and_swahili_once(app, orgs, file_grievance, member_client, smtp_server):
-    member_client(orgs.members["ngo"]).post("/org/trackers", data={"name": "Travail des enfants", "commodity": "cobalt"})
+    member_client(orgs.members["ngo"]).post(
+        "/org/trackers", data={"name": "Travail des enfants", "commodity": "cobalt"}
+    )
     news = file_for(app, file_grievance, orgs.union, description=SECRET)
     admit(app, news, orgs.chair)
     quiet = file_for(app, file_grievance, orgs.union, commodity="nickel")  # outside the theme
