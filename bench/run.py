@@ -51,6 +51,8 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "dashboard": 0.10,
     "register_list": 0.20,
     "register_case": 0.20,
+    "org_cases": 0.10,  # an organisation's own cases: like the staff list
+    "org_tracker": 0.10,  # a theme tracker: the register's list, a count by month and the changes since last visit
 }
 
 
@@ -119,6 +121,32 @@ def figures(result: dict) -> dict:
     }
 
 
+def _organisation(db) -> tuple[int, int]:
+    """An NGO that filed one case in a hundred, a member, and a child-labour tracker (org_cases, org_tracker)."""
+    from sqlalchemy import select, update
+
+    from portal.cases.models import Case
+    from portal.organisations.models import Organisation
+    from portal.organisations.trackers import Tracker
+    from portal.users.models import User
+
+    member = db.session.scalar(select(User).where(User.email == "bench-org@example.org"))
+    if member is None:
+        ngo = Organisation(name="Bench NGO", kind="ngo")
+        db.session.add(ngo)
+        db.session.flush()
+        member = User(email="bench-org@example.org", name="Bench NGO", role="organisation", password_hash="-",
+                      organisation_id=ngo.id)  # fmt: skip
+        db.session.add(member)
+        db.session.add(Tracker(organisation_id=ngo.id, name="Child labour in Congo", category="child_labour",
+                               country="CD"))  # fmt: skip
+        db.session.flush()
+    db.session.execute(update(Case).where(Case.id % 100 == 0).values(filed_by_organisation_id=member.organisation_id))
+    db.session.commit()
+    tracker_id = db.session.scalar(select(Tracker.id).where(Tracker.organisation_id == member.organisation_id))
+    return member.id, tracker_id
+
+
 def prepare(env: dict, cases: int, fresh: bool) -> dict:
     """Seed (in this process) and mint the cookies the load needs: a staff login, a receipt holder, a form."""
     os.environ.update(env)
@@ -167,6 +195,7 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         from portal.transparency.queries import public_condition
 
         public_reference = db.session.scalar(select(Case.reference).where(public_condition()).limit(1))
+        org_user_id, tracker_id = _organisation(db)
     serializer = app.session_interface.get_signing_serializer(app)
     now = int(time.time())
     with app.test_request_context("/en/report"):
@@ -183,6 +212,17 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         "holder_cookie": "session="
         + serializer.dumps({"receipt_holder": {"case": 1, "sid": "bench", "since": now, "seen": now}}),
         "form_cookie": form_cookie,
+        "org_cookie": "session="
+        + serializer.dumps(
+            {
+                "_user_id": str(org_user_id),
+                "_fresh": True,
+                "staff_generation": 0,
+                "staff_login_at": now,
+                "staff_seen": now,
+            }
+        ),
+        "tracker_id": tracker_id,
         "csrf_token": token,
         "reference": reference,
         "public_reference": public_reference,
@@ -256,6 +296,10 @@ def main() -> None:
                 endpoints["healthz"] = wrk(portal.url + "/healthz")
                 endpoints["register_list"] = wrk(portal.url + "/en/register?country=CD&category=child_labour")
                 endpoints["register_case"] = wrk(portal.url + f"/en/register/{data['public_reference']}")
+                endpoints["org_cases"] = wrk(portal.url + "/org/cases", cookie=data["org_cookie"])
+                endpoints["org_tracker"] = wrk(
+                    portal.url + f"/org/trackers/{data['tracker_id']}", cookie=data["org_cookie"]
+                )
                 for step in ("what", "kind", "where", "wish", "contact"):  # unanswered: cached per locale
                     endpoints[f"form_{step}"] = wrk(portal.url + f"/en/report/{step}")
                 counted = {}

@@ -36,6 +36,7 @@ def register_models(app: Flask) -> None:
     import portal.intake.models
     import portal.notifications.models
     import portal.organisations.models
+    import portal.organisations.trackers
     import portal.transparency.models
     import portal.users.models  # noqa: F401
 
@@ -46,13 +47,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.company.views import company
     from portal.core.health import health
     from portal.intake.views import intake
+    from portal.organisations.cases import org_cases
     from portal.public.views import public, root
     from portal.registry.views import registry
     from portal.transparency.views import open_data, publication, register
     from portal.users import sessions
     from portal.users.views import users
 
-    for blueprint in (root, public, intake, health, users, staff, company, audit, registry):
+    for blueprint in (root, public, intake, health, users, staff, company, audit, registry, org_cases):
         app.register_blueprint(blueprint)
     for blueprint in (register, open_data, publication):
         app.register_blueprint(blueprint)
@@ -78,6 +80,7 @@ def register_commands(app: Flask) -> None:
     from portal.cli import load_demo, rotate_keys
     from portal.intake.cli import sweep_drafts
     from portal.notifications.cli import deadlines
+    from portal.organisations.digest import send_digests_command
     from portal.registry.cli import import_entities
     from portal.users.cli import create_user
 
@@ -91,6 +94,7 @@ def register_commands(app: Flask) -> None:
         sweep_files,
         import_entities,
         sweep_drafts,
+        send_digests_command,
     ):
         group.add_command(command)
     app.cli.add_command(group)

@@ -323,6 +323,12 @@ def _registry(record, kwargs) -> Facts:
     return data
 
 
+@facts("org-cases-exported")
+def _org_export(organisation, kwargs) -> Facts:
+    # Which cases went into the file, by id: never what the file says.
+    return {"case_ids": _plain(sorted(kwargs.get("case_ids") or []))}
+
+
 def _target(name: str, sender: Any) -> str:
     registry = _registry_target(sender)
     if registry is not None:

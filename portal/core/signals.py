@@ -61,6 +61,11 @@ register_choice_changed = _signal(
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 
+# Organisation signal: sender is the organisation (target ``organisation:<id>``).
+org_cases_exported = _signal(
+    "org-cases-exported", "A member exported their organisation's own cases as CSV. kwargs: actor, case_ids."
+)
+
 # Account signals: sender is the user concerned.
 user_logged_in = _signal("user-logged-in", "A staff member completed password and second factor. kwargs: actor.")
 user_login_failed = _signal("user-login-failed", "A password or code was wrong. kwargs: stage.")

@@ -38,6 +38,7 @@ from portal.intake import drafts
 from portal.intake.models import HeldReceipt
 from portal.intake.receipt import new_receipt, receipt_hash
 from portal.media.uploads import PreparedFile
+from portal.users.models import User
 
 RULES_VERSION = "2026.1"
 # A receipt whose page was never shown is kept (encrypted) this long for a resend of the same form.
@@ -237,16 +238,24 @@ def submit_grievance(
 
 
 def add_complainant_reply(
-    case: Case, text: str, files: list[PreparedFile], locale: str, mandate: list[PreparedFile] | None = None
+    case: Case,
+    text: str,
+    files: list[PreparedFile],
+    locale: str,
+    mandate: list[PreparedFile] | None = None,
+    actor: User | None = None,
 ) -> CaseEntry:
     """A receipt holder writes to the committee; if the committee had asked a question, this answers it. A
     representative may add a ``mandate`` document: their mandate is then "provided" again (cases.mandates).
+    ``actor``: a member of the organisation that filed the case, writing for it (None: the receipt holder).
 
     The holder of a merged case writes on the joint case, marked as coming from their case. Their reply does not
     answer a question the joint case's own complainant was asked: only that complainant can (kept simple on
     purpose: the question was written to them, and the committee reads both replies anyway)."""
     joint = case.joint_case()
-    entry = CaseEntry(kind=EntryKind.FROM_COMPLAINANT, visibility=Visibility.COMPLAINANT, locale=locale)
+    entry = CaseEntry(
+        kind=EntryKind.FROM_COMPLAINANT, visibility=Visibility.COMPLAINANT, locale=locale, author_id=_id(actor)
+    )
     entry.body = text
     if joint is not case:
         entry.from_case_id = case.id
@@ -255,11 +264,11 @@ def add_complainant_reply(
     attach_files(entry, mandate, AttachmentPurpose.MANDATE)
     attach_files(entry, files)
     db.session.flush()
-    signals.complainant_replied.send(joint, entry=entry, actor=None)
+    signals.complainant_replied.send(joint, entry=entry, actor=actor)
     if mandate:
         mandate_added(case, entry)
     if joint is case and case.state == State.INFO_REQUESTED:
-        take_action(case, Action.ANSWER, actor=None, role=Role.COMPLAINANT, locale=locale)
+        take_action(case, Action.ANSWER, actor=actor, role=Role.COMPLAINANT, locale=locale)
     return entry
 
 
@@ -268,6 +277,11 @@ def withdraw_case(case: Case, reason: str | None, locale: str) -> None:
     take_action(case, Action.WITHDRAW, actor=None, role=Role.COMPLAINANT, reasons=reason, locale=locale)
 
 
-def request_review(case: Case, reasons: str, locale: str) -> None:
-    """The complainant asks a different panel to review a decision, within the review window."""
-    take_action(case, Action.REQUEST_REVIEW, actor=None, role=Role.COMPLAINANT, reasons=reasons, locale=locale)
+def request_review(case: Case, reasons: str, locale: str, actor: User | None = None) -> None:
+    """The complainant asks a different panel to review a decision, within the review window (``actor``: a member
+    of the organisation that filed the case, asking for it)."""
+    take_action(case, Action.REQUEST_REVIEW, actor=actor, role=Role.COMPLAINANT, reasons=reasons, locale=locale)
+
+
+def _id(actor: User | None) -> int | None:
+    return actor.id if actor is not None else None

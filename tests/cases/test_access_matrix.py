@@ -24,6 +24,13 @@ GET_MATRIX = {
     "/staff/audit/": [R, OK, F, F, OK, F, F, F, F, F],
     "/staff/admin/users": [R, OK, F, F, F, F, F, F, F, F],
     "/staff/account": [R, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    # The organisation's own pages (portal/organisations/cases.py): members only; their tests are in
+    # tests/organisations/ (another organisation's case or tracker answers 404 there).
+    "/org/cases": [R, F, F, F, F, F, F, F, F, F],
+    "/org/cases.csv": [R, F, F, F, F, F, F, F, F, F],
+    "/org/cases/{ref}": [R, F, F, F, F, F, F, F, F, F],
+    "/org/trackers": [R, F, F, F, F, F, F, F, F, F],
+    "/org/trackers/1": [R, F, F, F, F, F, F, F, F, F],
 }
 
 POST_MATRIX = {
@@ -70,6 +77,10 @@ POST_MATRIX = {
     ),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
+    "/org/cases/{ref}": ({"message": "Hello"}, [R, F, F, F, F, F, F, F, F, F]),
+    "/org/cases/{ref}/review": ({"reasons": "Unfair"}, [R, F, F, F, F, F, F, F, F, F]),
+    "/org/trackers": ({"name": "Cobalt", "commodity": "cobalt"}, [R, F, F, F, F, F, F, F, F, F]),
+    "/org/trackers/1/delete": ({}, [R, F, F, F, F, F, F, F, F, F]),
 }
 
 

@@ -79,6 +79,7 @@ def _values(world: World) -> dict:
         "meeting_id": 1,
         "commitment_id": 1,
         "slug": "what",
+        "tracker_id": 1,
     }
 
 

@@ -55,9 +55,14 @@ ENUM_COLUMNS = {
     ("commitment_checks", "status"): CommitmentStatus,
     ("publications", "item"): PublicItem,
     ("publications", "status"): PublicationStatus,
+    ("org_trackers", "category"): Category,
+    ("org_trackers", "commodity"): Commodity,
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {
+    ("org_trackers", "name"),  # the theme's name, chosen by the organisation
+    ("org_trackers", "country"),  # ISO 3166 alpha-2: chosen from Babel's list; a CHECK keeps it 2 letters
+    ("org_digests_sent", "week"),  # ISO 8601 week, written by the digest
     ("commitments", "currency"),  # ISO 4217: the form checks it against Babel's list; a CHECK keeps it 3 letters
     ("organisations", "name"),
     ("supply_chain_entities", "name"),

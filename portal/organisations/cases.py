@@ -1,0 +1,514 @@
+"""An organisation's own cases ("Our cases", ``/org/cases``) and its theme trackers (``/org/trackers``).
+
+Members only: an account with the role ``organisation`` and an ``organisation_id``. Their organisation's cases are
+those it filed (``Case.filed_by_organisation_id``); any other case answers 404, never 403, so its existence is not
+confirmed. On its own case a member reads and does what the complainant can, through the very operations the
+follow-up page calls (``portal/intake/operations.py``), with the member as the actor in the audit trail. For
+every other case a tracker shows only what the public register shows (``portal/transparency/queries.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import lazyload, load_only, selectinload
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Optional
+
+from portal.cases.commitments import Commitment
+from portal.cases.committee import Decision
+from portal.cases.forms import CaseFilterForm
+from portal.cases.labels import (
+    CATEGORIES,
+    COMMITMENT_FOR_COMPLAINANT,
+    COMMODITIES,
+    MANDATE_FOR_COMPLAINANT,
+    OUTCOMES,
+    STATE_FOR_COMPLAINANT,
+)
+from portal.cases.loading import REFERENCE
+from portal.cases.models import Case, CaseCategory, CaseEntity, CaseEntry, EntryKind
+from portal.cases.workflow import Action, State
+from portal.core import signals
+from portal.core.auth import staff_required
+from portal.core.db import utcnow
+from portal.core.errors import keeps_typed_text
+from portal.core.forms import REQUIRED, MaxLength, OneOfChoices, QuickSelect, options
+from portal.core.i18n import countries, country_name, words
+from portal.core.roles import Role
+from portal.core.routing import page_number
+from portal.extensions import db
+from portal.intake import operations, throttle
+from portal.intake.forms import ReplyForm, ReviewRequestForm
+from portal.intake.progress import case_progress, open_question
+from portal.media.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
+from portal.organisations.models import SupplyChainEntity
+from portal.organisations.trackers import (
+    ChangeKind,
+    OrgCaseRead,
+    Tracker,
+    changes_since,
+    last_seen,
+    mark_seen,
+    monthly_counts,
+    trackers_of,
+)
+from portal.transparency import queries as register
+from portal.transparency.labels import STAGES as REGISTER_STAGES
+
+org_cases = Blueprint("org_cases", __name__, url_prefix="/org")
+
+MEMBERS = frozenset({Role.ORGANISATION})
+# What of a case's timeline the filing organisation reads: what the complainant reads, and what the committee wrote
+# for the organisation ("organisation", the visibility of committee <-> organisation messages). Defined once here.
+ORG_VISIBLE = ("complainant", "organisation")
+PAGE_SIZE = 25
+# The first visit to a tracker lists the changes of the last 30 days.
+FIRST_VISIT_WINDOW = timedelta(days=30)
+
+
+def members_only(view):
+    """Signed in with both factors as a member of an organisation; anyone else 403 (anonymous: to the login)."""
+
+    @staff_required(MEMBERS)
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.organisation_id is None:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def ours() -> ColumnElement[bool]:
+    """The cases of the signed-in member's organisation."""
+    return Case.filed_by_organisation_id == current_user.organisation_id
+
+
+def our_case(reference: str) -> Case:
+    """The organisation's case by reference; 404 for any other (or a malformed reference)."""
+    if not REFERENCE.fullmatch(reference or ""):
+        abort(404)
+    case = db.session.scalar(select(Case).where(Case.reference == reference, ours()))
+    if case is None:
+        abort(404)
+    return case
+
+
+# --- "Our cases" -------------------------------------------------------------------------------------------------
+
+
+def _from_committee() -> ColumnElement[bool]:
+    """A message the committee wrote to the complainant's side: a message, or a question."""
+    return and_(
+        CaseEntry.visibility.in_(ORG_VISIBLE),
+        or_(
+            CaseEntry.kind == EntryKind.TO_COMPLAINANT,
+            and_(CaseEntry.kind == EntryKind.STATE_CHANGE, CaseEntry.new_state == State.INFO_REQUESTED),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class OurCase:
+    case: Case
+    state_words: object
+    next_sentence: object | None
+    next_date: datetime | None
+    days_overdue: int
+    unread: int
+    question: bool
+
+
+def _filters(form: CaseFilterForm, now: datetime) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = [ours()]
+    if form.state.data and not form.state.errors:
+        found.append(Case.state == form.state.data)
+    if form.category.data and not form.category.errors:
+        found.append(exists().where(CaseCategory.case_id == Case.id, CaseCategory.category == form.category.data))
+    country = (form.country.data or "").strip().upper()
+    if len(country) == 2 and country.isalpha():
+        found.append(Case.country == country)
+    if form.commodity.data and not form.commodity.errors:
+        found.append(Case.commodity == form.commodity.data)
+    if form.entity.data and not form.entity.errors and str(form.entity.data).isdigit():
+        found.append(exists().where(CaseEntity.case_id == Case.id, CaseEntity.entity_id == int(form.entity.data)))
+    if form.overdue.data:
+        found.append(Case.next_due_at < now)
+    return found
+
+
+def _filter_form() -> CaseFilterForm:
+    entities = db.session.scalars(
+        select(SupplyChainEntity).options(load_only(SupplyChainEntity.id, SupplyChainEntity.name))
+    ).all()
+    form = CaseFilterForm(sorted(entities, key=lambda entity: entity.name), formdata=request.args)
+    # The state in the complainant's words, as the rest of the page says it.
+    form.state.choices = options([("", _("Any")), *words({s: w[0] for s, w in STATE_FOR_COMPLAINANT.items()}).items()])
+    form.validate()
+    return form
+
+
+def _our_cases(conditions: list[ColumnElement[bool]], now: datetime, page: int | None) -> list[OurCase]:
+    """The rows, with what each prints, in a fixed number of queries (rows, categories, the entries the road of
+    stages reads, unread counts), whatever the number of rows."""
+    stmt = (
+        select(Case)
+        .where(*conditions)
+        .options(
+            lazyload(Case.entity_links),
+            selectinload(Case.entries)
+            .load_only(CaseEntry.id, CaseEntry.case_id, CaseEntry.kind, CaseEntry.new_state)
+            .lazyload(CaseEntry.attachments),
+        )
+        .order_by(Case.id.desc())
+    )
+    if page is not None:
+        stmt = stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    cases = list(db.session.scalars(stmt))
+    ids = [case.id for case in cases]
+    unread: dict[int, int] = {}
+    if ids:
+        read_up_to = func.coalesce(OrgCaseRead.last_entry_id, 0)
+        counted = (
+            select(CaseEntry.case_id, func.count())
+            .outerjoin(
+                OrgCaseRead, and_(OrgCaseRead.case_id == CaseEntry.case_id, OrgCaseRead.user_id == current_user.id)
+            )
+            .where(CaseEntry.case_id.in_(ids), _from_committee(), CaseEntry.id > read_up_to)
+            .group_by(CaseEntry.case_id)
+        )
+        unread = {case_id: count for case_id, count in db.session.execute(counted)}
+    rows = []
+    for case in cases:
+        progress = case_progress(case)
+        due = case.next_due_at
+        rows.append(
+            OurCase(
+                case=case,
+                state_words=STATE_FOR_COMPLAINANT[State(case.state)][0],
+                next_sentence=progress.next_sentence,
+                next_date=progress.next_date,
+                days_overdue=max(1, (now - due).days) if due is not None and due < now else 0,
+                unread=unread.get(case.id, 0),
+                question=case.state == State.INFO_REQUESTED,
+            )
+        )
+    return rows
+
+
+@org_cases.get("/cases")
+@members_only
+def dashboard():
+    form = _filter_form()
+    now = utcnow()
+    page = page_number()
+    rows = _our_cases(_filters(form, now), now, page)
+    arguments = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template(
+        "organisations/cases.html",
+        form=form,
+        rows=rows[:PAGE_SIZE],
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+        arguments=arguments,
+        categories=words(CATEGORIES),
+        commodities=words(COMMODITIES),
+    )
+
+
+CSV_FIELDS = ("reference", "state", "received", "categories", "country", "commodity", "next_step_by",
+              "days_overdue", "unread_messages", "question_waiting")  # fmt: skip
+
+
+@org_cases.get("/cases.csv")
+@members_only
+def export():
+    """The organisation's own cases, with the fields the dashboard shows, for donor and board reports (audited)."""
+    form = _filter_form()
+    now = utcnow()
+    rows = _our_cases(_filters(form, now), now, page=None)
+    categories = words(CATEGORIES)
+    commodities = words(COMMODITIES)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for row in rows:
+        case = row.case
+        writer.writerow(
+            [
+                case.reference,
+                str(row.state_words),
+                case.created_at.date().isoformat(),
+                "; ".join(categories[code] for code in case.categories),
+                country_name(case.country),
+                commodities[case.commodity],
+                row.next_date.date().isoformat() if row.next_date else "",
+                row.days_overdue,
+                row.unread,
+                "yes" if row.question else "no",
+            ]
+        )
+    signals.org_cases_exported.send(
+        current_user.organisation, actor=current_user, case_ids=[row.case.id for row in rows]
+    )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="our-cases-{now.date().isoformat()}.csv"'},
+    )
+
+
+def _entries(case: Case) -> list[CaseEntry]:
+    return list(
+        db.session.scalars(
+            select(CaseEntry)
+            .where(CaseEntry.case_id == case.id, CaseEntry.visibility.in_(ORG_VISIBLE))
+            .order_by(CaseEntry.id)
+        )
+    )
+
+
+def _mark_read(case: Case, entries: list[CaseEntry]) -> None:
+    newest = max((entry.id for entry in entries), default=0)
+    read = db.session.get(OrgCaseRead, (current_user.id, case.id))
+    if read is None:
+        db.session.add(OrgCaseRead(user_id=current_user.id, case_id=case.id, last_entry_id=newest))
+    elif read.last_entry_id < newest:
+        read.last_entry_id = newest
+
+
+def _render_case(case: Case, form: ReplyForm | None = None, review_form: ReviewRequestForm | None = None, status=200):
+    entries = _entries(case)
+    _mark_read(case, entries)
+    can_review = case.can_complainant(Action.REQUEST_REVIEW)
+    return (
+        render_template(
+            "organisations/cases_case.html",
+            case=case,
+            form=form or ReplyForm(formdata=None),
+            review_form=review_form or ReviewRequestForm(formdata=None),
+            accept=ACCEPT_ATTRIBUTE,
+            state_words=STATE_FOR_COMPLAINANT[State(case.state)],
+            state_names={state: words[0] for state, words in STATE_FOR_COMPLAINANT.items()},
+            mandate_words=MANDATE_FOR_COMPLAINANT[case.mandate_status] if case.is_representative else None,
+            entries=entries,
+            progress=case_progress(case),
+            question=open_question(case, entries),
+            decisions=list(
+                db.session.scalars(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id))
+            ),
+            outcomes=OUTCOMES,
+            commitments=Commitment.of_case(case.joint_case().id),
+            commitment_words=COMMITMENT_FOR_COMPLAINANT,
+            can_request_review=can_review and case.review_window_open,
+            review_ended_on=case.review_window_due_at if can_review and not case.review_window_open else None,
+        ),
+        status,
+    )
+
+
+@org_cases.get("/cases/<reference>")
+@members_only
+def case_page(reference: str):
+    return _render_case(our_case(reference))
+
+
+@org_cases.post("/cases/<reference>")
+@members_only
+@keeps_typed_text("message")
+def reply(reference: str):
+    """Answer a question, write to the committee, add evidence: the follow-up page's reply, by the member."""
+    case = our_case(reference)
+    form = ReplyForm()
+    if not case.replies_open:
+        return redirect(url_for("org_cases.case_page", reference=case.reference))
+    if not form.validate_on_submit():
+        return _render_case(case, form=form, status=400)
+    given = form.mandate.data if case.is_representative and getattr(form.mandate.data, "filename", None) else None
+    try:
+        prepared = prepare_uploads(([given] if given else []) + list(form.evidence.data or []))
+    except UploadRejected as rejected:
+        field = form.mandate if given is not None and rejected.upload is given else form.evidence
+        field.errors = [*field.errors, rejected.message]
+        return _render_case(case, form=form, status=rejected.status)
+    files, mandate = (prepared[1:], prepared[:1]) if given else (prepared, [])
+    if not throttle.storage_left_for(case.joint_case(), files + mandate):
+        form.evidence.errors = [_("This case holds as many files as we can keep. Send your message without files.")]
+        return _render_case(case, form=form, status=413)
+    if not throttle.reply_allowed(case):
+        form.message.errors = [
+            _("You have sent many messages in a short time. Please wait an hour and send this one again.")
+        ]
+        return _render_case(case, form=form, status=429)
+    operations.add_complainant_reply(
+        case, form.message.data.strip(), files, str(get_locale()), mandate, actor=current_user._get_current_object()
+    )
+    flash(_("Your message was sent. Thank you."))
+    return redirect(url_for("org_cases.case_page", reference=case.reference))
+
+
+@org_cases.post("/cases/<reference>/review")
+@members_only
+@keeps_typed_text("reasons")
+def review(reference: str):
+    case = our_case(reference)
+    if not (case.can_complainant(Action.REQUEST_REVIEW) and case.review_window_open):
+        return redirect(url_for("org_cases.case_page", reference=case.reference))
+    form = ReviewRequestForm()
+    if not form.validate_on_submit():
+        return _render_case(case, review_form=form, status=400)
+    operations.request_review(
+        case, form.reasons.data.strip(), str(get_locale()), actor=current_user._get_current_object()
+    )
+    flash(_("Your request for a review was sent."))
+    return redirect(url_for("org_cases.case_page", reference=case.reference))
+
+
+# --- theme trackers ------------------------------------------------------------------------------------------------
+
+
+class TrackerForm(FlaskForm):
+    """A theme: a name, and any mix of category, metal, country and registered site (at least one)."""
+
+    name = StringField(_l("Name of the theme"), validators=[DataRequired(REQUIRED), MaxLength(120)])
+    category = SelectField(
+        _l("Category"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
+    )
+    commodity = SelectField(
+        _l("Metal or mineral"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
+    )
+    country = SelectField(
+        _l("Country"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
+    )
+    entity = SelectField(
+        _l("Site"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
+    )
+
+    def __init__(self, entities, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        anything = ("", _("Any"))
+        self.category.choices = options([anything, *words(CATEGORIES).items()])
+        self.commodity.choices = options([anything, *words(COMMODITIES).items()])
+        self.country.choices = options([anything, *countries(str(get_locale()))])
+        self.entity.choices = options([anything, *((str(e.id), e.name) for e in entities)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not any((self.category.data, self.commodity.data, self.country.data, self.entity.data)):
+            self.category.errors = [_("Choose at least one: a category, a metal, a country or a site.")]
+            return False
+        return valid
+
+
+def _tracker_form(formdata=None) -> TrackerForm:
+    entities = db.session.execute(select(SupplyChainEntity.id, SupplyChainEntity.name)).all()
+    return TrackerForm(sorted(entities, key=lambda entity: entity.name), formdata=formdata)
+
+
+@org_cases.get("/trackers")
+@members_only
+def trackers(form: TrackerForm | None = None, status: int = 200):
+    return (
+        render_template(
+            "organisations/trackers.html",
+            trackers=trackers_of(current_user.organisation_id),
+            form=form or _tracker_form(),
+            categories=words(CATEGORIES),
+            commodities=words(COMMODITIES),
+        ),
+        status,
+    )
+
+
+@org_cases.post("/trackers")
+@members_only
+@keeps_typed_text("name")
+def add_tracker():
+    form = _tracker_form(request.form)
+    if not form.validate():
+        return trackers(form=form, status=400)
+    tracker = Tracker(
+        organisation_id=current_user.organisation_id,
+        name=form.name.data.strip(),
+        category=form.category.data or None,
+        commodity=form.commodity.data or None,
+        country=form.country.data or None,
+        entity_id=int(form.entity.data) if form.entity.data else None,
+        created_by_id=current_user.id,
+    )
+    db.session.add(tracker)
+    db.session.flush()
+    flash(_("You now follow this theme."))
+    return redirect(url_for("org_cases.tracker", tracker_id=tracker.id))
+
+
+def _our_tracker(tracker_id: int) -> Tracker:
+    tracker = db.session.get(Tracker, tracker_id)
+    if tracker is None or tracker.organisation_id != current_user.organisation_id:
+        abort(404)
+    return tracker
+
+
+@org_cases.get("/trackers/<int:tracker_id>")
+@members_only
+def tracker(tracker_id: int):
+    """The theme's public cases (the register's own list and fields), counts by month, and what changed since the
+    member's last visit."""
+    tracker = _our_tracker(tracker_id)
+    now = utcnow()
+    since = last_seen(current_user.id, tracker) or now - FIRST_VISIT_WINDOW
+    changes = changes_since(tracker, since, now)
+    before = request.args.get("before", "")
+    rows, next_before = register.listing(
+        tracker.filters, int(before) if before.isdigit() and len(before) < 10 else None
+    )
+    counts = monthly_counts(tracker, now)
+    mark_seen(current_user.id, tracker, now)
+    locale = str(get_locale())
+    return render_template(
+        "organisations/trackers_theme.html",
+        tracker=tracker,
+        since=since,
+        changes=changes,
+        change_kinds=ChangeKind,
+        rows=rows,
+        next_before=next_before,
+        first_page=bool(before),
+        chart_rows=[
+            {"label": _month_label(count.month, locale), "value": count.value, "shown": str(count.value)}
+            for count in counts
+        ],
+        stages=words(REGISTER_STAGES),
+        categories=words(CATEGORIES),
+        commodities=words(COMMODITIES),
+        outcomes=words(OUTCOMES),
+        locale=locale,
+    )
+
+
+def _month_label(month: str, locale: str) -> str:
+    from babel.dates import format_date
+
+    year, number = int(month[:4]), int(month[5:])
+    return format_date(datetime(year, number, 1).date(), "MMM y", locale=locale)
+
+
+@org_cases.post("/trackers/<int:tracker_id>/delete")
+@members_only
+def delete_tracker(tracker_id: int):
+    tracker = _our_tracker(tracker_id)
+    db.session.delete(tracker)
+    flash(_("You no longer follow this theme."))
+    return redirect(url_for("org_cases.trackers"))
