@@ -36,6 +36,7 @@ def register_models(app: Flask) -> None:
     import portal.intake.models
     import portal.notifications.models
     import portal.organisations.models
+    import portal.transparency.aggregates
     import portal.transparency.models
     import portal.users.models  # noqa: F401
 
@@ -79,6 +80,7 @@ def register_commands(app: Flask) -> None:
     from portal.intake.cli import sweep_drafts
     from portal.notifications.cli import deadlines
     from portal.registry.cli import import_entities
+    from portal.transparency.statistics import refresh_statistics
     from portal.users.cli import create_user
 
     group = AppGroup("portal", help="Covenant portal commands.")
@@ -91,6 +93,7 @@ def register_commands(app: Flask) -> None:
         sweep_files,
         import_entities,
         sweep_drafts,
+        refresh_statistics,
     ):
         group.add_command(command)
     app.cli.add_command(group)
