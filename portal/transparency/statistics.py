@@ -17,7 +17,7 @@ from statistics import median
 from typing import Any
 
 import click
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from flask import current_app, render_template
 from flask.cli import with_appcontext
 from flask_babel import get_locale, gettext
@@ -361,7 +361,9 @@ def page() -> str:
                 {
                     "label": stage_words[stage],
                     "value": days,
-                    "shown": gettext("fewer than 5 cases") if days is None else gettext("%(days)s days", days=days),
+                    "shown": gettext("fewer than 5 cases")
+                    if days is None
+                    else format_decimal(days, locale=str(get_locale())),
                 }
                 for stage, days in found["stage_days"]
             ],
@@ -371,7 +373,7 @@ def page() -> str:
                     "value": share,
                     "shown": gettext("fewer than 5 cases")
                     if share is None
-                    else gettext("%(percent)s %%", percent=share),
+                    else format_percent(share / 100, locale=str(get_locale())),
                 }
                 for clock, share in found["clocks"]
             ],
