@@ -199,6 +199,7 @@ def test_stages_clocks_outcomes_and_commitments_match_the_raw_rows(app, world, m
 def test_a_change_of_a_case_reaches_the_figures_and_the_page_without_a_rebuild(app, client, world, make_case, case):
     """The incremental path: an operation audits its signal, the register's version moves, the next reader gets
     figures of the new version (the page included), with no command run."""
+    app.config["STATISTICS_RECHECK_SECONDS"] = 0  # ask for the register's version on every request
     for _ in range(4):
         make_case(commodity=case.commodity)
     statistics.refresh()
@@ -229,6 +230,20 @@ def test_a_change_of_a_case_reaches_the_figures_and_the_page_without_a_rebuild(a
                 reasons="Both sides agree to talk.")  # fmt: skip
     db.session.commit()
     assert dict(statistics.figures()["funnel"])["dialogue"] is None  # one case reached it: fewer than 5
+
+
+def test_the_page_asks_for_the_version_at_most_once_per_interval(app, client, world, make_case, case):
+    for _ in range(4):
+        make_case(commodity=case.commodity)
+    statistics.refresh()
+    db.session.commit()
+    app.config["STATISTICS_RECHECK_SECONDS"] = 3600
+    assert '<th scope="row">Cobalt</th><td>5</td>' in client.get("/en/statistics").get_data(as_text=True)
+    operations.set_register_choice(case, False)
+    db.session.commit()
+    assert '<th scope="row">Cobalt</th><td>5</td>' in client.get("/en/statistics").get_data(as_text=True)  # not yet
+    app.config["STATISTICS_RECHECK_SECONDS"] = 0
+    assert '<th scope="row">Cobalt</th><td>5</td>' not in client.get("/en/statistics").get_data(as_text=True)
 
 
 def test_the_command_rebuilds_after_rows_changed_without_signals(app, world, make_case):
