@@ -11,6 +11,8 @@ from tests.cases.conftest import World
 PUBLIC_PAGES = {"public.landing", "public.procedure", "public.privacy"}
 # Open data: the same for everyone, cached with revalidation (ETag) so mirrors poll cheaply.
 PUBLIC_PAGES |= {"open_data.register_csv", "open_data.register_json", "open_data.decisions_atom"}
+# Statistics: the same figures for everyone (rendered once per language and version of the register).
+PUBLIC_PAGES |= {"register.statistics_page"}
 METHODS = ("GET", "POST")
 
 
