@@ -11,6 +11,7 @@ only after something public changed (docs/architecture.md §8 "Statistics").
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from flask import current_app, render_template
 from flask.cli import with_appcontext
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from portal.cases.commitments import Commitment, CommitmentCheck, CommitmentStatus
 from portal.cases.labels import CATEGORIES, COMMITMENT_STATUSES, COMMODITIES, OUTCOMES
@@ -278,10 +279,25 @@ def figures() -> dict[str, Any]:
         return cache["figures"]
     found = aggregates.stored(version)
     if found is None:
-        found = build(version)
-        aggregates.store(version, found)
+        with _BUILDING:  # one build at a time in this process; the others then read what it stored
+            _claim_the_build()
+            found = aggregates.stored(version)
+            if found is None:
+                found = build(version)
+                aggregates.store(version, found)
     cache.update(version=version, figures=found)
     return found
+
+
+_BUILDING = threading.Lock()
+BUILD_LOCK_KEY = 7_242_031_379  # a PostgreSQL advisory lock of its own (deadlines use ...378)
+
+
+def _claim_the_build() -> None:
+    """On PostgreSQL, wait until no other server is building: its lock is held until its request commits, so its
+    snapshot is visible when this one looks again. (SQLite is one machine: the process lock is enough.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BUILD_LOCK_KEY})
 
 
 def refresh() -> dict[str, Any]:
