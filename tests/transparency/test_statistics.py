@@ -285,3 +285,36 @@ def test_the_page_publishes_the_rule_names_countries_and_stays_small(app, client
 def test_the_register_and_every_public_page_link_to_the_statistics(client, world):
     assert 'href="/en/statistics"' in client.get("/en/register").get_data(as_text=True)
     assert 'href="/en/statistics"' in client.get("/en/").get_data(as_text=True)
+
+
+def test_two_readers_after_a_change_build_the_figures_once(app, world, make_case, monkeypatch):
+    """PostgreSQL: the second reader waits on the advisory lock until the first has committed its snapshot."""
+    if app.config["DATABASE_KIND"] != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's; SQLite is one machine")
+    import threading
+
+    builds = []
+    real_build = statistics.build
+    monkeypatch.setattr(statistics, "build", lambda version: builds.append(version) or real_build(version))
+    with app.app_context():
+        make_case()
+        statistics.refresh()
+        db.session.commit()
+        builds.clear()
+        operations.set_register_choice(db.session.scalar(select(Case)), False)  # a change: a new version
+        db.session.commit()
+    app.extensions.pop(statistics.CACHE, None)
+    found = []
+
+    def reader():
+        with app.app_context():
+            found.append(statistics.figures()["version"])
+            db.session.commit()  # as the request's end does
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(found) == 2 and found[0] == found[1]
+    assert len(builds) == 1
