@@ -37,6 +37,7 @@ def register_models(app: Flask) -> None:
     import portal.notifications.models
     import portal.organisations.models
     import portal.organisations.trackers
+    import portal.transparency.aggregates
     import portal.transparency.models
     import portal.users.models  # noqa: F401
 
@@ -82,6 +83,7 @@ def register_commands(app: Flask) -> None:
     from portal.notifications.cli import deadlines
     from portal.organisations.digest import send_digests_command
     from portal.registry.cli import import_entities
+    from portal.transparency.statistics import refresh_statistics
     from portal.users.cli import create_user
 
     group = AppGroup("portal", help="Covenant portal commands.")
@@ -95,6 +97,7 @@ def register_commands(app: Flask) -> None:
         import_entities,
         sweep_drafts,
         send_digests_command,
+        refresh_statistics,
     ):
         group.add_command(command)
     app.cli.add_command(group)

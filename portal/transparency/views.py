@@ -41,7 +41,7 @@ from portal.core.routing import locale_blueprint
 from portal.core.security import mark_public_page
 from portal.extensions import db
 from portal.intake import holder
-from portal.transparency import labels, operations, queries
+from portal.transparency import labels, operations, queries, statistics
 from portal.transparency.forms import ConfirmForm, DraftForm, RegisterChoiceForm
 from portal.transparency.models import Publication, PublicItem, can_approve, can_draft, can_release, can_withdraw
 from portal.transparency.opendata import as_csv_rows, as_json, atom_feed
@@ -139,6 +139,11 @@ def _register_case(reference: str) -> str:
         remedy_types=labels.REMEDY_TYPES,
         commitment_statuses=COMMITMENT_STATUSES,
     )
+
+
+@register.get("/statistics")
+def statistics_page():
+    return statistics.page()
 
 
 @register.get("/open-data")

@@ -13,6 +13,8 @@ PUBLIC_PAGES = {"public.landing", "public.procedure", "public.privacy"}
 PUBLIC_PAGES |= {"open_data.register_csv", "open_data.register_json", "open_data.decisions_atom"}
 # The public register's pages: the same bytes for everyone until something public changes (core/page_cache.py).
 PUBLIC_PAGES |= {"register.register_list", "register.register_case"}
+# Statistics: the same figures for everyone (rendered once per language and version of the register).
+PUBLIC_PAGES |= {"register.statistics_page"}
 METHODS = ("GET", "POST")
 
 

@@ -32,7 +32,12 @@ SECRETS = [
 def public_texts(client, reference: str) -> dict[str, str]:
     pages = {}
     for locale in ("en", "ar"):
-        for path in (f"/{locale}/register", f"/{locale}/register/{reference}", f"/{locale}/open-data"):
+        for path in (
+            f"/{locale}/register",
+            f"/{locale}/register/{reference}",
+            f"/{locale}/open-data",
+            f"/{locale}/statistics",
+        ):
             response = client.get(path)
             assert response.status_code == 200, path
             pages[path] = response.get_data(as_text=True)
