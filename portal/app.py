@@ -37,6 +37,7 @@ def register_models(app: Flask) -> None:
     import portal.notifications.models
     import portal.organisations.models
     import portal.transparency.models
+    import portal.transparency.review_models
     import portal.users.models  # noqa: F401
 
 
@@ -48,13 +49,15 @@ def register_blueprints(app: Flask) -> None:
     from portal.intake.views import intake
     from portal.public.views import public, root
     from portal.registry.views import registry
+    from portal.transparency.review import review_staff, reviews
+    from portal.transparency.satisfaction import satisfaction
     from portal.transparency.views import open_data, publication, register
     from portal.users import sessions
     from portal.users.views import users
 
     for blueprint in (root, public, intake, health, users, staff, company, audit, registry):
         app.register_blueprint(blueprint)
-    for blueprint in (register, open_data, publication):
+    for blueprint in (register, open_data, publication, reviews, review_staff, satisfaction):
         app.register_blueprint(blueprint)
     sessions.init_app(app)  # the user loader and the per-request session check
 
@@ -79,6 +82,7 @@ def register_commands(app: Flask) -> None:
     from portal.intake.cli import sweep_drafts
     from portal.notifications.cli import deadlines
     from portal.registry.cli import import_entities
+    from portal.transparency.review import annual_review
     from portal.users.cli import create_user
 
     group = AppGroup("portal", help="Covenant portal commands.")
@@ -91,6 +95,7 @@ def register_commands(app: Flask) -> None:
         sweep_files,
         import_entities,
         sweep_drafts,
+        annual_review,
     ):
         group.add_command(command)
     app.cli.add_command(group)
