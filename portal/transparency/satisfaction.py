@@ -18,6 +18,7 @@ from wtforms import RadioField
 
 from portal.cases.models import Case
 from portal.cases.workflow import State
+from portal.core.forms import options
 from portal.core.routing import locale_blueprint
 from portal.extensions import db
 from portal.intake import holder
@@ -98,9 +99,9 @@ def record_answer(case: Case, answerer: Answerer, answers: dict[str, str | None]
 
 
 class SatisfactionForm(FlaskForm):
-    fair = RadioField(QUESTION_WORDS["fair"], choices=list(SCALE_WORDS.items()), validate_choice=True)
-    respected = RadioField(QUESTION_WORDS["respected"], choices=list(SCALE_WORDS.items()), validate_choice=True)
-    safe = RadioField(QUESTION_WORDS["safe"], choices=list(SCALE_WORDS.items()), validate_choice=True)
+    fair = RadioField(QUESTION_WORDS["fair"], choices=options(SCALE_WORDS.items()), validate_choice=True)
+    respected = RadioField(QUESTION_WORDS["respected"], choices=options(SCALE_WORDS.items()), validate_choice=True)
+    safe = RadioField(QUESTION_WORDS["safe"], choices=options(SCALE_WORDS.items()), validate_choice=True)
 
     def answers(self) -> dict[str, str | None]:
         return {question: getattr(self, question).data or None for question in QUESTIONS}
