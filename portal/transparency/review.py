@@ -19,7 +19,7 @@ import io
 import itertools
 import statistics
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -500,13 +500,17 @@ def shown(cell: dict[str, Any], locale: str) -> str:
     return format_decimal(value, locale=locale)
 
 
+def _word(table: Mapping[Any, Any], key: str) -> str:
+    return str(table.get(key, key))
+
+
 def group_label(dimension: str, key: str, locale: str) -> str:
     if dimension == "commodity":
-        return str(COMMODITIES.get(key, key))
+        return _word(COMMODITIES, key)
     if dimension == "category":
-        return str(CATEGORIES.get(key, key))
+        return _word(CATEGORIES, key)
     if dimension == "channel":
-        return str(CHANNEL_WORDS.get(key, key))  # type: ignore[call-overload]
+        return _word(CHANNEL_WORDS, key)
     if dimension == "country":
         return country_name(key, locale)
     return gettext("All grievances")
@@ -686,7 +690,7 @@ def annual_review(year: int, fmt: str, output: str | None, locale: str) -> None:
     """Write the annual effectiveness review of YEAR as HTML (printable) or CSV. An adopted review is written as it
     was adopted; otherwise the indicators are computed now."""
     review = review_for(year)
-    data = review.indicators if review is not None and review.is_adopted and review.indicators else compute(year)
+    data = figures(year, review)
     with current_app.test_request_context(f"/{locale}/reviews/{year}"):
         g.locale = locale
         text = as_csv(data) if fmt == "csv" else render_document(data, review)
@@ -731,10 +735,16 @@ def staff_index():
     return render_template("transparency/review_index.html", years=_years(), reviews=reviews)
 
 
+def figures(year: int, review: AnnualReview | None) -> dict[str, Any]:
+    """An adopted review's figures as adopted; otherwise computed now."""
+    if review is not None and review.is_adopted and review.indicators:
+        return review.indicators
+    return compute(year)
+
+
 def _staff_page(year: int, form: NarrativeForm | None = None, status: int = 200):
     review = review_for(year)
-    adopted = review is not None and review.is_adopted and review.indicators
-    data = review.indicators if adopted else compute(year)
+    data = figures(year, review)
     locale = str(get_locale())
     if form is None:
         form = NarrativeForm(
@@ -769,8 +779,7 @@ def staff_review(year: int):
 @review_staff.get("/reviews/<int:year>/review.csv")
 @staff_required(REVIEW_READERS)
 def staff_csv(year: int):
-    review = review_for(_valid_year(year))
-    data = review.indicators if review is not None and review.is_adopted and review.indicators else compute(year)
+    data = figures(year, review_for(_valid_year(year)))
     return Response(
         as_csv(data),
         mimetype="text/csv",

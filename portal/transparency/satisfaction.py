@@ -74,6 +74,10 @@ def may_ask(case: Case, answerer: Answerer) -> bool:
     return case.state == State.CLOSED and not already_answered(case, answerer)
 
 
+def _scale(value: str | None) -> Scale | None:
+    return Scale(value) if value else None
+
+
 def record_answer(case: Case, answerer: Answerer, answers: dict[str, str | None] | None) -> None:
     """Store the answers (None: the person declined; nothing is stored but the mark). Never commits."""
     if case.state != State.CLOSED:
@@ -82,7 +86,7 @@ def record_answer(case: Case, answerer: Answerer, answers: dict[str, str | None]
         raise SatisfactionRefused("already_answered")
     db.session.add(SatisfactionMarker(case_id=case.id, answered_by=answerer))
     if answers is not None:
-        given = {question: Scale(answers[question]) if answers.get(question) else None for question in QUESTIONS}
+        given = {question: _scale(answers.get(question)) for question in QUESTIONS}
         closed = case.closed_at or case.created_at
         db.session.add(
             SatisfactionAnswer(
