@@ -47,6 +47,7 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "staff_list": 0.10,
     "register_list": 0.20,
     "register_case": 0.20,
+    "review_public": 0.20,  # an adopted annual review: its frozen figures, no query over the cases
 }
 
 
@@ -158,6 +159,20 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         from portal.transparency.queries import public_condition
 
         public_reference = db.session.scalar(select(Case.reference).where(public_condition()).limit(1))
+        # The annual review of the seeded cases' year, adopted once at full size (compute() over every case).
+        review_year, review_seconds = case.created_at.year, None
+        if not fresh:
+            from portal.transparency import review as annual
+            from portal.transparency.review_models import AnnualReview
+
+            if db.session.scalar(select(AnnualReview.id).where(AnnualReview.year == review_year)) is None:
+                chair = User(email="bench-chair@example.org", name="Chair", role="chair", password_hash="-")
+                db.session.add(chair)
+                db.session.flush()
+                started = time.perf_counter()
+                annual.adopt(review_year, chair)
+                db.session.commit()
+                review_seconds = round(time.perf_counter() - started, 2)
     serializer = app.session_interface.get_signing_serializer(app)
     now = int(time.time())
     with app.test_request_context("/en/report"):
@@ -176,6 +191,8 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         "reference": reference,
         "public_reference": public_reference,
         "deep_page": max(assessment // 13 // 50, 1),
+        "review_year": review_year,
+        "review_seconds": review_seconds,
     }
 
 
@@ -240,6 +257,8 @@ def main() -> None:
                 endpoints["healthz"] = wrk(portal.url + "/healthz")
                 endpoints["register_list"] = wrk(portal.url + "/en/register?country=CD&category=child_labour")
                 endpoints["register_case"] = wrk(portal.url + f"/en/register/{data['public_reference']}")
+                endpoints["review_public"] = wrk(portal.url + f"/en/reviews/{data['review_year']}")
+                results["review_adopt_seconds"] = data["review_seconds"]
                 for step in ("what", "kind", "where", "wish", "contact"):  # unanswered: cached per locale
                     endpoints[f"form_{step}"] = wrk(portal.url + f"/en/report/{step}")
                 counted = {}
