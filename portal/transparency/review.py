@@ -135,6 +135,8 @@ class CaseFacts:
     commitment_checks: list[list[str]] = field(default_factory=list)  # per commitment, its check-ins' statuses
     received_in_year: bool = False
     closed_in_year: bool = False
+    # What indicators() derives from the events, worked out once per case though the case counts in several groups.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def dimension(self, name: str) -> list[str]:
         if name == "category":
@@ -332,11 +334,14 @@ def indicators(cases: list[CaseFacts], answers: list[SatisfactionAnswer], now: d
 
     per_stage: dict[Stage, list[float]] = defaultdict(list)
     for case in received:
-        for stage, spent in stage_days(case).items():
+        if "stages" not in case.memo:
+            case.memo["stages"] = stage_days(case)
+            case.memo["missed"] = company_deadline_missed(case, now)
+        for stage, spent in case.memo["stages"].items():
             per_stage[stage].append(spent)
     for stage in MEASURED_STAGES:
         cells[f"stage_days_{stage}"] = days_cell(per_stage[stage])
-    missed = [company_deadline_missed(case, now) for case in received]
+    missed = [case.memo["missed"] for case in received]
     reached = [result for result in missed if result is not None]
     cells["company_reached"] = count_cell(len(reached))
     cells["company_deadline_missed"] = count_cell(sum(reached))
