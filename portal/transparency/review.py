@@ -47,6 +47,7 @@ from portal.core.auth import staff_required
 from portal.core.db import utcnow
 from portal.core.forms import CHOOSE_ONE, MaxLength, options
 from portal.core.i18n import LOCALES, country_name
+from portal.core.page_cache import cached_page
 from portal.core.routing import locale_blueprint
 from portal.extensions import db
 from portal.organisations.models import Organisation, SupplyChainEntity
@@ -841,7 +842,12 @@ def public_index():
 
 @reviews.get("/reviews/<int:year>")
 def public_review(year: int):
+    """Rendered once per process, locale and adoption (a few hundred rows of figures are not rendered per visit)."""
     review = review_for(year) if 2000 <= year <= 2999 else None
     if review is None or not review.is_adopted or not review.indicators:
         abort(404)
-    return render_template("transparency/review_public.html", review=present(review.indicators), record=review)
+    figures_ = review.indicators
+    return cached_page(
+        lambda: render_template("transparency/review_public.html", review=present(figures_), record=review),
+        version=lambda: (review.year, review.adopted_at, review.updated_at),
+    )

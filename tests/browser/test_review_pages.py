@@ -22,6 +22,7 @@ from portal.users.models import User
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import words
 from tests.browser.test_accessibility import axe_violations
+from tests.browser.test_network import BUDGET_BYTES
 from tests.browser.test_staff_journey import _log_in
 from tests.transparency.test_review import YEAR, seed_year
 
@@ -138,4 +139,22 @@ def test_staff_review_pages_have_no_violations(browser, live_server, shoot, view
     page.goto(f"{live_server.url}/{locale}/reviews/{YEAR}")
     shoot(page, f"public-{locale}")
     assert found == {}
+    context.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_public_review_page_weight(browser, live_server, locale):
+    """A public page stays under 40 KB on the wire, with nothing from another origin (docs/architecture.md §9)."""
+    _seeded(live_server.app)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    requests = []
+    page.on("requestfinished", lambda request: requests.append(request))
+    response = page.goto(f"{live_server.url}/{locale}/reviews/{YEAR}", wait_until="load")
+    assert response is not None and response.ok
+    page.wait_for_load_state("networkidle")
+    assert [request.url for request in requests if not request.url.startswith(live_server.url)] == []
+    transferred = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in requests)
+    print(f"{locale}/reviews/{YEAR}: {transferred} bytes in {len(requests)} requests")
+    assert transferred < BUDGET_BYTES
     context.close()
