@@ -325,7 +325,7 @@ def test_staff_read_it_and_only_the_chair_adopts_it_audited(app, seeded, staff_c
     assert "faster" not in trail[0].data  # the words are not in the trail
     page = public.get(f"/en/reviews/{YEAR}")
     assert page.status_code == 200
-    assert "no-store" not in page.headers.get("Cache-Control", "")  # the same for every visitor: rendered once, cacheable
+    assert "no-store" not in page.headers.get("Cache-Control", "")  # the same for everyone: rendered once
     html = page.get_data(as_text=True)
     assert "We answered faster than last year." in html and "<svg" in html
     assert f"/en/reviews/{YEAR}" in public.get("/en/reviews").get_data(as_text=True)
