@@ -54,6 +54,7 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "org_cases": 0.10,  # an organisation's own cases: like the staff list
     "org_tracker": 0.10,  # a theme tracker: the register's list, a count by month and the changes since last visit
     "statistics": 0.40,
+    "review_public": 0.20,  # an adopted annual review: its frozen figures, no query over the cases
 }
 
 
@@ -204,6 +205,20 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         refresh()
         db.session.commit()
         statistics_seconds = time.perf_counter() - started
+        # The annual review of the seeded cases' year, adopted once at full size (compute() over every case).
+        review_year, review_seconds = case.created_at.year, None
+        if not fresh:
+            from portal.transparency import review as annual
+            from portal.transparency.review_models import AnnualReview
+
+            if db.session.scalar(select(AnnualReview.id).where(AnnualReview.year == review_year)) is None:
+                chair = User(email="bench-chair@example.org", name="Chair", role="chair", password_hash="-")
+                db.session.add(chair)
+                db.session.flush()
+                started = time.perf_counter()
+                annual.adopt(review_year, chair)
+                db.session.commit()
+                review_seconds = round(time.perf_counter() - started, 2)
     serializer = app.session_interface.get_signing_serializer(app)
     now = int(time.time())
     with app.test_request_context("/en/report"):
@@ -236,6 +251,8 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         "reference": reference,
         "public_reference": public_reference,
         "deep_page": max(assessment // 13 // 50, 1),
+        "review_year": review_year,
+        "review_seconds": review_seconds,
     }
 
 
@@ -311,6 +328,8 @@ def main() -> None:
                 )
                 endpoints["statistics"] = wrk(portal.url + "/en/statistics")
                 results["statistics_build_seconds"] = data["statistics_seconds"]
+                endpoints["review_public"] = wrk(portal.url + f"/en/reviews/{data['review_year']}")
+                results["review_adopt_seconds"] = data["review_seconds"]
                 for step in ("what", "kind", "where", "wish", "contact"):  # unanswered: cached per locale
                     endpoints[f"form_{step}"] = wrk(portal.url + f"/en/report/{step}")
                 counted = {}

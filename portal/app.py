@@ -39,6 +39,7 @@ def register_models(app: Flask) -> None:
     import portal.organisations.trackers
     import portal.transparency.aggregates
     import portal.transparency.models
+    import portal.transparency.review_models
     import portal.users.models  # noqa: F401
 
 
@@ -51,13 +52,15 @@ def register_blueprints(app: Flask) -> None:
     from portal.organisations.cases import org_cases
     from portal.public.views import public, root
     from portal.registry.views import registry
+    from portal.transparency.review import review_staff, reviews
+    from portal.transparency.satisfaction import satisfaction
     from portal.transparency.views import open_data, publication, register
     from portal.users import sessions
     from portal.users.views import users
 
     for blueprint in (root, public, intake, health, users, staff, company, audit, registry, org_cases):
         app.register_blueprint(blueprint)
-    for blueprint in (register, open_data, publication):
+    for blueprint in (register, open_data, publication, reviews, review_staff, satisfaction):
         app.register_blueprint(blueprint)
     sessions.init_app(app)  # the user loader and the per-request session check
 
@@ -84,6 +87,7 @@ def register_commands(app: Flask) -> None:
     from portal.organisations.digest import send_digests_command
     from portal.registry.cli import import_entities
     from portal.transparency.statistics import refresh_statistics
+    from portal.transparency.review import annual_review
     from portal.users.cli import create_user
 
     group = AppGroup("portal", help="Covenant portal commands.")
@@ -98,6 +102,7 @@ def register_commands(app: Flask) -> None:
         sweep_drafts,
         send_digests_command,
         refresh_statistics,
+        annual_review,
     ):
         group.add_command(command)
     app.cli.add_command(group)

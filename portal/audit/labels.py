@@ -32,6 +32,7 @@ ACTIONS = {
     "registry-changed": _l("Registry changed"),
     "publication-changed": _l("Public text drafted, published or withdrawn"),
     "register-choice-changed": _l("Complainant's register choice changed"),
+    "annual-review-changed": _l("Annual review narrative written or review adopted"),
 }
 
 

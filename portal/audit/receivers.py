@@ -242,6 +242,16 @@ def _publication(case, kwargs) -> Facts:
     return data
 
 
+@facts("annual-review-changed")
+def _annual_review(review, kwargs) -> Facts:
+    # Which languages the narrative has, never its words.
+    return {
+        "year": getattr(review, "year", None),
+        "change": _plain(kwargs.get("change")),
+        "locales": _plain(kwargs.get("locales")),
+    }
+
+
 @facts("register-choice-changed")
 def _register_choice(case, kwargs) -> Facts:
     return {**_case(case), "listed": bool(kwargs.get("listed"))}
@@ -333,6 +343,9 @@ def _target(name: str, sender: Any) -> str:
     registry = _registry_target(sender)
     if registry is not None:
         return registry
+    own = getattr(sender, "audit_target", None)  # e.g. an annual review: "review:<year>"
+    if isinstance(own, str):
+        return own
     if isinstance(sender, User):
         kind = "user"
     elif isinstance(sender, Case):

@@ -58,6 +58,11 @@ publication_changed = _signal(
 register_choice_changed = _signal(
     "register-choice-changed", "The complainant said whether the case may be in the public register. kwargs: listed."
 )
+annual_review_changed = _signal(
+    "annual-review-changed",
+    "The committee's narrative of a year's review was written, or the chair adopted the review (sender: the "
+    "AnnualReview). kwargs: change (narrative, adopted), locales, actor.",
+)
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 

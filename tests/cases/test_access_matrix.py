@@ -31,6 +31,10 @@ GET_MATRIX = {
     "/org/cases/{ref}": [R, F, F, F, F, F, F, F, F, F],
     "/org/trackers": [R, F, F, F, F, F, F, F, F, F],
     "/org/trackers/1": [R, F, F, F, F, F, F, F, F, F],
+    # The annual review: figures only (suppressed), so every committee-side role reads it, recused or not.
+    "/staff/reviews": [R, F, OK, OK, OK, OK, OK, OK, F, F],
+    "/staff/reviews/2025": [R, F, OK, OK, OK, OK, OK, OK, F, F],
+    "/staff/reviews/2025/review.csv": [R, F, OK, OK, OK, OK, OK, OK, F, F],
 }
 
 POST_MATRIX = {
@@ -75,6 +79,9 @@ POST_MATRIX = {
         },
         [R, F, R, N, R, F, F, F, F, F],
     ),
+    "/staff/reviews/2025/narrative": ({"locale": "en", "text": "Faster"}, [R, F, R, R, R, R, R, R, F, F]),
+    # Only the chair adopts; the secretariat and members are refused by the operation (403).
+    "/staff/reviews/2025/adopt": ({}, [R, F, F, F, R, F, F, F, F, F]),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
     "/org/cases/{ref}": ({"message": "Hello"}, [R, F, F, F, F, F, F, F, F, F]),

@@ -82,6 +82,7 @@ def _values(world: World) -> dict:
         "commitment_id": 1,
         "slug": "what",
         "tracker_id": 1,
+        "year": 2025,
     }
 
 

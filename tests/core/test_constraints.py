@@ -23,6 +23,7 @@ from portal.core.roles import ACCOUNT_ROLES, Role
 from portal.extensions import db
 from portal.organisations.models import EntityKind, OrganisationKind, RelationKind
 from portal.transparency.models import PublicationStatus, PublicItem
+from portal.transparency.review_models import Answerer, Channel, ReviewStatus, Scale
 from portal.users.models import Nomination
 
 # Every column that stores an enum's value, and that enum.
@@ -57,6 +58,14 @@ ENUM_COLUMNS = {
     ("publications", "status"): PublicationStatus,
     ("org_trackers", "category"): Category,
     ("org_trackers", "commodity"): Commodity,
+    ("annual_reviews", "status"): ReviewStatus,
+    ("satisfaction_answers", "answered_by"): Answerer,
+    ("satisfaction_answers", "commodity"): Commodity,
+    ("satisfaction_answers", "channel"): Channel,
+    ("satisfaction_answers", "fair"): Scale,
+    ("satisfaction_answers", "respected"): Scale,
+    ("satisfaction_answers", "safe"): Scale,
+    ("satisfaction_markers", "answered_by"): Answerer,
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {
@@ -104,6 +113,8 @@ FREE_TEXT_COLUMNS = {
     ("report_drafts", "draft_hash"),
     ("draft_files", "content_type"),
     ("cases", "submission_hash"),
+    ("satisfaction_answers", "id"),  # a random key (no order that could follow the cases')
+    ("satisfaction_answers", "country"),  # ISO 3166-1, copied from the case
     # ISO 639 codes and IANA zones: sets of hundreds that Babel and the system's zone database keep up to date;
     # the forms and casework check them against those lists (core/i18n.spoken_languages, time_zones).
     ("cases", "language"),

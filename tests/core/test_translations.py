@@ -22,6 +22,8 @@ TEMPLATES = Path(ROOT) / "portal" / "templates"
 SAME_AS_ENGLISH = {
     "nl": {
         "Open data",  # the Dutch term (the government's own portal is data.overheid.nl "open data")
+        "Status",  # the Dutch word
+        "Indicator",  # the Dutch word
         "Account %(id)d",
         "Account: %(email)s",
         "Accounts",
@@ -61,7 +63,7 @@ SAME_AS_ENGLISH = {
     },
     "es": {"Error %(code)s", "Error:", "No", "Panel", "Zinc"},
     "pt_BR": {"Latitude", "Longitude"},
-    "id": {"Administrator", "Internal", "LEI (Legal Entity Identifier)", "Operator", "Status:"},
+    "id": {"Administrator", "Internal", "LEI (Legal Entity Identifier)", "Operator", "Status:", "Status"},
     "sw": set(),
     "zh_Hans": {"Open Supply Hub OS ID"},
     "hi": {"Open Supply Hub OS ID"},

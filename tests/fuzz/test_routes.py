@@ -178,6 +178,7 @@ class Fuzzer:
             "item": "summary",
             "publication_id": "1",
             "slug": "what",  # the complaint form's back links
+            "year": "2025",  # the annual review
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------
