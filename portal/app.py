@@ -46,6 +46,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.company.views import company
     from portal.core.health import health
     from portal.intake.views import intake
+    from portal.orgs.views import org, org_staff
     from portal.public.views import public, root
     from portal.registry.views import registry
     from portal.transparency.views import open_data, publication, register
@@ -54,7 +55,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (root, public, intake, health, users, staff, company, audit, registry):
         app.register_blueprint(blueprint)
-    for blueprint in (register, open_data, publication):
+    for blueprint in (register, open_data, publication, org, org_staff):
         app.register_blueprint(blueprint)
     sessions.init_app(app)  # the user loader and the per-request session check
 
@@ -65,10 +66,12 @@ def connect_receivers() -> None:
     from portal.audit import receivers as audit_receivers
     from portal.cases import receivers as case_receivers
     from portal.notifications import receivers as notification_receivers
+    from portal.orgs import receivers as organisation_receivers
 
     audit_receivers.connect()
     notification_receivers.connect()
     case_receivers.connect()
+    organisation_receivers.connect()
 
 
 def register_commands(app: Flask) -> None:

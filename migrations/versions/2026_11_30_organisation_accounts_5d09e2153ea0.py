@@ -10,9 +10,8 @@ Create Date: 2026-11-30 16:40:00
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "5d09e2153ea0"
 down_revision = "d7a1c3e5f9b2"
@@ -47,7 +46,9 @@ def upgrade():
         batch_op.create_check_constraint(
             "valid_represented_kind", f"represented_kind IS NULL OR represented_kind IN ({REPRESENTED})"
         )
-        batch_op.create_check_constraint("valid_consent_method", f"consent_method IS NULL OR consent_method IN ({METHODS})")
+        batch_op.create_check_constraint(
+            "valid_consent_method", f"consent_method IS NULL OR consent_method IN ({METHODS})"
+        )
         batch_op.create_check_constraint(
             "valid_guardian_consent_method",
             f"guardian_consent_method IS NULL OR guardian_consent_method IN ({METHODS})",

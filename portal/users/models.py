@@ -82,6 +82,20 @@ class User(UserMixin, CreatedAtMixin, db.Model):
         return self.role in (GROUPS[group] if isinstance(group, str) else group)
 
     @property
+    def is_organisation_member(self) -> bool:
+        """A union's, NGO's or community organisation's account (admin or member) that may use /org/."""
+        return self.role == Role.ORGANISATION and self.organisation_id is not None and self.active
+
+    @property
+    def can_file_on_behalf(self) -> bool:
+        """Only a member of an organisation the secretariat verified files on behalf of people (§4)."""
+        return self.is_organisation_member and self.organisation is not None and self.organisation.verified
+
+    @property
+    def can_manage_members(self) -> bool:
+        return self.is_organisation_member and self.organisation_admin
+
+    @property
     def can_chair_panels(self) -> bool:
         return self.role == Role.CHAIR or (self.role == Role.MEMBER and self.vice_chair)
 
