@@ -24,6 +24,9 @@ GET_MATRIX = {
     "/staff/audit/": [R, OK, F, F, OK, F, F, F, F, F],
     "/staff/admin/users": [R, OK, F, F, F, F, F, F, F, F],
     "/staff/account": [R, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    # The organisation pages are for union, NGO and community organisation members only (tests/organisations/).
+    "/org/": [R, F, F, F, F, F, F, F, F, F],
+    "/org/members/invite": [R, F, F, F, F, F, F, F, F, F],
 }
 
 POST_MATRIX = {
@@ -68,6 +71,12 @@ POST_MATRIX = {
         },
         [R, F, R, N, R, F, F, F, F, F],
     ),
+    "/org/file": ({}, [R, F, F, F, F, F, F, F, F, F]),
+    "/org/members/{member_off_panel}/remove": ({}, [R, F, F, F, F, F, F, F, F, F]),
+    # Verifying a union, NGO or community organisation: the secretariat alone (a company is not one: 404).
+    "/staff/organisations/{century}/verification": ({"value": "1"}, [R, F, N, N, F, F, F, F, F, F]),
+    # The world's case was not filed by an organisation: nobody to write to.
+    "/staff/cases/{ref}/organisation-message": ({"text": "Hello"}, [R, F, N, N, N, F, F, F, F, F]),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
 }

@@ -77,6 +77,7 @@ def _values(world: World) -> dict:
         "meeting_id": 1,
         "commitment_id": 1,
         "slug": "what",
+        "token": "an-invitation-that-does-not-exist",
     }
 
 
