@@ -91,7 +91,8 @@ ORDER = ("behalf", "group", "what", "kind", "where", "wish", "guardian", "contac
 
 def file_on_behalf(client, locale: str = "en", **overrides):
     """As a signed-in member: press "File on behalf of people" on /org/, answer each page, send. Returns
-    (response, reference, receipts), the receipt page in the member's language, where receipts[0] is the organisation's and the rest the people's."""
+    (response, reference, receipts), the receipt page in the member's language, where receipts[0] is the
+    organisation's and the rest the people's."""
     from portal.intake.steps import BY_SLUG
 
     data = {**ON_BEHALF, **overrides}

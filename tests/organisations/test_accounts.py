@@ -82,9 +82,7 @@ def test_the_admin_invites_a_member_who_enrols_like_staff(app, client, login_as,
     too_short = newcomer.post(f"/org/invitation/{token}", data={"new_password": "short", "new_password_again": "short"})
     assert too_short.status_code == 400
     chosen = "a long passphrase for amina"
-    response = newcomer.post(
-        f"/org/invitation/{token}", data={"new_password": chosen, "new_password_again": chosen}
-    )
+    response = newcomer.post(f"/org/invitation/{token}", data={"new_password": chosen, "new_password_again": chosen})
     assert response.status_code == 303 and response.headers["Location"].endswith("/staff/enrol")
     enrol = newcomer.get("/staff/enrol")
     assert enrol.status_code == 200

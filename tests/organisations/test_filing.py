@@ -78,7 +78,7 @@ def test_consent_is_recorded_whole_or_a_document_is_given(client, login_as, ngo_
 
 def test_nobody_else_gets_the_organisation_pages_of_the_form(app, client, file_grievance):
     # A visitor's form never shows the organisation's pages, and cannot put an organisation into its draft.
-    response, reference, _receipt = file_grievance(on_behalf_of="1", represented_kind="community")
+    _response, reference, _receipt = file_grievance(on_behalf_of="1", represented_kind="community")
     assert reference is not None
     with app.app_context():
         case = db.session.scalar(select(Case).where(Case.reference == reference))
@@ -92,7 +92,7 @@ def test_a_member_removed_before_sending_files_nothing_in_the_organisations_name
     with app.app_context():
         db.session.get(User, ngo_member.id).organisation.verified = False
         db.session.commit()
-    response, reference, _ = file_on_behalf(client)
+    _response, reference, _ = file_on_behalf(client)
     assert reference is None
     with app.app_context():
         assert db.session.scalar(select(Case.id)) is None
