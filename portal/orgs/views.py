@@ -168,7 +168,7 @@ def organisation_message_panel(case: Case) -> dict | None:
     return {
         "organisation": db.session.get(Organisation, case.filed_by_organisation_id),
         "can_write": access.can_manage(case, current_user),
-        "form": g.get("organisation_message_form") or OrganisationMessageForm(),
+        "form": g.get("organisation_message_form") or OrganisationMessageForm(prefix="organisation"),
         "represented_kinds": labels.represented_kinds(),
         "methods": labels.consent_methods(),
     }
@@ -180,7 +180,7 @@ def organisation_message_panel(case: Case) -> dict | None:
 def message(case: Case):
     if case.filed_by_organisation_id is None:
         abort(404)
-    form = OrganisationMessageForm()
+    form = OrganisationMessageForm(prefix="organisation")
     if not form.validate_on_submit():
         g.organisation_message_form = form
         return render_case(case, 400)

@@ -76,7 +76,7 @@ POST_MATRIX = {
     # Verifying a union, NGO or community organisation: the secretariat alone (a company is not one: 404).
     "/staff/organisations/{century}/verification": ({"value": "1"}, [R, F, N, N, F, F, F, F, F, F]),
     # The world's case was not filed by an organisation: nobody to write to.
-    "/staff/cases/{ref}/organisation-message": ({"text": "Hello"}, [R, F, N, N, N, F, F, F, F, F]),
+    "/staff/cases/{ref}/organisation-message": ({"organisation-text": "Hello"}, [R, F, N, N, N, F, F, F, F, F]),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
 }

@@ -58,13 +58,20 @@ def test_message_visibility_company_never_people_only_when_meant(
     staff = login_as(app.test_client(), secretariat)
     page = staff.get(f"/staff/cases/{reference}").get_data(as_text=True)
     assert "Filed by Bana ya Kolwezi Child Rights" in page and "The three mothers" in page
-    empty = staff.post(f"/staff/cases/{reference}/organisation-message", data={"text": "", "audience": "organisation"})
+    empty = staff.post(
+        f"/staff/cases/{reference}/organisation-message",
+        data={"organisation-text": "", "organisation-audience": "organisation"},
+    )
     assert empty.status_code == 400
     sent = staff.post(
-        f"/staff/cases/{reference}/organisation-message", data={"text": ONLY_ORG, "audience": "organisation"}
+        f"/staff/cases/{reference}/organisation-message",
+        data={"organisation-text": ONLY_ORG, "organisation-audience": "organisation"},
     )
     assert sent.status_code == 303
-    staff.post(f"/staff/cases/{reference}/organisation-message", data={"text": TO_PEOPLE, "audience": "people"})
+    staff.post(
+        f"/staff/cases/{reference}/organisation-message",
+        data={"organisation-text": TO_PEOPLE, "organisation-audience": "people"},
+    )
 
     with app.app_context():
         case = db.session.scalar(select(Case).where(Case.reference == reference))
