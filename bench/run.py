@@ -47,6 +47,7 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "staff_list": 0.10,
     "register_list": 0.20,
     "register_case": 0.20,
+    "org_home": 0.15,  # an organisation's home page (/org/): its members, verification, the filing button
 }
 
 
@@ -137,12 +138,23 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
                 db.session.commit()
             upgrade()
             db.session.add(User(email="bench@example.org", name="Bench", role="secretariat", password_hash="-"))
+            from portal.organisations.models import Organisation
+
+            ngo = Organisation(name="Bench NGO", kind="ngo", verified=True)
+            db.session.add(ngo)
+            db.session.flush()
+            db.session.add_all(
+                User(email=f"bench-org{n}@example.org", name=f"Member {n}", role="organisation",
+                     organisation_id=ngo.id, organisation_admin=n == 0, password_hash="-")
+                for n in range(12)
+            )  # fmt: skip
             db.session.commit()
         have = db.session.scalar(select(func.count()).select_from(Case))
         started = time.perf_counter()
         seed(cases - have, seed_value=have + 1, receipts_path=None)
         seeded_seconds = time.perf_counter() - started
         user_id = db.session.scalar(select(User.id).where(User.email == "bench@example.org"))
+        org_user_id = db.session.scalar(select(User.id).where(User.email == "bench-org0@example.org"))
         case = db.session.get(Case, 1)
         missing = 10 - db.session.scalar(select(func.count()).where(CaseEntry.case_id == 1))
         if missing > 0:
@@ -168,6 +180,16 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         "staff_cookie": "session="
         + serializer.dumps(
             {"_user_id": str(user_id), "_fresh": True, "staff_generation": 0, "staff_login_at": now, "staff_seen": now}
+        ),
+        "org_cookie": "session="
+        + serializer.dumps(
+            {
+                "_user_id": str(org_user_id),
+                "_fresh": True,
+                "staff_generation": 0,
+                "staff_login_at": now,
+                "staff_seen": now,
+            }
         ),
         "holder_cookie": "session="
         + serializer.dumps({"receipt_holder": {"case": 1, "sid": "bench", "since": now, "seen": now}}),
@@ -238,6 +260,7 @@ def main() -> None:
                     portal.url + f"/staff/cases/{data['reference']}", cookie=data["staff_cookie"]
                 )
                 endpoints["healthz"] = wrk(portal.url + "/healthz")
+                endpoints["org_home"] = wrk(portal.url + "/org/", cookie=data["org_cookie"])
                 endpoints["register_list"] = wrk(portal.url + "/en/register?country=CD&category=child_labour")
                 endpoints["register_case"] = wrk(portal.url + f"/en/register/{data['public_reference']}")
                 for step in ("what", "kind", "where", "wish", "contact"):  # unanswered: cached per locale

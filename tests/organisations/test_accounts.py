@@ -135,3 +135,24 @@ def test_other_roles_do_not_open_the_organisation_pages(app, client, make_user, 
         login_as(client, make_user(role))
         assert client.get("/org/").status_code == 403
     assert app.test_client().get("/org/").status_code == 302  # to the login
+
+
+def test_the_home_page_reads_its_members_in_one_query(app, client, make_user, login_as, ngo_admin, verified_ngo):
+    from sqlalchemy import event
+
+    def statements() -> int:
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                assert client.get("/org/").status_code == 200
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    login_as(client, ngo_admin)
+    few = statements()
+    for n in range(10):
+        make_user(Role.ORGANISATION, f"m{n}@bana.example", verified_ngo.id)
+    assert statements() == few  # no query per member
