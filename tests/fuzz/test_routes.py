@@ -178,6 +178,7 @@ class Fuzzer:
             "item": "summary",
             "publication_id": "1",
             "slug": "what",  # the complaint form's back links
+            "token": "an-invitation-that-does-not-exist",  # an organisation's invitation link
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------
