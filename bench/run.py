@@ -55,6 +55,7 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "org_tracker": 0.10,  # a theme tracker: the register's list, a count by month and the changes since last visit
     "statistics": 0.40,
     "review_public": 0.20,  # an adopted annual review: its frozen figures, no query over the cases
+    "org_home": 0.15,  # an organisation's home page (/org/): its members, verification, the filing button
 }
 
 
@@ -124,24 +125,18 @@ def figures(result: dict) -> dict:
 
 
 def _organisation(db) -> tuple[int, int]:
-    """An NGO that filed one case in a hundred, a member, and a child-labour tracker (org_cases, org_tracker)."""
+    """The bench NGO (made with the database: 12 members) files one case in a hundred and follows child labour in
+    Congo (org_home, org_cases, org_tracker)."""
     from sqlalchemy import select, update
 
     from portal.cases.models import Case
-    from portal.organisations.models import Organisation
-    from portal.organisations.trackers import Tracker
+    from portal.orgs.trackers import Tracker
     from portal.users.models import User
 
-    member = db.session.scalar(select(User).where(User.email == "bench-org@example.org"))
-    if member is None:
-        ngo = Organisation(name="Bench NGO", kind="ngo")
-        db.session.add(ngo)
-        db.session.flush()
-        member = User(email="bench-org@example.org", name="Bench NGO", role="organisation", password_hash="-",
-                      organisation_id=ngo.id)  # fmt: skip
-        db.session.add(member)
-        db.session.add(Tracker(organisation_id=ngo.id, name="Child labour in Congo", category="child_labour",
-                               country="CD"))  # fmt: skip
+    member = db.session.scalar(select(User).where(User.email == "bench-org0@example.org"))
+    if db.session.scalar(select(Tracker.id).where(Tracker.organisation_id == member.organisation_id)) is None:
+        db.session.add(Tracker(organisation_id=member.organisation_id, name="Child labour in Congo",
+                               category="child_labour", country="CD"))  # fmt: skip
         db.session.flush()
     db.session.execute(update(Case).where(Case.id % 100 == 0).values(filed_by_organisation_id=member.organisation_id))
     db.session.commit()
@@ -171,12 +166,23 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
                 db.session.commit()
             upgrade()
             db.session.add(User(email="bench@example.org", name="Bench", role="secretariat", password_hash="-"))
+            from portal.organisations.models import Organisation
+
+            ngo = Organisation(name="Bench NGO", kind="ngo", verified=True)
+            db.session.add(ngo)
+            db.session.flush()
+            db.session.add_all(
+                User(email=f"bench-org{n}@example.org", name=f"Member {n}", role="organisation",
+                     organisation_id=ngo.id, organisation_admin=n == 0, password_hash="-")
+                for n in range(12)
+            )  # fmt: skip
             db.session.commit()
         have = db.session.scalar(select(func.count()).select_from(Case))
         started = time.perf_counter()
         seed(cases - have, seed_value=have + 1, receipts_path=None)
         seeded_seconds = time.perf_counter() - started
         user_id = db.session.scalar(select(User.id).where(User.email == "bench@example.org"))
+        org_user_id = db.session.scalar(select(User.id).where(User.email == "bench-org0@example.org"))
         case = db.session.get(Case, 1)
         missing = 10 - db.session.scalar(select(func.count()).where(CaseEntry.case_id == 1))
         if missing > 0:
@@ -233,9 +239,6 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         + serializer.dumps(
             {"_user_id": str(user_id), "_fresh": True, "staff_generation": 0, "staff_login_at": now, "staff_seen": now}
         ),
-        "holder_cookie": "session="
-        + serializer.dumps({"receipt_holder": {"case": 1, "sid": "bench", "since": now, "seen": now}}),
-        "form_cookie": form_cookie,
         "org_cookie": "session="
         + serializer.dumps(
             {
@@ -246,6 +249,9 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
                 "staff_seen": now,
             }
         ),
+        "holder_cookie": "session="
+        + serializer.dumps({"receipt_holder": {"case": 1, "sid": "bench", "since": now, "seen": now}}),
+        "form_cookie": form_cookie,
         "tracker_id": tracker_id,
         "csrf_token": token,
         "reference": reference,
@@ -320,6 +326,7 @@ def main() -> None:
                     portal.url + f"/staff/cases/{data['reference']}", cookie=data["staff_cookie"]
                 )
                 endpoints["healthz"] = wrk(portal.url + "/healthz")
+                endpoints["org_home"] = wrk(portal.url + "/org/", cookie=data["org_cookie"])
                 endpoints["register_list"] = wrk(portal.url + "/en/register?country=CD&category=child_labour")
                 endpoints["register_case"] = wrk(portal.url + f"/en/register/{data['public_reference']}")
                 endpoints["org_cases"] = wrk(portal.url + "/org/cases", cookie=data["org_cookie"])

@@ -36,7 +36,7 @@ def register_models(app: Flask) -> None:
     import portal.intake.models
     import portal.notifications.models
     import portal.organisations.models
-    import portal.organisations.trackers
+    import portal.orgs.trackers
     import portal.transparency.aggregates
     import portal.transparency.models
     import portal.transparency.review_models
@@ -49,7 +49,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.company.views import company
     from portal.core.health import health
     from portal.intake.views import intake
-    from portal.organisations.cases import org_cases
+    from portal.orgs.cases import org_cases
+    from portal.orgs.views import org, org_staff
     from portal.public.views import public, root
     from portal.registry.views import registry
     from portal.transparency.review import review_staff, reviews
@@ -60,7 +61,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (root, public, intake, health, users, staff, company, audit, registry, org_cases):
         app.register_blueprint(blueprint)
-    for blueprint in (register, open_data, publication, reviews, review_staff, satisfaction):
+    for blueprint in (register, open_data, publication, reviews, review_staff, satisfaction, org, org_staff):
         app.register_blueprint(blueprint)
     sessions.init_app(app)  # the user loader and the per-request session check
 
@@ -71,10 +72,12 @@ def connect_receivers() -> None:
     from portal.audit import receivers as audit_receivers
     from portal.cases import receivers as case_receivers
     from portal.notifications import receivers as notification_receivers
+    from portal.orgs import receivers as organisation_receivers
 
     audit_receivers.connect()
     notification_receivers.connect()
     case_receivers.connect()
+    organisation_receivers.connect()
 
 
 def register_commands(app: Flask) -> None:
@@ -84,10 +87,10 @@ def register_commands(app: Flask) -> None:
     from portal.cli import load_demo, rotate_keys
     from portal.intake.cli import sweep_drafts
     from portal.notifications.cli import deadlines
-    from portal.organisations.digest import send_digests_command
+    from portal.orgs.digest import send_digests_command
     from portal.registry.cli import import_entities
-    from portal.transparency.statistics import refresh_statistics
     from portal.transparency.review import annual_review
+    from portal.transparency.statistics import refresh_statistics
     from portal.users.cli import create_user
 
     group = AppGroup("portal", help="Covenant portal commands.")

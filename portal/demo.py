@@ -42,7 +42,10 @@ PARTIES = [
     ("Minister for Foreign Trade and Development Cooperation", OrganisationKind.GOVERNMENT, "NL", None, []),
     ("State Secretary for Economic Affairs and Climate Policy", OrganisationKind.GOVERNMENT, "NL", None, []),
     ("Covenant secretariat", OrganisationKind.SECRETARIAT, "NL", None, []),
+    # Not a party: a mine-workers' union at the Morowali nickel smelter that files for its members.
+    ("Serikat Pekerja Tambang Morowali", OrganisationKind.UNION, "ID", None, []),
 ]  # fmt: skip
+NOT_PARTIES = {"Covenant secretariat", "Serikat Pekerja Tambang Morowali"}
 
 # (email, name, role, organisation, nomination, vice_chair, locale)
 ACCOUNTS = [
@@ -57,6 +60,31 @@ ACCOUNTS = [
     ("union2@demo.test", "Kees CNV", Role.MEMBER, "CNV", Nomination.CIVIL_SOCIETY, False, "nl"),
     ("liaison@century.test", "Carl Century", Role.COMPANY, "Century Aluminum Vlissingen B.V.", None, False, "en"),
     ("liaison@tata.test", "Tara Tata", Role.COMPANY, "Tata Steel Nederland", None, False, "en"),
+    # Organisation accounts (/org/): a child-rights NGO and a mine-workers' union, each with an admin and a member.
+    ("childrights@demo.test", "Grace Global March", Role.ORGANISATION, "Global March against Child Labour", None,
+     False, "en"),
+    ("fieldworker@demo.test", "Jean-Paul Kabwe", Role.ORGANISATION, "Global March against Child Labour", None,
+     False, "fr"),
+    ("union-admin@demo.test", "Wati Morowali", Role.ORGANISATION, "Serikat Pekerja Tambang Morowali", None, False,
+     "id"),
+    ("union-member@demo.test", "Budi Santoso", Role.ORGANISATION, "Serikat Pekerja Tambang Morowali", None, False,
+     "id"),
+]  # fmt: skip
+ORGANISATION_ADMINS = {"childrights@demo.test", "union-admin@demo.test"}
+
+# Filed on behalf of people by the organisations above: (member, locale, filer, country, commodity, categories,
+# place, description, whom, people, households, consent by, consent method, guardian consent by, own receipts).
+ON_BEHALF = [
+    ("fieldworker", "sw", FilerType.NGO, "CD", "cobalt", ["child_labour"], "Kasulo, Kolwezi",
+     "Watoto tisa wa familia tatu wanabeba mawe ya kobalti kwenye ghala la Kasulo kila usiku.",
+     "households", 11, 3, "Mama watatu wa familia", "thumbprint", "Mama Furaha, mzazi wa watoto wanne", 1),
+    ("fieldworker", "fr", FilerType.NGO, "CD", "cobalt", ["child_labour", "health_safety"], "Kambove",
+     "Des enfants de moins de quinze ans trient le minerai au bord de la rivière, sans protection, pour un "
+     "négociant du dépôt.", "community", 40, None, "Le comité du village", "spoken",
+     "Les parents réunis le 3 novembre", 0),
+    ("union-member", "id", FilerType.UNION, "ID", "nickel", ["health_safety", "wages_hours"], "Morowali",
+     "Dua belas pekerja tungku smelter nikel bekerja 12 jam tanpa masker dan upah lembur tidak dibayar.",
+     "several", 12, None, "Dua belas anggota serikat", "signed", None, 2),
 ]  # fmt: skip
 
 # (name, kind, commodities, country, region, operator, RMI id, OS ID, latitude, longitude); ids made up as above.
@@ -141,7 +169,7 @@ def create_accounts(echo) -> dict[str, User]:
     for email, name, role, organisation, nomination, vice_chair, locale in ACCOUNTS:
         user = User(
             email=email, name=name, role=role, organisation_id=_org(organisation), nomination=nomination,
-            vice_chair=vice_chair, locale=locale,
+            vice_chair=vice_chair, locale=locale, organisation_admin=email in ORGANISATION_ADMINS,
         )  # fmt: skip
         user.set_password(DEMO_PASSWORD)
         user.totp_secret = pyotp.random_base32()
@@ -191,7 +219,7 @@ def load_registry() -> dict[str, Organisation | SupplyChainEntity]:
     records: dict[str, Organisation | SupplyChainEntity] = {}
     for name, kind, country, lei, identifiers in PARTIES:
         party = OrganisationInput(
-            name=name, kind=kind, country=country, lei=lei, covenant_party=kind != OrganisationKind.SECRETARIAT,
+            name=name, kind=kind, country=country, lei=lei, covenant_party=name not in NOT_PARTIES,
             verified=True, identifiers=identifiers,
         )  # fmt: skip
         records[name] = save_organisation(party, None)[0]
@@ -231,7 +259,39 @@ def load_demo_data(echo=print) -> None:
         if number % 3 and case.is_open:
             assign_officer(case, users["officer"], users["chair"])
         receipts.append((case, receipt))
+    filed_for = file_on_behalf(users)
     db.session.commit()
     echo("Demo grievances; receipts to try at /<locale>/follow-up:")
     for case, receipt in receipts:
         echo(f"  {case.reference} ({case.submission_locale}, {case.state}): {group_receipt(receipt)}")
+    echo("Filed by organisations on behalf of people (the organisation's receipt, then the people's own):")
+    for case, numbers in filed_for:
+        echo(f"  {case.reference} ({case.submission_locale}): " + ", ".join(group_receipt(n) for n in numbers))
+
+
+def file_on_behalf(users: dict[str, User]) -> list[tuple[Case, list[str]]]:
+    """The organisations' cases, filed as the form files them; the first is acknowledged by the secretariat."""
+    filed = []
+    for number, row in enumerate(ON_BEHALF):
+        member, locale, filer, country, commodity, categories, place, description = row[:8]
+        whom, people, households, consent_by, method, guardian_by, own_receipts = row[8:]
+        children = "child_labour" in categories
+        grievance = operations.GrievanceInput(
+            filer_type=filer, anonymous=True, identity={}, share_identity_with_company=False, categories=categories,
+            country=country, commodity=commodity, place=place, companies=None, incident_date=None,
+            incident_period=None, ongoing=True, description=description, people_affected=people,
+            children_involved=children, retaliation_risk=False, desired_remedy=None, locale=locale,
+            people_represented=people, households_represented=households,
+            organisation=operations.OrganisationFiling(
+                organisation_id=users[member].organisation_id, filed_by=users[member], represented_kind=whom,
+                consent_by=consent_by, consent_method=method, consent_on=utcnow().date(), consent_language=locale,
+                guardian_consent_by=guardian_by if children else None,
+                guardian_consent_method="spoken" if children else None, safeguarding=number == 0,
+                own_receipts=own_receipts,
+            ),
+        )  # fmt: skip
+        case, receipt, extra = operations.submit_grievance_with_receipts(grievance, files=[])
+        if number == 0:
+            advance(case, State.ACKNOWLEDGED, users)
+        filed.append((case, [receipt, *extra]))
+    return filed

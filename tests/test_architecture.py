@@ -16,17 +16,6 @@ import portal
 ROOT = Path(portal.__file__).parent
 FOUNDATION = {"core", "config", "extensions"}
 COMPOSITION = {"__init__", "app", "cli", "demo"}
-# The organisation's pages live beside its models (portal/organisations/) but sit with the entry packages: they
-# read cases, the follow-up operations and the register. Counted as a unit of their own, above the domain.
-ORG_PAGES = "organisations_pages"
-ORG_PAGE_MODULES = {"views", "cases", "trackers", "digest"}
-
-
-def _module_unit(parts: tuple[str, ...] | list[str]) -> str:
-    """The unit of a module given by its parts below ``portal``."""
-    if len(parts) >= 2 and parts[0] == "organisations" and parts[1] in ORG_PAGE_MODULES:
-        return ORG_PAGES
-    return parts[0]
 
 
 def _unit(module: str) -> str | None:
@@ -34,7 +23,7 @@ def _unit(module: str) -> str | None:
     parts = module.split(".")
     if parts[0] != "portal":
         return None
-    return _module_unit(parts[1:]) if len(parts) > 1 else "__init__"
+    return parts[1] if len(parts) > 1 else "__init__"
 
 
 def _imports(path: Path) -> set[str]:
@@ -60,12 +49,10 @@ def package_graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for path in ROOT.rglob("*.py"):
         relative = path.relative_to(ROOT)
-        unit = _module_unit(relative.with_suffix("").parts) if len(relative.parts) > 1 else relative.stem
+        unit = relative.parts[0] if len(relative.parts) > 1 else relative.stem
         targets = {_unit(name) for name in _imports(path)} - {None, unit}
         # ``portal.cases.x`` also names ``portal.cases``; a plain "import portal" names the composition root.
-        graph.setdefault(unit, set()).update(
-            t for t in targets if t == ORG_PAGES or (ROOT / t).exists() or (ROOT / f"{t}.py").exists()
-        )
+        graph.setdefault(unit, set()).update(t for t in targets if (ROOT / t).exists() or (ROOT / f"{t}.py").exists())
     return graph
 
 

@@ -1,5 +1,5 @@
 """An organisation's own cases and theme trackers: reading marks, trackers, visits, weekly digests; the indexes of
-the "Our cases" filters (portal/organisations/trackers.py).
+the "Our cases" filters (portal/orgs/trackers.py).
 
 Written by hand: four new tables and five new indexes on cases; nothing existing changes. Downgrade drops them.
 

@@ -7,6 +7,7 @@ ACTIONS = {
     "complainant-replied": _l("Complainant wrote"),
     "case-state-changed": _l("Case moved"),
     "message-to-complainant": _l("Message to the complainant"),
+    "message-to-organisation": _l("Message to the organisation"),
     "internal-note-added": _l("Internal note"),
     "company-responded": _l("Company responded"),
     "company-extension-granted": _l("Company response extended"),

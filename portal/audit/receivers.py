@@ -89,7 +89,13 @@ def _submitted(case, kwargs) -> Facts:
     }
 
 
-@facts("complainant-replied", "message-to-complainant", "internal-note-added", "company-responded")
+@facts(
+    "complainant-replied",
+    "message-to-complainant",
+    "message-to-organisation",
+    "internal-note-added",
+    "company-responded",
+)
 def _entry_written(case, kwargs) -> Facts:
     data = {**_case(case), **_entry(kwargs)}
     attachments = getattr(kwargs.get("entry"), "attachments", None)

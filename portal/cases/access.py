@@ -29,6 +29,8 @@ def recusal_reason(case: Case, user: User) -> str | None:
     organisations = user.affiliated_organisation_ids
     if case.respondent_organisation_id and case.respondent_organisation_id in organisations:
         return "respondent"
+    if case.filed_by_organisation_id and case.filed_by_organisation_id in organisations:
+        return "filer"
     for link in case.entity_links:
         if link.entity_id in user.affiliated_entity_ids:
             return "site"
@@ -94,7 +96,8 @@ def can_view_identity(case: Case, user: User) -> bool:
     if case.anonymous or not can_view(case, user):
         return False
     if user.role == Role.COMPANY:
-        return case.share_identity_with_company
+        # A child's identity never reaches the company, whatever was consented.
+        return case.share_identity_with_company and not case.children_involved
     return user.is_in(CASE_STAFF)
 
 
@@ -149,6 +152,9 @@ def visible_cases(user: User):
         # NULL-safe: a case naming no company yet would make ``IN`` NULL and ``NOT (… OR NULL)`` hide it.
         recused.append(
             and_(Case.respondent_organisation_id.is_not(None), Case.respondent_organisation_id.in_(organisations))
+        )
+        recused.append(
+            and_(Case.filed_by_organisation_id.is_not(None), Case.filed_by_organisation_id.in_(organisations))
         )
         recused.append(
             exists().where(

@@ -47,6 +47,23 @@ class MandateStatus(StrEnum):
     MORE_REQUESTED = "more_requested"  # case staff asked the representative for more
 
 
+class RepresentedKind(StrEnum):
+    """Whom an organisation files for (portal/orgs/filing.py)."""
+
+    PERSON = "person"
+    SEVERAL = "several"
+    HOUSEHOLDS = "households"
+    COMMUNITY = "community"
+
+
+class ConsentMethod(StrEnum):
+    """How the people (or a child's guardian) gave consent that a field worker recorded."""
+
+    SPOKEN = "spoken"
+    THUMBPRINT = "thumbprint"
+    SIGNED = "signed"
+
+
 class AttachmentPurpose(StrEnum):
     EVIDENCE = "evidence"
     MANDATE = "mandate"  # a letter, signed list or minutes showing that a representative may speak for people
@@ -93,6 +110,7 @@ class Visibility(StrEnum):
     COMPLAINANT = "complainant"  # the complainant and staff
     INTERNAL = "internal"  # staff only
     COMPANY = "company"  # staff and the respondent company
+    ORGANISATION = "organisation"  # staff and the filing organisation, never the company nor the receipt holder
 
 
 class ReferenceCounter(db.Model):
@@ -123,6 +141,16 @@ class Case(CreatedAtMixin, db.Model):
         CheckConstraint("people_represented IS NULL OR people_represented > 0", name="people_represented_positive"),
         CheckConstraint(
             "households_represented IS NULL OR households_represented > 0", name="households_represented_positive"
+        ),
+        CheckConstraint(
+            f"represented_kind IS NULL OR {one_of('represented_kind', RepresentedKind)}", name="valid_represented_kind"
+        ),
+        CheckConstraint(
+            f"consent_method IS NULL OR {one_of('consent_method', ConsentMethod)}", name="valid_consent_method"
+        ),
+        CheckConstraint(
+            f"guardian_consent_method IS NULL OR {one_of('guardian_consent_method', ConsentMethod)}",
+            name="valid_guardian_consent_method",
         ),
         Index("ix_cases_state_created_at", "state", "created_at"),
         Index("ix_cases_state_next_due_at", "state", "next_due_at"),
@@ -175,6 +203,18 @@ class Case(CreatedAtMixin, db.Model):
     outcome: Mapped[str | None] = mapped_column(String(32))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     filed_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # Filed on behalf of people by a verified organisation (portal/orgs/filing.py): whom, whether they are named to
+    # the committee (the names, encrypted; None = anonymous), the consent a field worker recorded, a guardian's
+    # consent when children are involved, and the safeguarding flag (urgent; never public before release).
+    represented_kind: Mapped[str | None] = mapped_column(String(16))
+    represented_names_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    consent_by_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    consent_method: Mapped[str | None] = mapped_column(String(16))
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    consent_language: Mapped[str | None] = mapped_column(String(12))
+    guardian_consent_by_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    guardian_consent_method: Mapped[str | None] = mapped_column(String(16))
+    safeguarding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     respondent_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     assigned_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
@@ -223,6 +263,9 @@ class Case(CreatedAtMixin, db.Model):
     community = EncryptedText("community_encrypted")
     mandate_consent = EncryptedText("mandate_consent_encrypted")
     interpreter_note = EncryptedText("interpreter_note_encrypted")
+    represented_names = EncryptedText("represented_names_encrypted")
+    consent_by = EncryptedText("consent_by_encrypted")
+    guardian_consent_by = EncryptedText("guardian_consent_by_encrypted")
 
     category_rows: Mapped[list[CaseCategory]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"

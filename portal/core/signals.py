@@ -18,6 +18,9 @@ case_submitted = _signal("case-submitted", "A grievance was filed. kwargs: entry
 complainant_replied = _signal("complainant-replied", "The receipt holder wrote. kwargs: entry.")
 case_state_changed = _signal("case-state-changed", "A case moved. kwargs: action, old_state, entry, actor, transition.")
 message_to_complainant = _signal("message-to-complainant", "Staff wrote to the complainant. kwargs: entry, actor.")
+message_to_organisation = _signal(
+    "message-to-organisation", "Staff wrote to the organisation that filed the case. kwargs: entry, actor."
+)
 internal_note_added = _signal("internal-note-added", "Staff added an internal note. kwargs: entry, actor.")
 company_responded = _signal("company-responded", "The respondent company answered. kwargs: entry, actor.")
 company_extension_granted = _signal("company-extension-granted", "The company took its one extension. kwargs: actor.")

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from portal.cases.labels import CATEGORIES, COMMODITIES, FILER_TYPES
-from portal.cases.models import REPRESENTATIVE_FILERS
+from portal.cases.models import REPRESENTATIVE_FILERS, ConsentMethod, RepresentedKind
 from portal.core.forms import (
     CHOOSE_ONE,
     REQUIRED,
@@ -90,6 +90,69 @@ class GrievanceForm(FlaskForm):
         validators=[MaxLength(2000)],
         render_kw={"rows": 3},
     )
+    # Filing on behalf of people as a verified organisation (intake/steps.py ``behalf`` and ``guardian``): set in the
+    # draft by /org/, never asked. Every check below applies only then.
+    on_behalf_of = HiddenField()
+    represented_kind = RadioField(
+        _l("Whom do you represent?"),
+        choices=options(
+            [
+                (RepresentedKind.PERSON.value, _l("One person")),
+                (RepresentedKind.SEVERAL.value, _l("Several people")),
+                (RepresentedKind.HOUSEHOLDS.value, _l("Households or families")),
+                (RepresentedKind.COMMUNITY.value, _l("A community")),
+            ]
+        ),
+        validators=[OneOfChoices()],
+        validate_choice=False,
+    )
+    represented_named = RadioField(
+        _l("May the committee know their names?"),
+        choices=options(
+            [("anonymous", _l("No, they stay anonymous")), ("named", _l("Yes, we name them to the committee"))]
+        ),
+        validators=[OneOfChoices()],
+        validate_choice=False,
+    )
+    represented_names = TextAreaField(
+        _l("Their names (only the committee's office reads them)"), validators=[MaxLength(2000)], render_kw={"rows": 3}
+    )
+    own_receipts = StringField(
+        _l("How many of them should get their own receipt to follow the case? (optional)"),
+        validators=[WholeNumber(minimum=0, maximum=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    consent_by = StringField(_l("Who gave consent?"), validators=[MaxLength(300)])
+    consent_method = RadioField(
+        _l("How did they give it?"),
+        choices=options(
+            [
+                (ConsentMethod.SPOKEN.value, _l("Spoken")),
+                (ConsentMethod.THUMBPRINT.value, _l("Thumbprint")),
+                (ConsentMethod.SIGNED.value, _l("Signed")),
+            ]
+        ),
+        validators=[OneOfChoices()],
+        validate_choice=False,
+    )
+    consent_on = StringField(_l("When?"), validators=[PastDate()], render_kw={"type": "date"})
+    consent_language = StringField(
+        _l("In which language?"), validators=[MaxLength(100)], render_kw={"autocomplete": "off"}
+    )
+    guardian_consent_by = StringField(_l("Which parent or guardian gave consent?"), validators=[MaxLength(300)])
+    guardian_consent_method = RadioField(
+        _l("How did the parent or guardian give consent?"),
+        choices=options(
+            [
+                (ConsentMethod.SPOKEN.value, _l("Spoken")),
+                (ConsentMethod.THUMBPRINT.value, _l("Thumbprint")),
+                (ConsentMethod.SIGNED.value, _l("Signed")),
+            ]
+        ),
+        validators=[OneOfChoices()],
+        validate_choice=False,
+    )
+    safeguarding = BooleanField(_l("A child is in danger now: the committee must act at once"))
     anonymous = RadioField(
         _l("Do you want to stay anonymous?"),
         choices=options([("yes", _l("Yes, stay anonymous")), ("no", _l("No, I give my name and how to reach me"))]),
@@ -180,6 +243,7 @@ class GrievanceForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.locale = locale
         self.spoken_language_code: str | None = None
+        self.consent_language_code: str | None = None
         self.country.choices = country_choices(locale)
         # Set by the view: files already held for this complaint or chosen with this answer.
         self.has_evidence = False
@@ -225,7 +289,58 @@ class GrievanceForm(FlaskForm):
         if self.is_representative and not field.data:
             raise ValidationError(_l("Please say how many people you file for."))
 
+    @property
+    def files_for_organisation(self) -> bool:
+        return bool(self.on_behalf_of.data)
+
+    @property
+    def has_consent_record(self) -> bool:
+        return bool(self.consent_method.data)
+
+    def validate_represented_kind(self, field):
+        if self.files_for_organisation and not field.data:
+            raise ValidationError(CHOOSE_ONE)
+
+    def validate_represented_named(self, field):
+        if self.files_for_organisation and not field.data:
+            raise ValidationError(CHOOSE_ONE)
+
+    def validate_represented_names(self, field):
+        if self.files_for_organisation and self.represented_named.data == "named" and not (field.data or "").strip():
+            raise ValidationError(_l("Please write their names, or choose that they stay anonymous."))
+
+    def validate_consent_by(self, field):
+        # A consent record is whole or absent: who, how and when (a mandate document may stand in for it).
+        given = [bool((field.data or "").strip()), bool(self.consent_method.data), bool(self.consent_on.data)]
+        if self.files_for_organisation and any(given) and not all(given):
+            raise ValidationError(_l("Please record who gave consent, how and when."))
+
+    def validate_consent_language(self, field):
+        if not (self.files_for_organisation and (field.data or "").strip()):
+            return
+        self.consent_language_code = match_spoken_language(field.data, self.locale)
+        if self.consent_language_code is None:
+            raise ValidationError(
+                _l("We do not recognise this language name. Write it another way, or leave this empty.")
+            )
+
+    @property
+    def children_for_organisation(self) -> bool:
+        return self.files_for_organisation and bool(self.children_involved.data)
+
+    def validate_guardian_consent_method(self, field):
+        if self.children_for_organisation and not field.data:
+            raise ValidationError(
+                _l("A child's case needs a parent's or guardian's consent: please say how it was given.")
+            )
+
+    def validate_guardian_consent_by(self, field):
+        if self.children_for_organisation and not (field.data or "").strip():
+            raise ValidationError(_l("Please say which parent or guardian gave consent."))
+
     def validate_mandate_consent(self, field):
+        if self.files_for_organisation and (self.has_mandate_file or self.has_consent_record):
+            return
         if self.is_representative and not self.has_mandate_file and not (field.data or "").strip():
             raise ValidationError(
                 _l(

@@ -77,3 +77,18 @@ class DraftFile(db.Model):
     cleaned: Mapped[bool] = mapped_column(Boolean)
     content_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     draft: Mapped[ReportDraft] = relationship(back_populates="files")
+
+
+class CaseReceipt(db.Model):
+    """A further receipt on a case: a person an organisation filed for follows the case themselves
+    (portal/orgs/filing.py). Like the case's own receipt, kept only as a keyed hash; it opens the same
+    complainant view."""
+
+    __tablename__ = "case_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case = relationship("Case")

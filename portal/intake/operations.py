@@ -23,6 +23,7 @@ from portal.cases.models import (
     CaseEntry,
     EntryKind,
     FilerType,
+    MandateStatus,
     ReferenceCounter,
     Visibility,
 )
@@ -35,7 +36,7 @@ from portal.core.roles import Role
 from portal.core.security import keyed_hash
 from portal.extensions import db
 from portal.intake import drafts
-from portal.intake.models import HeldReceipt
+from portal.intake.models import CaseReceipt, HeldReceipt
 from portal.intake.receipt import new_receipt, receipt_hash
 from portal.media.uploads import PreparedFile
 from portal.users.models import User
@@ -44,6 +45,25 @@ RULES_VERSION = "2026.1"
 # A receipt whose page was never shown is kept (encrypted) this long for a resend of the same form.
 HOLD_MINUTES = 60
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
+
+@dataclass
+class OrganisationFiling:
+    """What a verified organisation adds when it files on behalf of people (intake/steps.py ``behalf``,
+    ``guardian``; docs/architecture.md §8)."""
+
+    organisation_id: int
+    filed_by: object  # the member who filed: the audit trail names them
+    represented_kind: str
+    represented_names: str | None = None  # None: the people stay anonymous to the committee too
+    consent_by: str | None = None
+    consent_method: str | None = None
+    consent_on: date | None = None
+    consent_language: str | None = None
+    guardian_consent_by: str | None = None
+    guardian_consent_method: str | None = None
+    safeguarding: bool = False
+    own_receipts: int = 0  # further receipts for the people represented, on the same case
 
 
 @dataclass
@@ -75,6 +95,7 @@ class GrievanceInput:
     mandate_consent: str | None = None  # how the people agreed, when there is no mandate document
     language: str | None = None  # the complainant's own language (ISO 639), if not the interface's
     register_listed: bool = True  # may the case appear in the public register (portal/transparency)
+    organisation: OrganisationFiling | None = None  # filed on behalf of people by a verified organisation
 
 
 def next_reference(year: int) -> str:
@@ -110,6 +131,7 @@ def next_reference(year: int) -> str:
 class Filed:
     reference: str
     receipt: str | None  # None once the receipt was shown or held too long: it exists nowhere any more
+    extra_receipts: tuple[str, ...] = ()  # for the people an organisation filed for; shown once, never held
 
 
 def new_submission_token() -> str:
@@ -148,7 +170,7 @@ def file_grievance(
 ) -> Filed:
     """File the grievance unless this form was filed already; either way, what the form led to."""
     try:
-        case, receipt = submit_grievance(grievance, files, submission_hash, mandate)
+        case, receipt, extra = submit_grievance_with_receipts(grievance, files, submission_hash, mandate)
     except IntegrityError:
         # A concurrent send of the same form committed first. Its transaction is over, so roll ours back whole
         # (also deleting the files this one stored) and answer with the case that one filed.
@@ -157,7 +179,7 @@ def file_grievance(
         if filed is None:
             raise
         return filed
-    return Filed(case.reference, receipt)
+    return Filed(case.reference, receipt, tuple(extra))
 
 
 def submit_grievance(
@@ -166,6 +188,27 @@ def submit_grievance(
     submission_hash: str | None = None,
     mandate: list[PreparedFile] | None = None,
 ) -> tuple[Case, str]:
+    case, receipt, _extra = submit_grievance_with_receipts(grievance, files, submission_hash, mandate)
+    return case, receipt
+
+
+def case_by_receipt(receipt: str) -> Case | None:
+    """The case a receipt opens: its own, or a further one given to a person an organisation filed for."""
+    digest = receipt_hash(receipt)
+    case = Case.by_receipt_hash(digest)
+    if case is None:
+        case = db.session.scalar(
+            select(Case).join(CaseReceipt, CaseReceipt.case_id == Case.id).where(CaseReceipt.receipt_hash == digest)
+        )
+    return case
+
+
+def submit_grievance_with_receipts(
+    grievance: GrievanceInput,
+    files: list[PreparedFile],
+    submission_hash: str | None = None,
+    mandate: list[PreparedFile] | None = None,
+) -> tuple[Case, str, list[str]]:
     """File a grievance: the case, its first timeline entry and its files (``mandate``: a representative's mandate
     document). Returns the case and its receipt, which is held only encrypted (``HeldReceipt``) until its page is
     shown."""
@@ -175,8 +218,10 @@ def submit_grievance(
     clocks = current_app.extensions["portal_clocks"]
     now = utcnow()
     receipt = new_receipt()
+    on_behalf = grievance.organisation
     urgent = (
         grievance.children_involved
+        or (on_behalf is not None and on_behalf.safeguarding)
         or grievance.retaliation_risk
         or not current_app.config["URGENT_CATEGORIES"].isdisjoint(grievance.categories)
     )
@@ -222,19 +267,35 @@ def submit_grievance(
     case.categories = grievance.categories
     case.community = ((grievance.community or "").strip() or None) if representative else None
     case.mandate_consent = consent
+    extra: list[str] = []
+    if on_behalf is not None:
+        case.filed_by_organisation_id = on_behalf.organisation_id
+        case.represented_kind = on_behalf.represented_kind
+        case.represented_names = on_behalf.represented_names or None
+        case.consent_by = on_behalf.consent_by
+        case.consent_method = on_behalf.consent_method
+        case.consent_on = on_behalf.consent_on
+        case.consent_language = on_behalf.consent_language
+        case.guardian_consent_by = on_behalf.guardian_consent_by
+        case.guardian_consent_method = on_behalf.guardian_consent_method
+        case.safeguarding = on_behalf.safeguarding
+        if on_behalf.consent_method and case.mandate_status == MandateStatus.NONE:
+            case.mandate_status = MandateStatus.PROVIDED
+        extra = [new_receipt() for _ in range(on_behalf.own_receipts)]
     entry = CaseEntry(kind=EntryKind.SUBMISSION, visibility=Visibility.COMPLAINANT, locale=grievance.locale)
     case.entries.append(entry)
     attach_files(entry, mandate, AttachmentPurpose.MANDATE)
     attach_files(entry, files)
     db.session.add(case)
+    db.session.add_all(CaseReceipt(case=case, receipt_hash=receipt_hash(number)) for number in extra)
     if submission_hash is not None:
         db.session.add(HeldReceipt(submission_hash=submission_hash, receipt_encrypted=encrypt_text(receipt)))
     db.session.flush()
     # Sweep receipts nobody came back for: they are never shown after HOLD_MINUTES anyway.
     db.session.execute(delete(HeldReceipt).where(HeldReceipt.created_at < now - timedelta(minutes=HOLD_MINUTES)))
     drafts.sweep_expired()  # and complaints begun more than a day ago and never sent, with their files
-    signals.case_submitted.send(case, entry=entry, actor=None)
-    return case, receipt
+    signals.case_submitted.send(case, entry=entry, actor=on_behalf.filed_by if on_behalf else None)
+    return case, receipt, extra
 
 
 def add_complainant_reply(

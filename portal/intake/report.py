@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal.cases.labels import CATEGORIES, COMMODITIES, FILER_TYPES
@@ -37,6 +38,10 @@ _LIST_FIELDS = {
     "commodity",
     "anonymous",
     "register_listed",
+    "represented_kind",
+    "represented_named",
+    "consent_method",
+    "guardian_consent_method",
 }  # radios and checkboxes: link the first box
 
 
@@ -216,6 +221,9 @@ def report_back(slug: str):
 # --- the check page and sending -------------------------------------------------------------------------------
 
 
+_ORGANISATION_RADIOS = ("represented_kind", "represented_named", "consent_method", "guardian_consent_method")
+
+
 def _shown(form: GrievanceForm, name: str, files: list[str]) -> str:
     field = form[name]
     if name in ("voice_note", "photo", "evidence", "mandate"):
@@ -231,7 +239,7 @@ def _shown(form: GrievanceForm, name: str, files: list[str]) -> str:
         return country_name(data) if data else ""
     if name == "register_listed":  # the question says what yes means; the long option would cost a phone line
         return _("No") if data == "no" else _("Yes")
-    if name in ("anonymous", "preferred_language"):
+    if name in ("anonymous", "preferred_language", *_ORGANISATION_RADIOS):
         return {choice.value: str(choice.label) for choice in field.choices}.get(data, "")
     if field.type == "BooleanField":
         return _("Yes") if data else _("No")
@@ -327,9 +335,21 @@ def send():
         evidence = drafts.prepared_files(draft, AttachmentPurpose.EVIDENCE)
         mandate = drafts.prepared_files(draft, AttachmentPurpose.MANDATE) if form.is_representative else []
         grievance = grievance_input(form)
+        if form.files_for_organisation:
+            organisation_id = filing_organisation(form.on_behalf_of.data)
+            if organisation_id is None:
+                # Signed out, removed, or the organisation is no longer verified: nothing is filed in its name.
+                flash(_("Only a member of a verified organisation can file on behalf of people. Please sign in again."))
+                return redirect(url_for("users.login"), 303)
+            grievance = with_organisation(grievance, form, organisation_id)
         drafts.discard(draft)  # in the filing's transaction: a concurrent send that loses rolls this back
         filed = operations.file_grievance(grievance, evidence, token_hash, mandate)
-    session[RECEIPT_KEY] = {"token": token_hash, "reference": filed.reference, "receipt": filed.receipt}
+    session[RECEIPT_KEY] = {
+        "token": token_hash,
+        "reference": filed.reference,
+        "receipt": filed.receipt,
+        "extra": list(filed.extra_receipts),
+    }
     # 303: a reload of the receipt page is a GET and can never send the form again.
     return redirect(url_for("intake.receipt"), 303)
 
@@ -375,6 +395,34 @@ def grievance_input(form: GrievanceForm) -> operations.GrievanceInput:
         language=form.spoken_language_code,
         register_listed=form.register_listed.data != "no",
     )
+
+
+def filing_organisation(value: str | None) -> int | None:
+    """The organisation a draft files for, if the person sending may file in its name now (``User``'s rule)."""
+    user = current_user
+    if not value or not value.isdecimal() or not user.is_authenticated:
+        return None
+    return user.organisation_id if user.can_file_on_behalf and str(user.organisation_id) == value else None
+
+
+def with_organisation(grievance: operations.GrievanceInput, form: GrievanceForm, organisation_id: int):
+    """What an organisation adds to a grievance it files on behalf of people."""
+    named = form.represented_named.data == "named"
+    grievance.organisation = operations.OrganisationFiling(
+        organisation_id=organisation_id,
+        filed_by=current_user._get_current_object(),
+        represented_kind=form.represented_kind.data,
+        represented_names=(form.represented_names.data or "").strip() if named else None,
+        consent_by=(form.consent_by.data or "").strip() or None,
+        consent_method=form.consent_method.data or None,
+        consent_on=form.consent_on.data or None,
+        consent_language=form.consent_language_code,
+        guardian_consent_by=(form.guardian_consent_by.data or "").strip() if form.children_for_organisation else None,
+        guardian_consent_method=form.guardian_consent_method.data if form.children_for_organisation else None,
+        safeguarding=bool(form.safeguarding.data) and form.children_for_organisation,
+        own_receipts=form.own_receipts.data or 0,
+    )
+    return grievance
 
 
 def register(blueprint: Blueprint) -> None:

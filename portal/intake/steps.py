@@ -32,6 +32,20 @@ def is_representative(answers: Answers) -> bool:
     return _first(answers, "filer_type") in REPRESENTATIVE_FILERS
 
 
+def files_for_organisation(answers: Answers) -> bool:
+    """A verified organisation's member files on behalf of people: the draft was begun at /org/ (orgs/filing.py),
+    which put the organisation in it; no page asks for it, so no visitor can set it."""
+    return bool(_first(answers, "on_behalf_of"))
+
+
+def not_for_organisation(answers: Answers) -> bool:
+    return not files_for_organisation(answers)
+
+
+def children_for_organisation(answers: Answers) -> bool:
+    return files_for_organisation(answers) and bool(_first(answers, "children_involved"))
+
+
 def gives_contact(answers: Answers) -> bool:
     return _first(answers, "anonymous") == "no"
 
@@ -57,7 +71,26 @@ class Step:
 
 
 STEPS = (
-    Step("who", 1, _l("Who is making this complaint?"), ("filer_type",)),
+    Step("who", 1, _l("Who is making this complaint?"), ("filer_type",), applies=not_for_organisation),
+    # An organisation files on behalf of people: whom, named or not, the consent its field worker recorded, and
+    # how many of them get a receipt of their own. Its filer type comes from the organisation's kind.
+    Step(
+        "behalf",
+        1,
+        _l("Whom does your organisation file for?"),
+        (
+            "represented_kind",
+            "represented_named",
+            "represented_names",
+            "own_receipts",
+            "consent_by",
+            "consent_method",
+            "consent_on",
+            "consent_language",
+        ),
+        applies=files_for_organisation,
+        text_fields=("represented_names", "consent_by"),
+    ),
     Step(
         "group",
         1,
@@ -89,6 +122,14 @@ STEPS = (
         _l("What do you want?"),
         ("desired_remedy", "people_affected", "children_involved", "retaliation_risk"),
         text_fields=("desired_remedy",),
+    ),
+    Step(
+        "guardian",
+        4,
+        _l("Children: consent and safety"),
+        ("guardian_consent_by", "guardian_consent_method", "safeguarding"),
+        applies=children_for_organisation,
+        text_fields=("guardian_consent_by",),
     ),
     Step("contact", 5, _l("May we contact you?"), ("anonymous", "spoken_language", "register_listed")),
     Step(

@@ -25,7 +25,7 @@ from portal.extensions import db, limiter
 from portal.intake import holder, operations, report, throttle
 from portal.intake.forms import LeaveForm, ReceiptForm, ReplyForm, ReviewRequestForm, WithdrawForm
 from portal.intake.progress import case_progress, open_question
-from portal.intake.receipt import group_receipt, receipt_hash
+from portal.intake.receipt import group_receipt
 from portal.media.uploads import ACCEPT_ATTRIBUTE, PreparedFile, UploadRejected, prepare_uploads
 
 intake = locale_blueprint("intake", __name__)
@@ -75,6 +75,7 @@ def receipt():
         "intake/receipt.html",
         reference=new["reference"],
         receipt=group_receipt(new["receipt"]),
+        extra_receipts=[group_receipt(number) for number in new.get("extra") or ()],
         case=case,
         clocks=current_app.extensions["portal_clocks"],
     )
@@ -87,7 +88,7 @@ def follow_up():
     form = ReceiptForm()
     if form.validate_on_submit():
         # Hash and look up whatever was typed, well-formed or not, so every wrong receipt costs the same.
-        case = Case.by_receipt_hash(receipt_hash(form.receipt.data))
+        case = operations.case_by_receipt(form.receipt.data)
         if case is not None:
             holder.open_case_session(case)
             return redirect(url_for("intake.my_case"))

@@ -68,7 +68,7 @@ def on_company_responded(case: Case, **kwargs) -> None:
 
 def on_case_state_changed(case: Case, action: Action, transition: Transition, actor=None, **kwargs) -> None:
     # Without an actor the receipt holder acted themselves (withdrew, answered): no need to tell them; nor when the
-    # organisation that filed the case acted for them (portal/organisations/cases.py).
+    # organisation that filed the case acted for them (portal/orgs/cases.py).
     if transition.tells_complainant and actor is not None and actor.role != Role.ORGANISATION:
         notify_complainant(case)
     if action == Action.ADMIT:

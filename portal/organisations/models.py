@@ -23,12 +23,13 @@ Identifier formats are checked in ``portal/organisations/identifiers.py``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from portal.core.db import CreatedAtMixin, one_of
+from portal.core.db import CreatedAtMixin, UTCDateTime, one_of
 from portal.extensions import db
 
 # Coordinates are kept to two decimals (about 1.1 km): enough to find a site on a map, too coarse to find a person.
@@ -54,6 +55,10 @@ class Organisation(CreatedAtMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     covenant_party: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who of the secretariat verified it and when (portal/orgs/operations.py); a verified union, NGO or community
+    # organisation may file on behalf of people. A plain id: this package sits below users (the audit trail has more).
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by_id: Mapped[int | None] = mapped_column(Integer)
     # ISO 17442 Legal Entity Identifier, upper case, check digits verified before it is stored.
     lei: Mapped[str | None] = mapped_column(String(20), unique=True)
     country: Mapped[str | None] = mapped_column(String(2), index=True)  # ISO 3166-1 alpha-2

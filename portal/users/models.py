@@ -6,7 +6,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import CreatedAtMixin, UTCDateTime, one_of
@@ -56,6 +56,11 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
     # Set when an administrator issued a one-time password: the next login must choose a new one first.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A union's, NGO's or community organisation's account (role organisation): its admin invites and removes
+    # members (portal/orgs/members.py). An invited member's one-time link is kept only as a keyed hash until used.
+    organisation_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    invitation_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     totp_secret = EncryptedText("totp_secret_encrypted")
 
@@ -75,6 +80,20 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     def is_in(self, group: frozenset[Role] | str) -> bool:
         """Whether this account's role belongs to a group of ``portal.core.roles`` (by name in templates)."""
         return self.role in (GROUPS[group] if isinstance(group, str) else group)
+
+    @property
+    def is_organisation_member(self) -> bool:
+        """A union's, NGO's or community organisation's account (admin or member) that may use /org/."""
+        return self.role == Role.ORGANISATION and self.organisation_id is not None and self.active
+
+    @property
+    def can_file_on_behalf(self) -> bool:
+        """Only a member of an organisation the secretariat verified files on behalf of people (§4)."""
+        return self.is_organisation_member and self.organisation is not None and self.organisation.verified
+
+    @property
+    def can_manage_members(self) -> bool:
+        return self.is_organisation_member and self.organisation_admin
 
     @property
     def can_chair_panels(self) -> bool:

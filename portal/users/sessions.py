@@ -22,7 +22,7 @@ from portal.extensions import db, login_manager
 from portal.users.models import User
 
 # Blueprints whose pages need a signed-in account: there a logged-out visitor is sent to the login page.
-SIGNED_IN_BLUEPRINTS = {"users", "staff", "company", "audit"}
+SIGNED_IN_BLUEPRINTS = {"users", "staff", "company", "audit", "org", "org_staff"}
 # Pages an account that must choose a new password may still open.
 _WHILE_CHANGING_PASSWORD = {"users.new_password", "users.logout"}
 

@@ -66,6 +66,8 @@ def _home(user: User) -> str:
         return url_for("company.case_list")
     if user.is_in(ADMINS):
         return url_for("users.admin_users")
+    if user.is_organisation_member:
+        return url_for("org.home")
     return url_for("users.profile")
 
 

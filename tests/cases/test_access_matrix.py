@@ -24,7 +24,7 @@ GET_MATRIX = {
     "/staff/audit/": [R, OK, F, F, OK, F, F, F, F, F],
     "/staff/admin/users": [R, OK, F, F, F, F, F, F, F, F],
     "/staff/account": [R, OK, OK, OK, OK, OK, OK, OK, OK, OK],
-    # The organisation's own pages (portal/organisations/cases.py): members only; their tests are in
+    # The organisation's own pages (portal/orgs/cases.py): members only; their tests are in
     # tests/organisations/ (another organisation's case or tracker answers 404 there).
     "/org/cases": [R, F, F, F, F, F, F, F, F, F],
     "/org/cases.csv": [R, F, F, F, F, F, F, F, F, F],
@@ -35,6 +35,9 @@ GET_MATRIX = {
     "/staff/reviews": [R, F, OK, OK, OK, OK, OK, OK, F, F],
     "/staff/reviews/2025": [R, F, OK, OK, OK, OK, OK, OK, F, F],
     "/staff/reviews/2025/review.csv": [R, F, OK, OK, OK, OK, OK, OK, F, F],
+    # The organisation pages are for union, NGO and community organisation members only (tests/organisations/).
+    "/org/": [R, F, F, F, F, F, F, F, F, F],
+    "/org/members/invite": [R, F, F, F, F, F, F, F, F, F],
 }
 
 POST_MATRIX = {
@@ -82,6 +85,12 @@ POST_MATRIX = {
     "/staff/reviews/2025/narrative": ({"locale": "en", "text": "Faster"}, [R, F, R, R, R, R, R, R, F, F]),
     # Only the chair adopts; the secretariat and members are refused by the operation (403).
     "/staff/reviews/2025/adopt": ({}, [R, F, F, F, R, F, F, F, F, F]),
+    "/org/file": ({}, [R, F, F, F, F, F, F, F, F, F]),
+    "/org/members/{member_off_panel}/remove": ({}, [R, F, F, F, F, F, F, F, F, F]),
+    # Verifying a union, NGO or community organisation: the secretariat alone (a company is not one: 404).
+    "/staff/organisations/{century}/verification": ({"value": "1"}, [R, F, N, N, F, F, F, F, F, F]),
+    # The world's case was not filed by an organisation: nobody to write to.
+    "/staff/cases/{ref}/organisation-message": ({"organisation-text": "Hello"}, [R, F, N, N, N, F, F, F, F, F]),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
     "/org/cases/{ref}": ({"message": "Hello"}, [R, F, F, F, F, F, F, F, F, F]),

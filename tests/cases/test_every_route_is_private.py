@@ -83,6 +83,7 @@ def _values(world: World) -> dict:
         "slug": "what",
         "tracker_id": 1,
         "year": 2025,
+        "token": "an-invitation-that-does-not-exist",
     }
 
 

@@ -17,7 +17,17 @@ import portal.notifications.models  # noqa: F401
 from portal.cases.commitments import CommitmentStatus
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
 from portal.cases.meetings import MeetingKind
-from portal.cases.models import AttachmentPurpose, Category, Commodity, EntryKind, FilerType, MandateStatus, Visibility
+from portal.cases.models import (
+    AttachmentPurpose,
+    Category,
+    Commodity,
+    ConsentMethod,
+    EntryKind,
+    FilerType,
+    MandateStatus,
+    RepresentedKind,
+    Visibility,
+)
 from portal.cases.workflow import Clock, Outcome, State
 from portal.core.roles import ACCOUNT_ROLES, Role
 from portal.extensions import db
@@ -34,6 +44,9 @@ ENUM_COLUMNS = {
     ("cases", "commodity"): Commodity,
     ("cases", "outcome"): Outcome,
     ("cases", "mandate_status"): MandateStatus,
+    ("cases", "represented_kind"): RepresentedKind,
+    ("cases", "consent_method"): ConsentMethod,
+    ("cases", "guardian_consent_method"): ConsentMethod,
     ("attachments", "purpose"): AttachmentPurpose,
     ("draft_files", "purpose"): AttachmentPurpose,
     ("case_categories", "category"): Category,
@@ -119,6 +132,9 @@ FREE_TEXT_COLUMNS = {
     # the forms and casework check them against those lists (core/i18n.spoken_languages, time_zones).
     ("cases", "language"),
     ("cases", "interpreter_language"),
+    ("cases", "consent_language"),  # ISO 639, as ``language``
+    ("users", "invitation_hash"),
+    ("case_receipts", "receipt_hash"),
     ("meetings", "interpreter_language"),
     ("meetings", "timezone"),
 }

@@ -179,6 +179,8 @@ class Fuzzer:
             "publication_id": "1",
             "slug": "what",  # the complaint form's back links
             "year": "2025",  # the annual review
+            "token": "an-invitation-that-does-not-exist",  # an organisation's invitation link
+            "tracker_id": "1",  # a theme an organisation follows
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.cases.models import Case
 from portal.extensions import db
-from portal.organisations.trackers import Tracker
+from portal.orgs.trackers import Tracker
 from tests.organisations.fixtures_cases import *  # noqa: F403
 from tests.organisations.fixtures_cases import NAME, SECRET, admit, file_for
 from tests.samples import PDF_BYTES

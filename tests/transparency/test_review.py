@@ -382,7 +382,7 @@ def make_case_in_2024(app):
 
 def test_a_hidden_group_count_cannot_be_recovered_from_the_years_total():
     """Received: 50 in the year; by commodity 20 + 27 + 3. Without complementary suppression the hidden 3 would be
-    50 − 20 − 27: the next-smallest commodity is hidden too (and categories, which overlap, form no equation)."""
+    50 - 20 - 27: the next-smallest commodity is hidden too (and categories, which overlap, form no equation)."""
     from portal.transparency.review import _hide_complements, count_cell
 
     def group(dimension, key, count):

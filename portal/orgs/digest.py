@@ -26,7 +26,7 @@ from portal.core.roles import Role
 from portal.extensions import db
 from portal.notifications.labels import automatic_footer, sender_name
 from portal.notifications.mail import queue_mail
-from portal.organisations.trackers import (
+from portal.orgs.trackers import (
     DIGEST_PERIOD,
     Change,
     ChangeKind,

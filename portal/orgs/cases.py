@@ -54,7 +54,7 @@ from portal.intake.forms import ReplyForm, ReviewRequestForm
 from portal.intake.progress import case_progress, open_question
 from portal.media.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
 from portal.organisations.models import SupplyChainEntity
-from portal.organisations.trackers import (
+from portal.orgs.trackers import (
     ChangeKind,
     OrgCaseRead,
     Tracker,
