@@ -89,7 +89,9 @@ def _submitted(case, kwargs) -> Facts:
     }
 
 
-@facts("complainant-replied", "message-to-complainant", "internal-note-added", "company-responded")
+@facts(
+    "complainant-replied", "message-to-complainant", "internal-note-added", "company-responded", "message-to-company"
+)
 def _entry_written(case, kwargs) -> Facts:
     data = {**_case(case), **_entry(kwargs)}
     attachments = getattr(kwargs.get("entry"), "attachments", None)
@@ -111,7 +113,7 @@ def _state_changed(case, kwargs) -> Facts:
     }
 
 
-@facts("company-extension-granted", "company-summary-written", "identity-viewed")
+@facts("company-extension-granted", "company-summary-written", "identity-viewed", "description-translated")
 def _case_only(case, kwargs) -> Facts:
     return _case(case)
 
@@ -245,6 +247,26 @@ def _publication(case, kwargs) -> Facts:
 @facts("register-choice-changed")
 def _register_choice(case, kwargs) -> Facts:
     return {**_case(case), "listed": bool(kwargs.get("listed"))}
+
+
+@facts("remedy-progress-reported")
+def _progress(case, kwargs) -> Facts:
+    # Which commitment, never the words of the report.
+    report = kwargs.get("report")
+    return {
+        **_case(case),
+        "report_id": _id(report),
+        "commitment_id": _plain(getattr(report, "commitment_id", None)),
+    }
+
+
+@facts("message-template-changed")
+def _template(user, kwargs) -> Facts:
+    return {
+        "step": _plain(kwargs.get("step")),
+        "locale": _plain(kwargs.get("locale")),
+        "removed": bool(kwargs.get("removed")),
+    }
 
 
 @facts("attachment-downloaded")

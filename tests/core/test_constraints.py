@@ -17,6 +17,7 @@ import portal.notifications.models  # noqa: F401
 from portal.cases.commitments import CommitmentStatus
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
 from portal.cases.meetings import MeetingKind
+from portal.cases.message_templates import TemplateStep
 from portal.cases.models import AttachmentPurpose, Category, Commodity, EntryKind, FilerType, MandateStatus, Visibility
 from portal.cases.workflow import Clock, Outcome, State
 from portal.core.roles import ACCOUNT_ROLES, Role
@@ -55,6 +56,7 @@ ENUM_COLUMNS = {
     ("commitment_checks", "status"): CommitmentStatus,
     ("publications", "item"): PublicItem,
     ("publications", "status"): PublicationStatus,
+    ("message_templates", "step"): TemplateStep,
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {
@@ -105,6 +107,11 @@ FREE_TEXT_COLUMNS = {
     ("cases", "interpreter_language"),
     ("meetings", "interpreter_language"),
     ("meetings", "timezone"),
+    # Interface locales (core/i18n.LOCALES): the template page accepts only those; storage keys of the thumbnails.
+    ("description_translations", "locale"),
+    ("message_templates", "locale"),
+    ("message_templates", "body"),  # templates hold no personal data: plain text the secretariat edits
+    ("attachment_thumbnails", "storage_key"),
 }
 
 # What ``portal.core.db.one_of`` writes: "column IN ('a', 'b')", possibly after "column IS NULL OR".
