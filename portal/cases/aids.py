@@ -85,7 +85,7 @@ class TemplateForm(FlaskForm):
 def aid_description(case: Case) -> dict:
     translation = description_translation(case)
     form = g.get("aid_description_form") or DescriptionTranslationForm(
-        formdata=None, translation=translation.text if translation else ""
+        formdata=None, prefix="description", translation=translation.text if translation else ""
     )
     return {"translation": translation, "form": form}
 
@@ -115,7 +115,7 @@ def aid_company_side(case: Case) -> dict:
         "can_write": access.can_manage(case, current_user)
         and case.state in COMPANY_VISIBLE_STATES
         and case.respondent_organisation_id is not None,
-        "form": g.get("aid_company_form") or CompanyMessageForm(formdata=None),
+        "form": g.get("aid_company_form") or CompanyMessageForm(formdata=None, prefix="company"),
     }
 
 
@@ -126,7 +126,7 @@ def aid_company_side(case: Case) -> dict:
 @staff_required(CASE_STAFF)
 @with_case(access.can_manage)
 def translate_description(case: Case):
-    form = DescriptionTranslationForm()
+    form = DescriptionTranslationForm(prefix="description")
     if not form.validate_on_submit():
         g.aid_description_form = form
         return render_case(case, 400)
@@ -139,7 +139,7 @@ def translate_description(case: Case):
 @staff_required(CASE_STAFF)
 @with_case(access.can_manage)
 def write_to_company(case: Case):
-    form = CompanyMessageForm()
+    form = CompanyMessageForm(prefix="company")
     if not form.validate_on_submit():
         g.aid_company_form = form
         return render_case(case, 400)
