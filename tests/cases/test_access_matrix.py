@@ -24,6 +24,10 @@ GET_MATRIX = {
     "/staff/audit/": [R, OK, F, F, OK, F, F, F, F, F],
     "/staff/admin/users": [R, OK, F, F, F, F, F, F, F, F],
     "/staff/account": [R, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "/staff/message-templates": [R, F, OK, OK, OK, F, F, F, F, F],
+    "/staff/cases/{ref}/message-template?step=acknowledge": [R, F, OK, N, OK, F, N, N, F, F],
+    # The world's submission is a PDF: no thumbnail for anyone (a photo's, role by role: tests/media/test_thumbnails).
+    "/staff/cases/{ref}/attachments/{submission_attachment}/thumbnail": [R, F, N, N, N, N, N, N, F, F],
 }
 
 POST_MATRIX = {
@@ -70,6 +74,21 @@ POST_MATRIX = {
     ),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
+    "/company/cases/{ref}/messages": ({"message": "A question"}, [R, F, F, F, F, F, F, F, R, N]),
+    # Not monitored yet: no progress report (the company's own liaison is forbidden, another company's not told).
+    "/company/cases/{ref}/commitments/999/progress": (
+        {"progress-999-progress": "Paid"},
+        [R, F, F, F, F, F, F, F, F, N],
+    ),
+    "/staff/cases/{ref}/description-translation": (
+        {"description-translation": "The depot manager..."},
+        [R, F, R, N, R, F, F, F, F, F],
+    ),
+    "/staff/cases/{ref}/company-message": ({"company-text": "Please send"}, [R, F, R, N, R, F, F, F, F, F]),
+    "/staff/message-templates": (
+        {"step": "acknowledge", "locale": "en", "body": "Received, thank you"},
+        [R, F, R, R, R, F, F, F, F, F],
+    ),
 }
 
 
