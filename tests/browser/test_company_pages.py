@@ -24,6 +24,8 @@ from tests.browser.helpers import exact, file_in_browser, words
 from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_staff_journey import PASSWORD, _log_in, _officer
 
+DESCRIPTION = "Watoto wanafanya kazi usiku kwenye ghala la kobalti."
+
 
 def _liaison(app, email: str) -> str:
     with app.app_context():
@@ -91,7 +93,7 @@ def test_company_and_template_pages_have_no_accessibility_violations(browser, li
     app = live_server.app
     en = words(app, "en")
     worker = browser.new_context(viewport=viewport)
-    _, reference = file_in_browser(worker.new_page(), live_server.url, description="Watoto wanafanya kazi usiku kwenye ghala la kobalti.")
+    _, reference = file_in_browser(worker.new_page(), live_server.url, description=DESCRIPTION)
     officer_email = f"desk-officer-{viewport['width']}@journey.test"
     liaison_email = f"liaison-{viewport['width']}@journey.test"
     officer_secret = _officer(app, officer_email, "en")
