@@ -27,6 +27,7 @@ PAGES = {
     "register_case": "/en/register/{public_reference}",
     "form_what": "/en/report/what",
     "healthz": "/healthz",
+    "staff_message_templates": "/staff/message-templates",
 }
 
 
