@@ -177,3 +177,15 @@ def test_stage_words_are_translated(app):
             english = stage_text(State.MONITORING, responded=True)
         with force_locale("sw"):
             assert stage_text(State.MONITORING, responded=True) not in ("", english)
+
+
+def test_the_liaisons_are_told_by_mail_of_a_message_from_the_secretariat(app, world, client_as, smtp_server):
+    response = client_as("secretariat").post(
+        f"/staff/cases/{world.reference}/company-message", data={"company-text": STAFF_MESSAGE}
+    )
+    assert response.status_code == 302
+    assert smtp_server.recipients == ["liaison@world.test"]  # not the other company, not the complainant
+    message = smtp_server.to("liaison@world.test")[0]
+    body = message.get_content()
+    assert world.reference in message["Subject"] and f"{app.config['PORTAL_BASE_URL']}/company/" in body
+    assert "shift registers" not in body  # the words stay on the portal
