@@ -44,7 +44,7 @@ def _render(
     status: int = 200,
     extension_form: ExtensionForm | None = None,
     message_form: CompanyMessageForm | None = None,
-    progress_form: ProgressForm | None = None,
+    progress_form: tuple[int, ProgressForm] | None = None,
 ):
     entries = db.session.scalars(
         select(CaseEntry)
@@ -56,14 +56,12 @@ def _render(
     # The commitments the respondent owes, with its reports: what it is asked to report on while monitored.
     commitments = [c for c in Commitment.of_case(case.id) if c.owed_by_respondent]
     can_report = access.can_report_progress(case, current_user)
+    # One form per commitment (prefixed by its id); the one that failed comes back with its errors and text.
     progress_forms = {
-        commitment.id: (
-            progress_form
-            if progress_form is not None and progress_form._prefix == f"progress-{commitment.id}-"
-            else ProgressForm(prefix=f"progress-{commitment.id}", formdata=None)
-        )
-        for commitment in commitments
+        commitment.id: ProgressForm(prefix=f"progress-{commitment.id}", formdata=None) for commitment in commitments
     }
+    if progress_form is not None:
+        progress_forms[progress_form[0]] = progress_form[1]
     return (
         render_template(
             "company/case.html",
@@ -149,16 +147,17 @@ def message(case: Case):
 @staff_required(COMPANY_LIAISONS)
 @with_case(access.can_report_progress)
 def progress(case: Case, commitment_id: int):
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None or commitment.case_id != case.id or not commitment.owed_by_respondent:
+        abort(404)  # not a commitment this company reports on
     form = ProgressForm(prefix=f"progress-{commitment_id}")
     if not form.validate_on_submit():
-        return _render(case, status=400, progress_form=form)
+        return _render(case, status=400, progress_form=(commitment_id, form))
     try:
         report_progress(case, commitment_id, current_user, text_of(form.progress) or "")
     except CaseworkRefused as refused:
-        if refused.reason == "unknown_commitment":
-            abort(404)
         form.progress.errors = [*form.progress.errors, str(labels.CASEWORK_REASONS[refused.reason])]
-        return _render(case, status=409, progress_form=form)
+        return _render(case, status=409, progress_form=(commitment_id, form))
     flash(_("Your progress report was sent to the secretariat."))
     return redirect(url_for("company.case_page", reference=case.reference) + f"#commitment-{commitment_id}")
 
