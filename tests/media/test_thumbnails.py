@@ -137,3 +137,15 @@ def test_sweep_files_keeps_thumbnails(app, world):
     with app.app_context():
         thumbnail = db.session.scalar(select(Thumbnail).where(Thumbnail.attachment_id == attachment_id))
         assert read_blob(thumbnail.storage_key)[:2] == b"\xff\xd8"
+
+
+def test_key_rotation_re_encrypts_thumbnails_too(app, world):
+    attachment_id = _add_photo(app, world.reference)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["portal", "rotate-keys"]).exit_code == 0
+    result = runner.invoke(args=["portal", "rotate-keys", "--no-new-key", "--retire-old"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert len(app.extensions["portal_keyring"].keys) == 1  # only the new key: the old one cannot read it
+        thumbnail = db.session.scalar(select(Thumbnail).where(Thumbnail.attachment_id == attachment_id))
+        assert read_blob(thumbnail.storage_key)[:2] == b"\xff\xd8"
