@@ -28,6 +28,7 @@ PAGES = {
     "statistics": "/en/statistics",
     "form_what": "/en/report/what",
     "healthz": "/healthz",
+    "staff_message_templates": "/staff/message-templates",
 }
 
 

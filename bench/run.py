@@ -56,6 +56,8 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "statistics": 0.40,
     "review_public": 0.20,  # an adopted annual review: its frozen figures, no query over the cases
     "org_home": 0.15,  # an organisation's home page (/org/): its members, verification, the filing button
+    "company_case": 0.15,  # the liaison's case page (issue 15): like the staff case page
+    "message_templates": 0.15,  # the secretariat's template page: forty templates, one query
 }
 
 
@@ -225,6 +227,7 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
                 annual.adopt(review_year, chair)
                 db.session.commit()
                 review_seconds = round(time.perf_counter() - started, 2)
+        company_reference, liaison_id = company_side()
     serializer = app.session_interface.get_signing_serializer(app)
     now = int(time.time())
     with app.test_request_context("/en/report"):
@@ -249,6 +252,12 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
                 "staff_seen": now,
             }
         ),
+        "liaison_cookie": "session="
+        + serializer.dumps(
+            {"_user_id": str(liaison_id), "_fresh": True, "staff_generation": 0, "staff_login_at": now}
+            | {"staff_seen": now}
+        ),
+        "company_reference": company_reference,
         "holder_cookie": "session="
         + serializer.dumps({"receipt_holder": {"case": 1, "sid": "bench", "since": now, "seen": now}}),
         "form_cookie": form_cookie,
@@ -260,6 +269,33 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         "review_year": review_year,
         "review_seconds": review_seconds,
     }
+
+
+def company_side() -> tuple[str, int]:
+    """A liaison of the respondent of one case the company sees, and the default message templates (issue 15)."""
+    from sqlalchemy import select
+
+    from portal.cases.access import COMPANY_VISIBLE_STATES
+    from portal.cases.message_templates import seed_defaults
+    from portal.cases.models import Case
+    from portal.extensions import db
+    from portal.organisations.models import Organisation, OrganisationKind
+    from portal.users.models import User
+
+    liaison = db.session.scalar(select(User).where(User.email == "liaison@example.org"))
+    if liaison is None:
+        company = Organisation(name="Bench Company", kind=OrganisationKind.COMPANY)
+        liaison = User(email="liaison@example.org", name="Liaison", role="company", password_hash="-")
+        liaison.organisation = company
+        db.session.add_all([company, liaison])
+        db.session.flush()
+    case = db.session.scalar(
+        select(Case).where(Case.state.in_(COMPANY_VISIBLE_STATES), Case.id != 1).order_by(Case.id).limit(1)
+    )
+    case.respondent_organisation_id = liaison.organisation_id
+    seed_defaults()
+    db.session.commit()
+    return case.reference, liaison.id
 
 
 def count_cases(env: dict) -> tuple[int, int]:
@@ -327,6 +363,12 @@ def main() -> None:
                 )
                 endpoints["healthz"] = wrk(portal.url + "/healthz")
                 endpoints["org_home"] = wrk(portal.url + "/org/", cookie=data["org_cookie"])
+                endpoints["company_case"] = wrk(
+                    portal.url + f"/company/cases/{data['company_reference']}", cookie=data["liaison_cookie"]
+                )
+                endpoints["message_templates"] = wrk(
+                    portal.url + "/staff/message-templates", cookie=data["staff_cookie"]
+                )
                 endpoints["register_list"] = wrk(portal.url + "/en/register?country=CD&category=child_labour")
                 endpoints["register_case"] = wrk(portal.url + f"/en/register/{data['public_reference']}")
                 endpoints["org_cases"] = wrk(portal.url + "/org/cases", cookie=data["org_cookie"])

@@ -30,10 +30,14 @@ def register_models(app: Flask) -> None:
     import portal.audit.models
     import portal.cases.commitments
     import portal.cases.committee
+    import portal.cases.company_side
     import portal.cases.meetings
+    import portal.cases.message_templates
     import portal.cases.models
+    import portal.cases.translations
     import portal.core.blob_chunks
     import portal.intake.models
+    import portal.media.thumbnails
     import portal.notifications.models
     import portal.organisations.models
     import portal.orgs.trackers
@@ -45,6 +49,7 @@ def register_models(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.audit.views import audit
+    from portal.cases.aids import aids
     from portal.cases.views import staff
     from portal.company.views import company
     from portal.core.health import health
@@ -59,7 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.users import sessions
     from portal.users.views import users
 
-    for blueprint in (root, public, intake, health, users, staff, company, audit, registry, org_cases):
+    for blueprint in (root, public, intake, health, users, staff, aids, company, audit, registry, org_cases):
         app.register_blueprint(blueprint)
     for blueprint in (register, open_data, publication, reviews, review_staff, satisfaction, org, org_staff):
         app.register_blueprint(blueprint)
@@ -83,7 +88,7 @@ def connect_receivers() -> None:
 def register_commands(app: Flask) -> None:
     """``flask portal ...``: each package's commands, gathered here."""
     from portal.audit.cli import audit_verify
-    from portal.cases.cli import sweep_files
+    from portal.cases.cli import make_thumbnails, seed_message_templates, sweep_files
     from portal.cli import load_demo, rotate_keys
     from portal.intake.cli import sweep_drafts
     from portal.notifications.cli import deadlines
@@ -106,6 +111,8 @@ def register_commands(app: Flask) -> None:
         send_digests_command,
         refresh_statistics,
         annual_review,
+        make_thumbnails,
+        seed_message_templates,
     ):
         group.add_command(command)
     app.cli.add_command(group)

@@ -15,6 +15,7 @@ from portal.cases.models import Attachment
 from portal.core.crypto import KeyRing
 from portal.core.secrets import keyring_file
 from portal.extensions import db
+from portal.media.thumbnails import thumbnail_keys
 
 
 @click.command("rotate-keys")
@@ -41,7 +42,8 @@ def rotate_keys(retire_old: bool, no_new_key: bool) -> None:
         ring = KeyRing([Fernet.generate_key().decode(), *ring.keys])
         _write_ring(ring_path, ring)
     values = reencrypt_database(ring)
-    files = reencrypt_blobs(ring, db.session.scalars(select(Attachment.storage_key)).all())
+    keys = [*db.session.scalars(select(Attachment.storage_key)), *thumbnail_keys()]
+    files = reencrypt_blobs(ring, keys)
     click.echo(f"Re-encrypted {values} values and {files} files under the newest key.")
     if retire_old:
         if not from_file:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from portal.cases.casework import assign_officer, link_case, seat_panel_member, write_company_summary
 from portal.cases.committee import PanelKind, SeatKind, VoteChoice
+from portal.cases.message_templates import seed_defaults as seed_message_templates
 from portal.cases.models import Case, FilerType
 from portal.cases.operations import ActionInput, take_action
 from portal.cases.workflow import Action, Outcome, State
@@ -260,6 +261,7 @@ def load_demo_data(echo=print) -> None:
             assign_officer(case, users["officer"], users["chair"])
         receipts.append((case, receipt))
     filed_for = file_on_behalf(users)
+    seed_message_templates()  # the default templates of every step, in every language
     db.session.commit()
     echo("Demo grievances; receipts to try at /<locale>/follow-up:")
     for case, receipt in receipts:

@@ -95,6 +95,7 @@ def _submitted(case, kwargs) -> Facts:
     "message-to-organisation",
     "internal-note-added",
     "company-responded",
+    "message-to-company",
 )
 def _entry_written(case, kwargs) -> Facts:
     data = {**_case(case), **_entry(kwargs)}
@@ -117,7 +118,7 @@ def _state_changed(case, kwargs) -> Facts:
     }
 
 
-@facts("company-extension-granted", "company-summary-written", "identity-viewed")
+@facts("company-extension-granted", "company-summary-written", "identity-viewed", "description-translated")
 def _case_only(case, kwargs) -> Facts:
     return _case(case)
 
@@ -261,6 +262,26 @@ def _annual_review(review, kwargs) -> Facts:
 @facts("register-choice-changed")
 def _register_choice(case, kwargs) -> Facts:
     return {**_case(case), "listed": bool(kwargs.get("listed"))}
+
+
+@facts("remedy-progress-reported")
+def _progress(case, kwargs) -> Facts:
+    # Which commitment, never the words of the report.
+    report = kwargs.get("report")
+    return {
+        **_case(case),
+        "report_id": _id(report),
+        "commitment_id": _plain(getattr(report, "commitment_id", None)),
+    }
+
+
+@facts("message-template-changed")
+def _template(user, kwargs) -> Facts:
+    return {
+        "step": _plain(kwargs.get("step")),
+        "locale": _plain(kwargs.get("locale")),
+        "removed": bool(kwargs.get("removed")),
+    }
 
 
 @facts("attachment-downloaded")

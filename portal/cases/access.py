@@ -136,6 +136,16 @@ def can_respond_as_company(case: Case, user: User) -> bool:
     return user.role == Role.COMPANY and can_view(case, user) and case.state == State.COMPANY_RESPONSE
 
 
+def can_message_as_company(case: Case, user: User) -> bool:
+    """A liaison of the respondent writes to the secretariat whenever the company sees the case."""
+    return user.role == Role.COMPANY and can_view(case, user) and case.is_open
+
+
+def can_report_progress(case: Case, user: User) -> bool:
+    """A liaison of the respondent reports remedy progress while the remedy is monitored."""
+    return user.role == Role.COMPANY and can_view(case, user) and case.state == State.MONITORING
+
+
 def visible_cases(user: User):
     """A WHERE clause selecting the cases ``user`` may see, for lists (same rules as ``can_view``)."""
     if user.role == Role.COMPANY:

@@ -10,6 +10,7 @@ from portal.core.roles import CASE_STAFF
 from portal.core.storage import store_blob
 from portal.extensions import db
 from portal.media.download import send_decrypted
+from portal.media.thumbnails import THUMBNAIL_TYPE, Thumbnail, is_photo, store_thumbnail
 from portal.media.uploads import PreparedFile
 
 
@@ -18,22 +19,28 @@ def attach_files(
 ) -> None:
     """Store the files on ``entry``; ``purpose`` says what they are (evidence, or a representative's mandate)."""
     for prepared in files:
-        entry.attachments.append(
-            Attachment(
-                name_encrypted=encrypt_text(prepared.name),
-                content_type=prepared.content_type,
-                size=len(prepared.data),
-                sha256=prepared.sha256,
-                storage_key=store_blob(db.session, prepared.data),
-                cleaned=prepared.cleaned,
-                purpose=purpose,
-            )
+        attachment = Attachment(
+            name_encrypted=encrypt_text(prepared.name),
+            content_type=prepared.content_type,
+            size=len(prepared.data),
+            sha256=prepared.sha256,
+            storage_key=store_blob(db.session, prepared.data),
+            cleaned=prepared.cleaned,
+            purpose=purpose,
         )
+        entry.attachments.append(attachment)
+        if prepared.cleaned and is_photo(prepared.content_type):
+            store_thumbnail(attachment, prepared.data)  # encrypted like the photo, under a key of its own
 
 
 def may_download(attachment: Attachment, user) -> bool:
     """A file whose metadata could not be removed may name or place the person: only case staff get it (§8)."""
     return attachment.cleaned or user.is_in(CASE_STAFF)
+
+
+def send_thumbnail(attachment: Attachment, thumbnail: Thumbnail) -> Response:
+    """The preview of a photo: call only after the checks that would let the photo itself be downloaded."""
+    return send_decrypted(thumbnail.storage_key, THUMBNAIL_TYPE, "thumbnail.jpg", size=thumbnail.size)
 
 
 def send_attachment(attachment: Attachment) -> Response:

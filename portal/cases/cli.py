@@ -9,9 +9,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from portal.cases.message_templates import seed_defaults
 from portal.cases.models import Attachment
-from portal.core.storage import stale_files
+from portal.core.storage import read_blob, stale_files
 from portal.extensions import db
+from portal.media.thumbnails import PHOTO_FORMATS, Thumbnail, known_thumbnail_keys, store_thumbnail
 
 BATCH = 500
 
@@ -31,6 +33,7 @@ def sweep_files(grace_hours: float) -> None:
     while batch := list(islice(stale, BATCH)):
         keys = [key for key, _ in batch if key]
         known = set(db.session.scalars(select(Attachment.storage_key).where(Attachment.storage_key.in_(keys))))
+        known |= known_thumbnail_keys(keys)
         for key, path in batch:
             if key in known:
                 continue
@@ -39,3 +42,36 @@ def sweep_files(grace_hours: float) -> None:
             orphans += key is not None
     db.session.rollback()
     click.echo(f"temporary files removed: {temporary}, orphaned files removed: {orphans}")
+
+
+@click.command("make-thumbnails")
+@with_appcontext
+def make_thumbnails() -> None:
+    """Make the missing previews of cleaned photos (stored before thumbnails existed), one commit per batch."""
+    made = 0
+    while True:
+        missing = db.session.scalars(
+            select(Attachment)
+            .where(
+                Attachment.content_type.in_(list(PHOTO_FORMATS)),
+                Attachment.cleaned,
+                ~select(Thumbnail.id).where(Thumbnail.attachment_id == Attachment.id).exists(),
+            )
+            .order_by(Attachment.id)
+            .limit(BATCH)
+        ).all()
+        stored = [store_thumbnail(attachment, read_blob(attachment.storage_key)) for attachment in missing]
+        made += sum(thumbnail is not None for thumbnail in stored)
+        db.session.commit()
+        if len(missing) < BATCH or not any(stored):
+            break
+    click.echo(f"thumbnails made: {made}")
+
+
+@click.command("seed-message-templates")
+@with_appcontext
+def seed_message_templates() -> None:
+    """Store the default message templates for every step and language that has none yet (edited ones stay)."""
+    added = seed_defaults()
+    db.session.commit()
+    click.echo(f"message templates added: {added}")

@@ -181,6 +181,10 @@ CASEWORK_REASONS = {
     "commitment_checked": _l("A check-in has already looked at this commitment, so it stays on file."),
     "unknown_commitment": _l("This commitment does not belong to the case."),
     "commitment_unmarked": _l("Mark every commitment that is due: met, partly met or missed."),
+    "progress_closed": _l("Progress on the remedy is reported while it is monitored."),
+    "company_messages_closed": _l(
+        "Messages with the company are possible once the case is admitted and while it is open."
+    ),
 }
 
 # A representative's mandate, in staff's words and in the representative's (the follow-up page).
@@ -283,6 +287,8 @@ ENTRY_KINDS = {
     EntryKind.STATE_CHANGE: _l("Step"),
     EntryKind.COMPANY_RESPONSE: _l("Company response"),
     EntryKind.CASE_JOINED: _l("Another case was merged into this one"),
+    EntryKind.FROM_COMPANY: _l("From the company"),
+    EntryKind.TO_COMPANY: _l("To the company"),
 }
 
 VISIBILITY = {

@@ -104,6 +104,8 @@ class EntryKind(StrEnum):
     STATE_CHANGE = "state_change"
     COMPANY_RESPONSE = "company_response"
     CASE_JOINED = "case_joined"  # another grievance about the same events was merged into this one
+    FROM_COMPANY = "from_company"  # a company liaison's message to the secretariat (visibility company)
+    TO_COMPANY = "to_company"  # the secretariat's message to the respondent company (visibility company)
 
 
 class Visibility(StrEnum):

@@ -22,3 +22,21 @@ class ExtensionForm(FlaskForm):
         validators=[DataRequired(REQUIRED), MaxLength(2_000)],
         render_kw={"rows": 3},
     )
+
+
+class CompanyMessageForm(FlaskForm):
+    message = TextAreaField(
+        _l("Your message to the secretariat"),
+        description=_l("The committee's staff read it. The complainant does not."),
+        validators=[DataRequired(REQUIRED), MaxLength(20_000)],
+        render_kw={"rows": 4},
+    )
+
+
+class ProgressForm(FlaskForm):
+    progress = TextAreaField(
+        _l("What has been done"),
+        description=_l("For example: paid on 3 March, receipt number 1234. The committee's staff read it."),
+        validators=[DataRequired(REQUIRED), MaxLength(5_000)],
+        render_kw={"rows": 3},
+    )

@@ -9,13 +9,16 @@ from sqlalchemy import select
 
 from portal.cases import access, casework, labels, queries
 from portal.cases.attachments import may_download, send_attachment
+from portal.cases.commitments import Commitment
 from portal.cases.committee import Decision
+from portal.cases.company_side import company_message, progress_by_commitment, report_progress
 from portal.cases.loading import with_case
 from portal.cases.meetings import meetings_for_company
-from portal.cases.models import Attachment, Case, CaseEntry, Visibility
+from portal.cases.models import Attachment, Case, CaseEntry, EntryKind, Visibility
 from portal.cases.operations import grant_company_extension
 from portal.cases.refusals import CaseworkRefused
-from portal.company.forms import CompanyResponseForm, ExtensionForm
+from portal.company.forms import CompanyMessageForm, CompanyResponseForm, ExtensionForm, ProgressForm
+from portal.company.stage import ENTRY_KINDS, empty_text, stage_text
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
 from portal.core.forms import text_of
@@ -40,6 +43,8 @@ def _render(
     form: CompanyResponseForm | None = None,
     status: int = 200,
     extension_form: ExtensionForm | None = None,
+    message_form: CompanyMessageForm | None = None,
+    progress_form: tuple[int, ProgressForm] | None = None,
 ):
     entries = db.session.scalars(
         select(CaseEntry)
@@ -47,6 +52,16 @@ def _render(
         .order_by(CaseEntry.id)
     ).all()
     decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
+    responded = any(entry.kind == EntryKind.COMPANY_RESPONSE for entry in entries)
+    # The commitments the respondent owes, with its reports: what it is asked to report on while monitored.
+    commitments = [c for c in Commitment.of_case(case.id) if c.owed_by_respondent]
+    can_report = access.can_report_progress(case, current_user)
+    # One form per commitment (prefixed by its id); the one that failed comes back with its errors and text.
+    progress_forms = {
+        commitment.id: ProgressForm(prefix=f"progress-{commitment.id}", formdata=None) for commitment in commitments
+    }
+    if progress_form is not None:
+        progress_forms[progress_form[0]] = progress_form[1]
     return (
         render_template(
             "company/case.html",
@@ -62,6 +77,15 @@ def _render(
             identity=case.identity if access.can_view_identity(case, current_user) else None,
             # Only the meetings it is invited to, and never who attends (docs/architecture.md §4).
             meetings=meetings_for_company(case),
+            stage_text=stage_text(case.state, responded),
+            empty_text=empty_text(case.state),
+            entry_kinds=ENTRY_KINDS,
+            can_message=access.can_message_as_company(case, current_user),
+            message_form=message_form or CompanyMessageForm(formdata=None),
+            commitments=commitments,
+            progress=progress_by_commitment(case) if commitments else {},
+            can_report=can_report,
+            progress_forms=progress_forms,
         ),
         status,
     )
@@ -105,6 +129,37 @@ def extension(case: Case):
         return _render(case, status=409, extension_form=form)
     flash(_("Your deadline was extended once."))
     return redirect(url_for("company.case_page", reference=case.reference))
+
+
+@company.post("/cases/<reference>/messages")
+@staff_required(COMPANY_LIAISONS)
+@with_case(access.can_message_as_company)
+def message(case: Case):
+    form = CompanyMessageForm()
+    if not form.validate_on_submit():
+        return _render(case, status=400, message_form=form)
+    company_message(case, current_user, text_of(form.message) or "")
+    flash(_("Your message was sent to the secretariat."))
+    return redirect(url_for("company.case_page", reference=case.reference) + "#messages")
+
+
+@company.post("/cases/<reference>/commitments/<int:commitment_id>/progress")
+@staff_required(COMPANY_LIAISONS)
+@with_case(access.can_report_progress)
+def progress(case: Case, commitment_id: int):
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None or commitment.case_id != case.id or not commitment.owed_by_respondent:
+        abort(404)  # not a commitment this company reports on
+    form = ProgressForm(prefix=f"progress-{commitment_id}")
+    if not form.validate_on_submit():
+        return _render(case, status=400, progress_form=(commitment_id, form))
+    try:
+        report_progress(case, commitment_id, current_user, text_of(form.progress) or "")
+    except CaseworkRefused as refused:
+        form.progress.errors = [*form.progress.errors, str(labels.CASEWORK_REASONS[refused.reason])]
+        return _render(case, status=409, progress_form=(commitment_id, form))
+    flash(_("Your progress report was sent to the secretariat."))
+    return redirect(url_for("company.case_page", reference=case.reference) + f"#commitment-{commitment_id}")
 
 
 @company.get("/cases/<reference>/attachments/<int:attachment_id>")

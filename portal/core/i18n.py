@@ -144,10 +144,17 @@ def language_name(code: str | None, locale_code: str | None = None) -> str:
     return name[:1].upper() + name[1:] if name else code
 
 
+@lru_cache(maxsize=len(LOCALES))
+def _country_names(locale_code: str) -> dict[str, str]:
+    """Code → name, one plain table per reader's language, built once per process (the filter runs per row)."""
+    return dict(_locale(locale_code).territories.items())
+
+
 def country_name(code: str | None, locale_code: str | None = None) -> str:
+    """A country's name in the reader's language ("CD" → "Congo - Kinshasa"); an unknown code is shown as is."""
     if not code:
         return ""
-    return _locale(locale_code or str(get_locale())).territories.get(code, code)
+    return _country_names(locale_code or str(get_locale())).get(code, code)
 
 
 # One month form per language: CLDR's "medium" dates abbreviate the month ("30 Nov 2026") where "long" ones spell it

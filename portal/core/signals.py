@@ -66,6 +66,13 @@ annual_review_changed = _signal(
     "The committee's narrative of a year's review was written, or the chair adopted the review (sender: the "
     "AnnualReview). kwargs: change (narrative, adopted), locales, actor.",
 )
+description_translated = _signal(
+    "description-translated", "Case staff wrote or changed the working translation of the description. kwargs: actor."
+)
+remedy_progress_reported = _signal(
+    "remedy-progress-reported", "A company liaison reported progress on one commitment. kwargs: report, actor."
+)
+message_to_company = _signal("message-to-company", "Case staff wrote to the respondent company. kwargs: entry, actor.")
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 
@@ -79,6 +86,9 @@ user_logged_in = _signal("user-logged-in", "A staff member completed password an
 user_login_failed = _signal("user-login-failed", "A password or code was wrong. kwargs: stage.")
 user_changed = _signal(
     "user-changed", "An account was created, its role changed or it was (de)activated. kwargs: actor, change."
+)
+message_template_changed = _signal(
+    "message-template-changed", "The secretariat saved a message template. kwargs: actor, template (step, locale)."
 )
 affiliation_changed = _signal(
     "affiliation-changed", "A staff member declared a tie. kwargs: actor, organisation_id, entity_id."

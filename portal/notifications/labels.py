@@ -53,6 +53,16 @@ def company_responded(reference: str) -> tuple[str, str]:
     )
 
 
+def message_for_company(reference: str) -> tuple[str, str]:
+    return (
+        _("Message from the secretariat about grievance %(reference)s", reference=reference),
+        _(
+            "The secretariat wrote to your company about grievance %(reference)s; log in to read it.",
+            reference=reference,
+        ),
+    )
+
+
 def case_admitted_for_company() -> tuple[str, str]:
     return (
         _("A grievance concerning your company was admitted"),

@@ -43,6 +43,7 @@ def connect() -> None:
     signals.company_responded.connect(on_company_responded, weak=False)
     signals.case_state_changed.connect(on_case_state_changed, weak=False)
     signals.message_to_complainant.connect(on_message_to_complainant, weak=False)
+    signals.message_to_company.connect(on_message_to_company, weak=False)
     # decision_recorded is not subscribed: every decision comes with a state change, which tells the complainant.
 
 
@@ -77,6 +78,10 @@ def on_case_state_changed(case: Case, action: Action, transition: Transition, ac
 
 def on_message_to_complainant(case: Case, **kwargs) -> None:
     notify_complainant(case)
+
+
+def on_message_to_company(case: Case, **kwargs) -> None:
+    notify_staff(case, company_liaisons(case), lambda: labels.message_for_company(case.reference), link=company_link())
 
 
 # --- recipients ------------------------------------------------------------------------------------------------

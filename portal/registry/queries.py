@@ -12,6 +12,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.cases.models import Case, CaseEntity
+from portal.core.i18n import country_name
 from portal.extensions import db
 from portal.organisations.models import EntityCommodity, EntityRelation, Organisation, SupplyChainEntity
 
@@ -114,4 +115,4 @@ def entity_choices() -> list[tuple[str, str]]:
     rows = db.session.execute(
         select(SupplyChainEntity.id, SupplyChainEntity.name, SupplyChainEntity.country).order_by(SupplyChainEntity.name)
     ).all()
-    return [(str(row.id), f"{row.name} ({row.country})") for row in rows]
+    return [(str(row.id), f"{row.name} ({country_name(row.country)})") for row in rows]

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, raiseload
 
 from portal.core.auth import staff_required
+from portal.core.i18n import country_name
 from portal.core.roles import ADMINS, CASEWORK, COMPANY_LIAISONS
 from portal.core.security import PENDING_LOGIN_KEY, keyed_hash
 from portal.core.transaction import keep_changes
@@ -229,7 +230,7 @@ def _affiliation_form(formdata=None) -> AffiliationForm:
     ).all()
     return AffiliationForm(
         [(str(org.id), org.name) for org in organisations],
-        [(str(entity.id), f"{entity.name} ({entity.country})") for entity in entities],
+        [(str(entity.id), f"{entity.name} ({country_name(entity.country)})") for entity in entities],
         formdata=formdata,
     )
 

@@ -38,6 +38,10 @@ GET_MATRIX = {
     # The organisation pages are for union, NGO and community organisation members only (tests/organisations/).
     "/org/": [R, F, F, F, F, F, F, F, F, F],
     "/org/members/invite": [R, F, F, F, F, F, F, F, F, F],
+    "/staff/message-templates": [R, F, OK, OK, OK, F, F, F, F, F],
+    "/staff/cases/{ref}/message-template?step=acknowledge": [R, F, OK, N, OK, F, N, N, F, F],
+    # The world's submission is a PDF: no thumbnail for anyone (a photo's, role by role: tests/media/test_thumbnails).
+    "/staff/cases/{ref}/attachments/{submission_attachment}/thumbnail": [R, F, N, N, N, N, N, N, F, F],
 }
 
 POST_MATRIX = {
@@ -97,6 +101,21 @@ POST_MATRIX = {
     "/org/cases/{ref}/review": ({"reasons": "Unfair"}, [R, F, F, F, F, F, F, F, F, F]),
     "/org/trackers": ({"name": "Cobalt", "commodity": "cobalt"}, [R, F, F, F, F, F, F, F, F, F]),
     "/org/trackers/1/delete": ({}, [R, F, F, F, F, F, F, F, F, F]),
+    "/company/cases/{ref}/messages": ({"message": "A question"}, [R, F, F, F, F, F, F, F, R, N]),
+    # Not monitored yet: no progress report (the company's own liaison is forbidden, another company's not told).
+    "/company/cases/{ref}/commitments/999/progress": (
+        {"progress-999-progress": "Paid"},
+        [R, F, F, F, F, F, F, F, F, N],
+    ),
+    "/staff/cases/{ref}/description-translation": (
+        {"description-translation": "The depot manager..."},
+        [R, F, R, N, R, F, F, F, F, F],
+    ),
+    "/staff/cases/{ref}/company-message": ({"company-text": "Please send"}, [R, F, R, N, R, F, F, F, F, F]),
+    "/staff/message-templates": (
+        {"step": "acknowledge", "locale": "en", "body": "Received, thank you"},
+        [R, F, R, R, R, F, F, F, F, F],
+    ),
 }
 
 

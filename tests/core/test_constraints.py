@@ -17,6 +17,7 @@ import portal.notifications.models  # noqa: F401
 from portal.cases.commitments import CommitmentStatus
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
 from portal.cases.meetings import MeetingKind
+from portal.cases.message_templates import TemplateStep
 from portal.cases.models import (
     AttachmentPurpose,
     Category,
@@ -79,6 +80,7 @@ ENUM_COLUMNS = {
     ("satisfaction_answers", "respected"): Scale,
     ("satisfaction_answers", "safe"): Scale,
     ("satisfaction_markers", "answered_by"): Answerer,
+    ("message_templates", "step"): TemplateStep,
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {
@@ -137,6 +139,11 @@ FREE_TEXT_COLUMNS = {
     ("case_receipts", "receipt_hash"),
     ("meetings", "interpreter_language"),
     ("meetings", "timezone"),
+    # Interface locales (core/i18n.LOCALES): the template page accepts only those; storage keys of the thumbnails.
+    ("description_translations", "locale"),
+    ("message_templates", "locale"),
+    ("message_templates", "body"),  # templates hold no personal data: plain text the secretariat edits
+    ("attachment_thumbnails", "storage_key"),
 }
 
 # What ``portal.core.db.one_of`` writes: "column IN ('a', 'b')", possibly after "column IS NULL OR".
