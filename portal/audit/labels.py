@@ -8,6 +8,7 @@ ACTIONS = {
     "case-state-changed": _l("Case moved"),
     "message-to-complainant": _l("Message to the complainant"),
     "message-to-organisation": _l("Message to the organisation"),
+    "org-cases-exported": _l("Organisation exported its cases"),
     "internal-note-added": _l("Internal note"),
     "company-responded": _l("Company responded"),
     "company-extension-granted": _l("Company response extended"),

@@ -1,7 +1,8 @@
 """An NGO's field worker in a real browser, at phone and desktop width: signs in with password and TOTP, reaches
 "File on behalf of people" with the keyboard, files for three families about child labour with a guardian's
-consent, and gets the families' own receipt. Every new page passes axe (the organisation's home, the invitation
-form and page, the organisation's form pages, the receipt with the people's receipts, the staff's section)."""
+consent, and gets the families' own receipt; then finds the case under "Our cases" and follows a theme. Every new
+page passes axe (the organisation's home, the invitation form and page, the organisation's form pages, the receipt
+with the people's receipts, our cases, a case, the themes and a theme, the staff's section)."""
 
 from __future__ import annotations
 
@@ -139,6 +140,28 @@ def test_ngo_member_files_on_behalf_of_three_families(browser, live_server, shoo
     _no_violations(page, "receipt")
     shoot(page, "receipts")
     reference = page.locator(".reference").inner_text().strip()
+
+    # "Our cases": the case just filed, its page, and a theme to follow, reached from the menu.
+    page.get_by_role("link", name=t("Our cases")).first.click()
+    expect(page.get_by_role("heading", name=t("Our cases"))).to_be_visible()
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    _no_violations(page, "/org/cases")
+    shoot(page, "our-cases")
+    page.get_by_role("link", name=reference).click()
+    expect(page.get_by_role("heading", name=t("Where your case stands"))).to_be_visible()
+    _no_violations(page, "/org/cases/<reference>")
+    shoot(page, "our-case")
+    page.get_by_role("link", name=t("Themes we follow")).first.click()
+    page.get_by_role("button", name=t("Follow this theme")).click()  # nothing chosen: the errors pass axe too
+    _no_violations(page, "/org/trackers with errors")
+    page.get_by_label(t("Name of the theme")).fill("Child labour in cobalt")
+    page.get_by_label(exact(t("Category"))).select_option("child_labour")
+    page.get_by_label(t("Metal or mineral")).select_option("cobalt")
+    page.get_by_role("button", name=t("Follow this theme")).click()
+    page.get_by_role("link", name="Child labour in cobalt").click()
+    expect(page.get_by_role("heading", name="Child labour in cobalt")).to_be_visible()
+    _no_violations(page, "/org/trackers/<id>")
+    shoot(page, "tracker")
 
     # The invitation page a newcomer opens.
     token = secrets.token_urlsafe(32)
