@@ -211,6 +211,8 @@ class Case(CreatedAtMixin, db.Model):
     register_listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # A case with a retaliation or safeguarding flag is listed only once it is closed and the secretariat released it.
     register_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The secretariat's own short summary, for finding the case (portal/cases/search.py; its blind index).
+    staff_summary_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     identity = EncryptedJSON("identity_encrypted")
     place = EncryptedText("place_encrypted")
@@ -223,6 +225,7 @@ class Case(CreatedAtMixin, db.Model):
     community = EncryptedText("community_encrypted")
     mandate_consent = EncryptedText("mandate_consent_encrypted")
     interpreter_note = EncryptedText("interpreter_note_encrypted")
+    staff_summary = EncryptedText("staff_summary_encrypted")
 
     category_rows: Mapped[list[CaseCategory]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"
