@@ -32,6 +32,10 @@ ACTIONS = {
     "registry-changed": _l("Registry changed"),
     "publication-changed": _l("Public text drafted, published or withdrawn"),
     "register-choice-changed": _l("Complainant's register choice changed"),
+    "case-tagged": _l("Tag added or removed"),
+    "staff-summary-written": _l("Staff summary written"),
+    "tag-changed": _l("Tag created"),
+    "cases-exported": _l("Case list exported"),
 }
 
 

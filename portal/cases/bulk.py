@@ -117,8 +117,8 @@ class BulkForm(FlaskForm):
 
     action = SelectField(
         _l("With the selected cases"),
-        choices=[(BulkAction.ASSIGN.value, _l("Assign to an officer")), (BulkAction.TAG.value, _l("Add a tag")),
-                 (BulkAction.ACKNOWLEDGE.value, _l("Acknowledge"))],
+        choices=options([(BulkAction.ASSIGN.value, _l("Assign to an officer")), (BulkAction.TAG.value, _l("Add a tag")),
+                         (BulkAction.ACKNOWLEDGE.value, _l("Acknowledge"))]),
         validators=[InputRequired(CHOOSE_ONE)],
     )  # fmt: skip
     officer = SelectField(_l("Officer"), validators=[Optional()], validate_choice=False, widget=QuickSelect())
@@ -129,9 +129,14 @@ class BulkForm(FlaskForm):
         self.officer.choices = options([("", _("Nobody")), *((str(u.id), u.name) for u in people)])
         self.tag.choices = options([("", _("Choose a tag")), *((str(tag_id), label) for tag_id, label in tag_labels)])
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.action.data == BulkAction.TAG and not self.tag.data:  # Optional() stops the field's own check
+            self.tag.errors = [*self.tag.errors, _("Choose the tag to add.")]
+            return False
+        return valid
+
     def validate_tag(self, field) -> None:
-        if self.action.data == BulkAction.TAG and not field.data:
-            raise ValidationError(_("Choose the tag to add."))
         if field.data and field.data not in {choice.value for choice in field.iter_choices()}:
             raise ValidationError(str(CHOOSE_ONE))
 

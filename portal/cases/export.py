@@ -36,11 +36,11 @@ def _day(value: datetime | None) -> str:
     return value.date().isoformat() if value else ""
 
 
-def rows(query: Select, locale: str) -> Iterator[str]:
-    """The CSV, a line at a time (a header first)."""
+def rows(query: Select, locale: str, tag_labels: dict[int, str]) -> Iterator[str]:
+    """The CSV, a line at a time (a header first). It runs after the request's commit, so it is given plain
+    values (``tag_labels``), never objects loaded before."""
     states, commodities = words(labels.STATE_NAMES), words(labels.COMMODITIES)
     categories_named = words(labels.CATEGORIES)
-    tag_labels = {tag.id: tag.label(locale) for tag in tags.all_tags()}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 

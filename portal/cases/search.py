@@ -26,11 +26,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
-from portal.cases import access
 from portal.cases.loading import REFERENCE
 from portal.cases.models import Case, CaseEntity
 from portal.cases.refusals import CaseworkRefused
-from portal.cases.tags import CaseTag, all_tags
+from portal.cases.tags import CaseTag, all_tags, can_tag
 from portal.core import signals
 from portal.core.db import CreatedAtMixin
 from portal.core.forms import REQUIRED, MaxLength
@@ -98,8 +97,8 @@ def terms_of(text: str) -> set[str]:
 
 def set_staff_summary(case: Case, text: str | None, actor: User) -> None:
     """The secretariat's own short summary of a case (encrypted; searchable through its blind index)."""
-    if not access.can_manage(case, actor):
-        raise CaseworkRefused("case_closed" if not case.is_open else "recused")
+    if not can_tag(case, actor):  # the same people as tags: case staff who may see the case
+        raise CaseworkRefused("recused")
     text = (text or "").strip()[:SUMMARY_MAX] or None
     case.staff_summary = text
     db.session.execute(delete(SearchTerm).where(SearchTerm.case_id == case.id))

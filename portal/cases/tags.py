@@ -23,6 +23,7 @@ from portal.core import signals
 from portal.core.db import CreatedAtMixin
 from portal.core.forms import CHOOSE_ONE, REQUIRED, MaxLength, QuickSelect, options
 from portal.core.i18n import DEFAULT_LOCALE, LOCALES
+from portal.core.roles import CASE_STAFF
 from portal.extensions import db
 from portal.users.models import User
 
@@ -88,14 +89,14 @@ def create_tag(labels: dict[str, str], actor: User) -> Tag:
 
 
 def can_tag(case: Case, user: User) -> bool:
-    """Case staff tag the open cases they may manage."""
-    return access.can_manage(case, user)
+    """Case staff tag the cases they may see, closed ones too (tags serve reports as well as triage)."""
+    return user.is_in(CASE_STAFF) and access.can_view(case, user)
 
 
 def add_tag(case: Case, tag: Tag, actor: User) -> bool:
     """Tag ``case``; False when it already had the tag (nothing changes, nothing audited)."""
     if not can_tag(case, actor):
-        raise CaseworkRefused("case_closed" if not case.is_open else "recused")
+        raise CaseworkRefused("recused")
     if db.session.get(CaseTag, (case.id, tag.id)) is not None:
         return False
     db.session.add(CaseTag(case_id=case.id, tag_id=tag.id, tagged_by_id=actor.id))
@@ -106,7 +107,7 @@ def add_tag(case: Case, tag: Tag, actor: User) -> bool:
 
 def remove_tag(case: Case, tag: Tag, actor: User) -> None:
     if not can_tag(case, actor):
-        raise CaseworkRefused("case_closed" if not case.is_open else "recused")
+        raise CaseworkRefused("recused")
     if db.session.execute(delete(CaseTag).where(CaseTag.case_id == case.id, CaseTag.tag_id == tag.id)).rowcount:
         signals.case_tagged.send(case, tag_id=tag.id, removed=True, actor=actor)
 

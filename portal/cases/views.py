@@ -200,9 +200,9 @@ def export_csv():
     query = queries.filtered(current_user, filters, utcnow())
     arguments = urlencode(sorted((key, value) for key, value in request.args.items() if key != "page"))
     signals.cases_exported.send(current_user._get_current_object(), actor=current_user, filters=arguments[:500])
-    response = Response(
-        stream_with_context(export.rows(query, str(get_locale()))), mimetype="text/csv; charset=utf-8"
-    )
+    locale = str(get_locale())
+    tag_labels = {tag.id: tag.label(locale) for tag in tags.all_tags()}
+    response = Response(stream_with_context(export.rows(query, locale, tag_labels)), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="cases-{utcnow().date().isoformat()}.csv"'
     return response
 
@@ -313,7 +313,7 @@ def untag_case(case: Case, tag_id: int):
 
 @staff.post("/cases/<reference>/staff-summary")
 @staff_required(CASE_STAFF)
-@with_case(access.can_manage)
+@with_case(tags.can_tag)
 def staff_summary(case: Case):
     form = search.StaffSummaryForm()
     return submit(

@@ -105,6 +105,10 @@ FREE_TEXT_COLUMNS = {
     ("cases", "interpreter_language"),
     ("meetings", "interpreter_language"),
     ("meetings", "timezone"),
+    # The lists (portal/cases/search.py): keyed hashes of the blind index; a person's filter name and query string.
+    ("case_search_terms", "term"),
+    ("saved_filters", "name"),
+    ("saved_filters", "query"),
 }
 
 # What ``portal.core.db.one_of`` writes: "column IN ('a', 'b')", possibly after "column IS NULL OR".
