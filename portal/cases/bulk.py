@@ -68,8 +68,7 @@ def apply(
     """Apply ``action`` to every case of ``references`` the actor may see; one result per reference asked for."""
     wanted = list(dict.fromkeys(references))[:MAX_SELECTION]
     found = {
-        case.reference: case
-        for case in db.session.scalars(queries.visible_to(actor).where(Case.reference.in_(wanted)))
+        case.reference: case for case in db.session.scalars(queries.visible_to(actor).where(Case.reference.in_(wanted)))
     }
     results = []
     for reference in wanted:

@@ -91,7 +91,9 @@ def rows(query: Select, locale: str, tag_labels: dict[int, str]) -> Iterator[str
                     _day(case.created_at),
                     _day(case.next_due_at),
                     _cell(officers.get(case.assigned_officer_id, "")),
-                    _cell("; ".join(tag_labels[tag_id] for tag_id in case_tags.get(case.id, []) if tag_id in tag_labels)),
+                    _cell(
+                        "; ".join(tag_labels[tag_id] for tag_id in case_tags.get(case.id, []) if tag_id in tag_labels)
+                    ),
                 ]
             )
         yield flush()

@@ -40,7 +40,18 @@ MESSAGE_READ_BY_COMPLAINANT = _l("The complainant reads this message exactly as 
 WORKING_COPY = _l("For staff only: the complainant never sees it.")
 # The sorts of the list's column headers (portal/cases/queries.py SORTS has their SQL).
 SORT_KEYS = frozenset(
-    {"newest", "oldest", "due", "due_late", "reference", "reference_desc", "state", "state_desc", "country", "country_desc"}
+    {
+        "newest",
+        "oldest",
+        "due",
+        "due_late",
+        "reference",
+        "reference_desc",
+        "state",
+        "state_desc",
+        "country",
+        "country_desc",
+    }
 )
 
 

@@ -12,9 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, and_, case, exists, func, not_, select, union
 from sqlalchemy.orm import lazyload
 
-from portal.cases import access
+from portal.cases import access, search
 from portal.cases.committee import PanelSeat
-from portal.cases import search
 from portal.cases.models import Case, CaseCategory, CaseEntity
 from portal.cases.tags import CaseTag
 from portal.cases.workflow import FINAL_STATES

@@ -161,7 +161,9 @@ def matching(text: str, locale: str):
 
 
 def saved_filters(user: User) -> list[SavedFilter]:
-    return list(db.session.scalars(select(SavedFilter).where(SavedFilter.user_id == user.id).order_by(SavedFilter.name)))
+    return list(
+        db.session.scalars(select(SavedFilter).where(SavedFilter.user_id == user.id).order_by(SavedFilter.name))
+    )
 
 
 def save_filter(user: User, name: str, arguments: dict[str, str]) -> SavedFilter:

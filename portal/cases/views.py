@@ -8,9 +8,8 @@ Each view: ``with_case`` loads the case and applies its permission → the form 
 from __future__ import annotations
 
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
-
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
@@ -111,7 +110,11 @@ def dashboard():
 def _rows_extras(cases: list[Case]) -> dict:
     """What a list's rows show beside the case's own columns, for all rows at once: officers' names and tags."""
     officer_ids = {case.assigned_officer_id for case in cases if case.assigned_officer_id}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(officer_ids))).all()) if officer_ids else {}
+    names = (
+        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(officer_ids))).all())
+        if officer_ids
+        else {}
+    )
     locale = str(get_locale())
     tag_labels = {tag.id: tag.label(locale) for tag in tags.all_tags()}
     return {"officer_names": names, "case_tags": tags.tags_of([case.id for case in cases]), "tag_labels": tag_labels}
@@ -279,7 +282,11 @@ def tag_admin():
     locale = str(get_locale())
     return (
         render_template(
-            "staff/tags.html", form=form, tag_labels=tags.sorted_labels(locale), locales=LOCALES, all_tags=tags.all_tags()
+            "staff/tags.html",
+            form=form,
+            tag_labels=tags.sorted_labels(locale),
+            locales=LOCALES,
+            all_tags=tags.all_tags(),
         ),
         status,
     )

@@ -25,7 +25,7 @@ from portal.extensions import db
 from portal.users.models import User
 
 WEEKS = 4
-AGE_BUCKETS = (30, 90, 180, 365)  # days: under 30, 30–89, 90–179, 180–364, a year or more
+AGE_BUCKETS = (30, 90, 180, 365)  # days: under 30, 30 to 89, 90 to 179, 180 to 364, a year or more
 _CACHE: dict[tuple, Workload] = {}
 _CACHE_LOCK = Lock()
 _CACHE_MAX = 512

@@ -130,8 +130,11 @@ def test_lists_do_not_show_invisible_cases(world, client_as, role):
     # Searched for by its reference: the search box says what was typed, but no case is listed nor opened.
     searched = client_as(role).get(f"/staff/cases?q={world.reference}").get_data(as_text=True)
     assert f'href="/staff/cases/{world.reference}"' not in searched
-    assert client_as(role).get(f"/staff/go?q={world.reference}").headers["Location"].endswith(
-        f"/staff/cases?q={world.reference}"
+    assert (
+        client_as(role)
+        .get(f"/staff/go?q={world.reference}")
+        .headers["Location"]
+        .endswith(f"/staff/cases?q={world.reference}")
     )
 
 

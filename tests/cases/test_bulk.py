@@ -82,7 +82,7 @@ def test_bulk_assign_on_fifty_cases_applies_the_guards_per_case(app, client, des
 
 
 def test_bulk_tag_and_acknowledge(app, client, desk):
-    actor, _, ids = desk
+    actor, _, _ids = desk
     with app.app_context():
         tag = create_tag({"en": "Heat stress"}, db.session.get(User, actor.id))
         db.session.commit()
@@ -106,7 +106,9 @@ def test_bulk_tag_and_acknowledge(app, client, desk):
     response = client.post("/staff/cases/bulk", data={"action": "acknowledge", "case": references})
     html = response.get_data(as_text=True)
     with app.app_context():
-        states = dict(db.session.execute(select(Case.reference, Case.state).where(Case.reference.in_(references))).all())
+        states = dict(
+            db.session.execute(select(Case.reference, Case.state).where(Case.reference.in_(references))).all()
+        )
     assert all(states[reference] == State.ACKNOWLEDGED for reference in submitted)
     assert len([e for e in _audited(app, "case-state-changed") if e.get("action") == "acknowledge"]) == len(submitted)
     assert f"Refused for {len(others)} case" in html

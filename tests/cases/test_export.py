@@ -41,7 +41,7 @@ def _csv(client, query: str) -> list[list[str]]:
 
 
 def test_the_csv_holds_exactly_the_listed_rows_and_columns(app, client, exporter):
-    user, ids = exporter
+    user, _ids = exporter
     with app.app_context():
         child_labour = select(CaseCategory.case_id).where(CaseCategory.category == "child_labour")
         in_filter = list(db.session.scalars(select(Case.id).where(Case.id.in_(child_labour)).order_by(Case.id)))
@@ -76,12 +76,12 @@ def test_a_formula_is_never_written_as_one(app, client, exporter, make_user):
     user, ids = exporter
     with app.app_context():
         actor = db.session.get(User, user.id)
-        tag = create_tag({"en": "=HYPERLINK(\"http://x\")"}, actor)
+        tag = create_tag({"en": '=HYPERLINK("http://x")'}, actor)
         add_tag(db.session.get(Case, ids[0]), tag, actor)
         db.session.commit()
         reference = db.session.get(Case, ids[0]).reference
     rows = {row[0]: row for row in _csv(client, "sort=oldest")[1:]}
-    assert rows[reference][9] == "'=HYPERLINK(\"http://x\")"
+    assert rows[reference][9] == '\'=HYPERLINK("http://x")'
 
 
 def test_companies_and_strangers_cannot_export(client, exporter, make_user, login_as):

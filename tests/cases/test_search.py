@@ -54,7 +54,9 @@ def test_search_by_site_name_identifier_and_company(app, client, officer):
         company = Organisation(name="Lualaba Refining", kind=OrganisationKind.COMPANY, lei="5493001KJTIIGC8Y1R12")
         db.session.add_all([site, company])
         db.session.flush()
-        db.session.add_all([CaseEntity(case_id=ids[0], entity_id=site.id), CaseEntity(case_id=ids[1], entity_id=site.id)])
+        db.session.add_all(
+            [CaseEntity(case_id=ids[0], entity_id=site.id), CaseEntity(case_id=ids[1], entity_id=site.id)]
+        )
         db.session.get(Case, ids[2]).respondent_organisation_id = company.id
         db.session.commit()
         by_site = {db.session.get(Case, i).reference for i in ids[:2]}

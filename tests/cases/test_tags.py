@@ -75,7 +75,9 @@ def test_tags_on_the_case_page_and_in_the_list(app, client, secretariat):
     assert client.post(f"/staff/cases/{reference}/tags/{tag_id}/remove").status_code == 302
     with app.app_context():
         assert db.session.scalar(select(CaseTag.case_id)) is None
-        changes = [json.loads(d) for d in db.session.scalars(select(AuditEntry.data).where(AuditEntry.action == "case-tagged"))]
+        changes = [
+            json.loads(d) for d in db.session.scalars(select(AuditEntry.data).where(AuditEntry.action == "case-tagged"))
+        ]
     assert [change["removed"] for change in changes] == [False, True]
     assert listed(client, f"/staff/cases?tag={tag_id}") == []
 

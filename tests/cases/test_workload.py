@@ -72,7 +72,7 @@ def _expected(app, user_id: int, hidden: str):
 
 
 def test_the_figures_are_the_cases_counted_one_by_one(app, reader):
-    user, other, _, hidden = reader
+    user, _other, _, hidden = reader
     stages, weeks, officers, ages, sections = _expected(app, user.id, hidden)
     with app.app_context():
         figures = workload(db.session.get(User, user.id), utcnow())
@@ -122,7 +122,7 @@ def test_the_figures_are_aggregates_not_a_loop_over_cases(app, client, reader, m
 
 
 def test_a_change_shows_at_once(app, client, reader, make_user):
-    user, other, ids, hidden = reader
+    user, _other, _ids, hidden = reader
     client.get("/staff/")  # kept now
     with app.app_context():
         reference = db.session.scalar(

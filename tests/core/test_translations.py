@@ -22,6 +22,8 @@ TEMPLATES = Path(ROOT) / "portal" / "templates"
 SAME_AS_ENGLISH = {
     "nl": {
         "Open data",  # the Dutch term (the government's own portal is data.overheid.nl "open data")
+        "Week",  # the same word in Dutch
+        "Week %(week)d",
         "Account %(id)d",
         "Account: %(email)s",
         "Accounts",
