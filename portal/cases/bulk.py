@@ -119,9 +119,13 @@ class BulkForm(FlaskForm):
         choices=options([(BulkAction.ASSIGN.value, _l("Assign to an officer")), (BulkAction.TAG.value, _l("Add a tag")),
                          (BulkAction.ACKNOWLEDGE.value, _l("Acknowledge"))]),
         validators=[InputRequired(CHOOSE_ONE)],
+        id="bulk-action",
     )  # fmt: skip
-    officer = SelectField(_l("Officer"), validators=[Optional()], validate_choice=False, widget=QuickSelect())
-    tag = SelectField(_l("Tag"), validators=[Optional()], validate_choice=False, widget=QuickSelect())
+    # Their own ids: the list's filter form on the same page has a "tag" field too.
+    officer = SelectField(
+        _l("Officer"), validators=[Optional()], validate_choice=False, widget=QuickSelect(), id="bulk-officer"
+    )
+    tag = SelectField(_l("Tag"), validators=[Optional()], validate_choice=False, widget=QuickSelect(), id="bulk-tag")
 
     def __init__(self, people: list[User], tag_labels: list[tuple[int, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)
