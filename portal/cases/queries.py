@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, case, exists, func, not_, select, union
+from sqlalchemy import Select, and_, case, exists, func, select, union
 from sqlalchemy.orm import lazyload
 
 from portal.cases import access, search
@@ -103,7 +103,7 @@ def page_of(query: Select, page: int, size: int = PAGE_SIZE) -> tuple[list[Case]
     return list(rows[:size]), len(rows) > size
 
 
-# The dashboard's sections, most pressing first: a case is listed once, in the first section it belongs to.
+# The dashboard's sections, most pressing first: a case is listed once, in the first section that shows it.
 PRESSING = ("overdue", "urgent", "due", "mine", "unassigned")
 
 
@@ -127,16 +127,30 @@ def dashboard_conditions(user: User, now: datetime) -> dict:
 
 
 def dashboard_sections(user: User, now: datetime) -> dict[str, Select]:
-    """The dashboard's lists, most pressing first, each case in one section only; closed cases in none."""
+    """The dashboard's lists, most pressing first; closed cases in none. Each list's query before the cases shown
+    above it are left out (``without``): see ``dashboard_tables``."""
     conditions = dashboard_conditions(user, now)
     listed = visible_to(user).where(Case.state.notin_(FINAL_STATES))
-    sections, earlier = {}, []
-    for key in PRESSING:
-        where = and_(conditions[key], *(not_(condition) for condition in earlier))
-        order = Case.created_at if key == "unassigned" else Case.next_due_at
-        sections[key] = listed.where(where).order_by(order, Case.id)
-        earlier.append(conditions[key])
-    return sections
+    return {
+        key: listed.where(conditions[key]).order_by(
+            Case.created_at if key == "unassigned" else Case.next_due_at, Case.id
+        )
+        for key in PRESSING
+    }
+
+
+def dashboard_tables(user: User, now: datetime, rows: int) -> dict[str, list[Case]]:
+    """The dashboard's rows: a case is listed once, in the most pressing section that shows it. Leaving out only
+    the cases shown above (a short ``NOT IN``) keeps each section an index scan that stops after ``rows``; leaving
+    out every case of every earlier section cost the least pressing section a scan of all open cases."""
+    shown: list[int] = []
+    tables = {}
+    for key, query in dashboard_sections(user, now).items():
+        if shown:
+            query = query.where(Case.id.notin_(shown))
+        tables[key] = list(db.session.scalars(query.limit(rows)))
+        shown += [case.id for case in tables[key]]
+    return tables
 
 
 def section_filters(key: str) -> dict[str, str]:
@@ -151,15 +165,12 @@ def section_filters(key: str) -> dict[str, str]:
 
 
 def section_counts(user: User, now: datetime) -> dict[str, int]:
-    """How many cases each dashboard section holds, in one aggregate query (each open case counted once)."""
+    """How many open cases each dashboard section's criterion holds (what its "see all" list shows), in one
+    aggregate query."""
     conditions = dashboard_conditions(user, now)
-    section = case(*((conditions[key], key) for key in PRESSING), else_=None).label("section")
-    rows = db.session.execute(
-        select(section, func.count())
+    row = db.session.execute(
+        select(*(func.sum(case((conditions[key], 1), else_=0)) for key in PRESSING))
         .select_from(Case)
         .where(access.visible_cases(user), Case.state.notin_(FINAL_STATES))
-        .group_by(section)
-    )
-    counts = dict.fromkeys(PRESSING, 0)
-    counts.update({key: total for key, total in rows if key})
-    return counts
+    ).one()
+    return {key: int(total or 0) for key, total in zip(PRESSING, row, strict=True)}

@@ -92,8 +92,7 @@ def dashboard():
     }
     figures = workload.workload(current_user, now)
     tables = {
-        key: (titles[key], db.session.scalars(query.limit(DASHBOARD_ROWS)).all())
-        for key, query in queries.dashboard_sections(current_user, now).items()
+        key: (titles[key], cases) for key, cases in queries.dashboard_tables(current_user, now, DASHBOARD_ROWS).items()
     }
     return render_template(
         "staff/dashboard.html",
