@@ -19,7 +19,10 @@ from pathlib import Path
 PAGES = {
     "staff_case": "/staff/cases/{reference}",
     "staff_list": "/staff/cases?state=assessment",
-    "dashboard": "/staff/",
+    "dashboard": "/staff/",  # with its section counts and the four workload charts
+    "staff_search": "/staff/cases?q=ghana",  # a country by name: about 1 case in 16
+    "staff_search_reference": "/staff/cases?q={reference}",
+    "staff_export": "/staff/cases.csv?state=assessment&category=child_labour",
     "follow_up": "/en/follow-up/case",
     "landing": "/en/",
     "register_list": "/en/register",

@@ -48,6 +48,7 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "follow_up": 0.25,
     "staff_case": 0.15,
     "staff_list": 0.10,
+    "staff_search": 0.10,
     "dashboard": 0.10,
     "register_list": 0.20,
     "register_case": 0.20,
@@ -360,6 +361,12 @@ def main() -> None:
                 )
                 endpoints["staff_case"] = wrk(
                     portal.url + f"/staff/cases/{data['reference']}", cookie=data["staff_cookie"]
+                )
+                endpoints["staff_search"] = wrk(portal.url + "/staff/cases?q=ghana", cookie=data["staff_cookie"])
+                endpoints["dashboard"] = wrk(portal.url + "/staff/", cookie=data["staff_cookie"])
+                # The CSV of a filtered list (every row of it, streamed); measured, no budget: it is a download.
+                endpoints["staff_export"] = wrk(
+                    portal.url + f"/staff/cases.csv?{staff_list.split('?')[1]}", cookie=data["staff_cookie"]
                 )
                 endpoints["healthz"] = wrk(portal.url + "/healthz")
                 endpoints["org_home"] = wrk(portal.url + "/org/", cookie=data["org_cookie"])

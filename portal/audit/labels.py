@@ -39,6 +39,10 @@ ACTIONS = {
     "publication-changed": _l("Public text drafted, published or withdrawn"),
     "register-choice-changed": _l("Complainant's register choice changed"),
     "annual-review-changed": _l("Annual review narrative written or review adopted"),
+    "case-tagged": _l("Tag added or removed"),
+    "staff-summary-written": _l("Staff summary written"),
+    "tag-changed": _l("Tag created"),
+    "cases-exported": _l("Case list exported"),
 }
 
 

@@ -123,6 +123,26 @@ def _case_only(case, kwargs) -> Facts:
     return _case(case)
 
 
+@facts("case-tagged")
+def _tagged(case, kwargs) -> Facts:
+    return {**_case(case), "tag_id": kwargs.get("tag_id"), "removed": kwargs.get("removed")}
+
+
+@facts("staff-summary-written")
+def _summary(case, kwargs) -> Facts:
+    return _case(case)
+
+
+@facts("tag-changed")
+def _tag_changed(sender: Any, kwargs: dict[str, Any]) -> Facts:
+    return {"tag_id": kwargs.get("tag_id"), "change": kwargs.get("change")}
+
+
+@facts("cases-exported")
+def _export_facts(sender: Any, kwargs: dict[str, Any]) -> Facts:
+    return {"filters": kwargs.get("filters"), "rows": kwargs.get("rows")}
+
+
 @facts("case-assigned")
 def _assigned(case, kwargs) -> Facts:
     return {**_case(case), "officer_id": _id(kwargs.get("officer"))}

@@ -26,7 +26,7 @@ from portal.core.forms import (
     options,
     text_of,
 )
-from portal.core.i18n import spoken_languages, words
+from portal.core.i18n import countries, spoken_languages, words
 
 TEXT_MAX = 20_000
 # Who reads what staff write (shown under the fields).
@@ -38,42 +38,67 @@ READ_BY_STAFF = _l("Only staff read these reasons.")
 QUESTION_READ_BY_COMPLAINANT = _l("The complainant reads this question exactly as you write it.")
 MESSAGE_READ_BY_COMPLAINANT = _l("The complainant reads this message exactly as you write it.")
 WORKING_COPY = _l("For staff only: the complainant never sees it.")
-SORTS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "due": _l("Next deadline first")}
+# The sorts of the list's column headers (portal/cases/queries.py SORTS has their SQL).
+SORT_KEYS = frozenset(
+    {
+        "newest",
+        "oldest",
+        "due",
+        "due_late",
+        "reference",
+        "reference_desc",
+        "state",
+        "state_desc",
+        "country",
+        "country_desc",
+    }
+)
 
 
 class CaseFilterForm(FlaskForm):
-    """The case list's filters; a GET form, so no CSRF token in the URL."""
+    """The case list's filters and search; a GET form, so no CSRF token in the URL. The sort is chosen by the
+    column headers and carried along (hidden)."""
 
     class Meta:
         csrf = False
 
+    q = StringField(_l("Search"), validators=[Optional(), MaxLength(100)])
     state = SelectField(
         _l("State"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
     )
     category = SelectField(
         _l("Category"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
     )
-    country = StringField(_l("Country code"), validators=[Optional(), MaxLength(2)])
+    country = SelectField(
+        _l("Country"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
+    )
     commodity = SelectField(
         _l("Metal or mineral"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
     )
     entity = SelectField(
         _l("Site"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect()
     )
+    tag = SelectField(_l("Tag"), validators=[Optional(), OneOfChoices()], validate_choice=False, widget=QuickSelect())
+    mine = BooleanField(_l("Assigned to me"))
+    unassigned = BooleanField(_l("Unassigned only"))
     urgent = BooleanField(_l("Urgent only"))
     overdue = BooleanField(_l("Overdue only"))
-    sort = SelectField(
-        _l("Sort"), choices=options(SORTS.items()), default="newest", validate_choice=False, widget=QuickSelect()
-    )
+    due_week = BooleanField(_l("Due this week"))
+    sort = HiddenField(default="newest")
 
-    def __init__(self, entities, *args, **kwargs):
+    def __init__(self, entities, tag_labels, locale: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
         anything = ("", _("Any"))
         self.state.choices = options([anything, *words(STATE_NAMES).items()])
         self.category.choices = options([anything, *words(CATEGORIES).items()])
         self.commodity.choices = options([anything, *words(COMMODITIES).items()])
+        self.country.choices = options([anything, *countries(locale)])
+        self.country.choices_key = ("countries-any", locale)  # ~250 options, their markup built once per locale
         self.entity.choices = options([anything, *((str(e.id), e.name) for e in entities)])
-        if self.sort.data not in SORTS:
+        self.tag.choices = options([anything, *((str(tag_id), label) for tag_id, label in tag_labels)])
+        if self.country.data:
+            self.country.data = self.country.data.upper()
+        if self.sort.data not in SORT_KEYS:
             self.sort.data = "newest"
 
 

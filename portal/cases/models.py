@@ -253,6 +253,8 @@ class Case(CreatedAtMixin, db.Model):
     register_listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # A case with a retaliation or safeguarding flag is listed only once it is closed and the secretariat released it.
     register_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The secretariat's own short summary, for finding the case (portal/cases/search.py; its blind index).
+    staff_summary_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     identity = EncryptedJSON("identity_encrypted")
     place = EncryptedText("place_encrypted")
@@ -268,6 +270,7 @@ class Case(CreatedAtMixin, db.Model):
     represented_names = EncryptedText("represented_names_encrypted")
     consent_by = EncryptedText("consent_by_encrypted")
     guardian_consent_by = EncryptedText("guardian_consent_by_encrypted")
+    staff_summary = EncryptedText("staff_summary_encrypted")
 
     category_rows: Mapped[list[CaseCategory]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"

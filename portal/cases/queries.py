@@ -9,21 +9,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, exists, select, union
+from sqlalchemy import Select, and_, case, exists, func, select, union
 from sqlalchemy.orm import lazyload
 
-from portal.cases import access
+from portal.cases import access, search
 from portal.cases.committee import PanelSeat
 from portal.cases.models import Case, CaseCategory, CaseEntity
+from portal.cases.tags import CaseTag
 from portal.cases.workflow import FINAL_STATES
 from portal.extensions import db
 from portal.users.models import User
 
 PAGE_SIZE = 50
+# Every sort of the list's column headers, with its reverse. A case without a running deadline comes last in both
+# directions of the deadline sort ("no deadline" is not "the earliest" nor "the latest").
 SORTS = {
     "newest": (Case.created_at.desc(), Case.id.desc()),
     "oldest": (Case.created_at, Case.id),
-    "due": (Case.next_due_at, Case.id),
+    "due": (Case.next_due_at.is_(None), Case.next_due_at, Case.id),
+    "due_late": (Case.next_due_at.is_(None), Case.next_due_at.desc(), Case.id.desc()),
+    "reference": (Case.reference,),
+    "reference_desc": (Case.reference.desc(),),
+    "state": (Case.state, Case.created_at.desc(), Case.id.desc()),
+    "state_desc": (Case.state.desc(), Case.created_at.desc(), Case.id.desc()),
+    "country": (Case.country, Case.id),
+    "country_desc": (Case.country.desc(), Case.id.desc()),
 }
 
 
@@ -36,6 +46,12 @@ class CaseFilters:
     entity_id: int | None = None
     urgent: bool = False
     overdue: bool = False
+    mine: bool = False  # assigned to the reader
+    unassigned: bool = False  # open and nobody's
+    due_week: bool = False  # a deadline in the next seven days
+    tag_id: int | None = None
+    text: str | None = None  # the search box (portal/cases/search.py)
+    locale: str = "en"  # the reader's, for country names in the search
     sort: str = "newest"
 
 
@@ -61,10 +77,22 @@ def filtered(user: User, filters: CaseFilters, now: datetime) -> Select:
         query = query.where(Case.commodity == filters.commodity)
     if filters.entity_id is not None:
         query = query.where(exists().where(CaseEntity.case_id == Case.id, CaseEntity.entity_id == filters.entity_id))
-    if filters.urgent:
-        query = query.where(Case.urgent)
+    if filters.urgent:  # a closed case is never urgent, whatever its flag says
+        query = query.where(Case.urgent, Case.state.notin_(FINAL_STATES))
     if filters.overdue:
         query = query.where(Case.next_due_at < now)
+    if filters.due_week:
+        query = query.where(Case.next_due_at.between(now, now + timedelta(days=7)))
+    if filters.unassigned:
+        query = query.where(Case.assigned_officer_id.is_(None), Case.state.notin_(FINAL_STATES))
+    if filters.mine:
+        query = query.where(Case.assigned_officer_id == user.id)
+    if filters.tag_id is not None:
+        query = query.where(exists().where(CaseTag.case_id == Case.id, CaseTag.tag_id == filters.tag_id))
+    if filters.text:
+        found = search.matching(filters.text, filters.locale)
+        if found is not None:
+            query = query.where(found)
     return query.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 
@@ -75,9 +103,12 @@ def page_of(query: Select, page: int, size: int = PAGE_SIZE) -> tuple[list[Case]
     return list(rows[:size]), len(rows) > size
 
 
-def dashboard_sections(user: User, now: datetime) -> dict[str, Select]:
-    """The dashboard's lists, most pressing first."""
-    open_cases = Case.state.notin_(FINAL_STATES)
+# The dashboard's sections, most pressing first: a case is listed once, in the first section that shows it.
+PRESSING = ("overdue", "urgent", "due", "mine", "unassigned")
+
+
+def dashboard_conditions(user: User, now: datetime) -> dict:
+    """What puts an open case in each section, before the earlier sections take it."""
     # A union of two index lookups; an OR across the two would scan every case.
     mine = Case.id.in_(
         union(
@@ -85,13 +116,61 @@ def dashboard_sections(user: User, now: datetime) -> dict[str, Select]:
             select(PanelSeat.case_id).where(PanelSeat.user_id == user.id),
         )
     )
-    listed = visible_to(user)
     return {
-        "mine": listed.where(open_cases & mine).order_by(Case.next_due_at),
-        "overdue": listed.where(open_cases & (Case.next_due_at < now)).order_by(Case.next_due_at),
-        "due": listed.where(open_cases & Case.next_due_at.between(now, now + timedelta(days=7))).order_by(
-            Case.next_due_at
-        ),
-        "urgent": listed.where(open_cases & Case.urgent).order_by(Case.next_due_at),
-        "unassigned": listed.where(open_cases & Case.assigned_officer_id.is_(None)).order_by(Case.created_at),
+        # NULL-safe (no deadline is FALSE, not NULL), so that "not in an earlier section" keeps those cases.
+        "overdue": and_(Case.next_due_at.is_not(None), Case.next_due_at < now),
+        "urgent": Case.urgent,
+        "due": and_(Case.next_due_at.is_not(None), Case.next_due_at.between(now, now + timedelta(days=7))),
+        "mine": mine,
+        "unassigned": Case.assigned_officer_id.is_(None),
     }
+
+
+def dashboard_sections(user: User, now: datetime) -> dict[str, Select]:
+    """The dashboard's lists, most pressing first; closed cases in none. Each list's query before the cases shown
+    above it are left out (``without``): see ``dashboard_tables``."""
+    conditions = dashboard_conditions(user, now)
+    listed = visible_to(user).where(Case.state.notin_(FINAL_STATES))
+    return {
+        key: listed.where(conditions[key]).order_by(
+            Case.created_at if key == "unassigned" else Case.next_due_at, Case.id
+        )
+        for key in PRESSING
+    }
+
+
+def dashboard_tables(user: User, now: datetime, rows: int) -> dict[str, list[Case]]:
+    """The dashboard's rows: a case is listed once, in the most pressing section that shows it. Leaving out only
+    the cases shown above (a short ``NOT IN``) keeps each section an index scan that stops after ``rows``; leaving
+    out every case of every earlier section cost the least pressing section a scan of all open cases."""
+    shown: list[int] = []
+    tables = {}
+    for key, query in dashboard_sections(user, now).items():
+        if shown:
+            query = query.where(Case.id.notin_(shown))
+        tables[key] = list(db.session.scalars(query.limit(rows)))
+        shown += [case.id for case in tables[key]]
+    return tables
+
+
+def section_filters(key: str) -> dict[str, str]:
+    """The case list's filters that show a dashboard section in full ("see all")."""
+    return {
+        "overdue": {"overdue": "y", "sort": "due"},
+        "urgent": {"urgent": "y", "sort": "due"},
+        "due": {"due_week": "y", "sort": "due"},
+        "mine": {"mine": "y", "sort": "due"},
+        "unassigned": {"unassigned": "y", "sort": "oldest"},
+    }[key]
+
+
+def section_counts(user: User, now: datetime) -> dict[str, int]:
+    """How many open cases each dashboard section's criterion holds (what its "see all" list shows), in one
+    aggregate query."""
+    conditions = dashboard_conditions(user, now)
+    row = db.session.execute(
+        select(*(func.sum(case((conditions[key], 1), else_=0)) for key in PRESSING))
+        .select_from(Case)
+        .where(access.visible_cases(user), Case.state.notin_(FINAL_STATES))
+    ).one()
+    return {key: int(total or 0) for key, total in zip(PRESSING, row, strict=True)}

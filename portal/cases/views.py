@@ -8,9 +8,10 @@ Each view: ``with_case`` loads the case and applies its permission → the form 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +19,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload, selectinload
 
-from portal.cases import access, casework, labels, mandates, queries, remedy
+from portal.cases import access, bulk, casework, export, labels, mandates, queries, remedy, search, tags, workload
 from portal.cases.attachments import may_download, send_attachment
 from portal.cases.commitments import Commitment, CommitmentStatus
 from portal.cases.committee import Decision, PanelSeat, SeatKind, VoteChoice
@@ -63,10 +64,11 @@ from portal.cases.operations import (
 )
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import TRANSITIONS, Action, Ask, InvalidTransition, Outcome, PanelKind
+from portal.core import signals
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
 from portal.core.forms import text_of
-from portal.core.i18n import time_zones
+from portal.core.i18n import LOCALES, time_zones
 from portal.core.roles import CASE_STAFF, CASEWORK, COMMITTEE, Role
 from portal.core.routing import page_number
 from portal.extensions import db
@@ -82,17 +84,47 @@ DASHBOARD_ROWS = 20
 def dashboard():
     now = utcnow()
     titles = {
-        "mine": _("My cases"),
         "overdue": _("Overdue"),
-        "due": _("Due this week"),
         "urgent": _("Urgent"),
+        "due": _("Due this week"),
+        "mine": _("My cases"),
         "unassigned": _("Unassigned"),
     }
+    figures = workload.workload(current_user, now)
     tables = {
-        key: (titles[key], db.session.scalars(query.limit(DASHBOARD_ROWS)).all())
-        for key, query in queries.dashboard_sections(current_user, now).items()
+        key: (titles[key], cases) for key, cases in queries.dashboard_tables(current_user, now, DASHBOARD_ROWS).items()
     }
-    return render_template("staff/dashboard.html", tables=tables, now=now, labels=labels)
+    return render_template(
+        "staff/dashboard.html",
+        tables=tables,
+        counts=figures.sections,
+        see_all={key: queries.section_filters(key) for key in tables},
+        charts=workload.charts(figures),
+        now=now,
+        labels=labels,
+        **_rows_extras([case for _title, cases in tables.values() for case in cases]),
+    )
+
+
+def _rows_extras(cases: list[Case]) -> dict:
+    """What a list's rows show beside the case's own columns, for all rows at once: officers' names and tags."""
+    officer_ids = {case.assigned_officer_id for case in cases if case.assigned_officer_id}
+    names = (
+        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(officer_ids))).all())
+        if officer_ids
+        else {}
+    )
+    locale = str(get_locale())
+    tag_labels = {tag.id: tag.label(locale) for tag in tags.all_tags()}
+    return {"officer_names": names, "case_tags": tags.tags_of([case.id for case in cases]), "tag_labels": tag_labels}
+
+
+def _filter_form() -> CaseFilterForm:
+    entities = db.session.scalars(select(SupplyChainEntity).order_by(SupplyChainEntity.name)).all()
+    locale = str(get_locale())
+    form = CaseFilterForm(entities, tags.sorted_labels(locale), locale, formdata=request.args)
+    form.validate()
+    return form
 
 
 def _filters(form: CaseFilterForm) -> queries.CaseFilters:
@@ -101,15 +133,21 @@ def _filters(form: CaseFilterForm) -> queries.CaseFilters:
     def valid(field) -> str | None:
         return field.data if field.data and not field.errors else None
 
-    entity = valid(form.entity)
+    entity, tag = valid(form.entity), valid(form.tag)
     return queries.CaseFilters(
         state=valid(form.state),
         category=valid(form.category),
         country=valid(form.country),
         commodity=valid(form.commodity),
         entity_id=int(entity) if entity else None,
+        tag_id=int(tag) if tag else None,
         urgent=bool(form.urgent.data),
         overdue=bool(form.overdue.data),
+        mine=bool(form.mine.data),
+        unassigned=bool(form.unassigned.data),
+        due_week=bool(form.due_week.data),
+        text=valid(form.q),
+        locale=str(get_locale()),
         sort=form.sort.data,
     )
 
@@ -117,13 +155,13 @@ def _filters(form: CaseFilterForm) -> queries.CaseFilters:
 @staff.get("/cases")
 @staff_required(CASEWORK)
 def case_list():
-    entities = db.session.scalars(select(SupplyChainEntity).order_by(SupplyChainEntity.name)).all()
-    form = CaseFilterForm(entities, formdata=request.args)
-    form.validate()
+    form = _filter_form()
     now = utcnow()
     page = page_number()
     cases, has_next = queries.page_of(queries.filtered(current_user, _filters(form), now), page)
     arguments = {key: value for key, value in request.args.items() if key != "page"}
+    may_bulk = current_user.is_in(CASE_STAFF)
+    locale = str(get_locale())
     return render_template(
         "staff/case_list.html",
         form=form,
@@ -131,8 +169,166 @@ def case_list():
         page=page,
         has_next=has_next,
         arguments=arguments,
+        sorting={key: value for key, value in arguments.items() if key != "sort"},
+        sort=form.sort.data,
         now=now,
         labels=labels,
+        saved=search.saved_filters(current_user),
+        saved_form=search.SavedFilterForm(),
+        bulk_form=bulk.BulkForm(bulk.officers(), tags.sorted_labels(locale)) if may_bulk else None,
+        **_rows_extras(cases),
+    )
+
+
+@staff.get("/go")
+@staff_required(CASEWORK)
+def go():
+    """The "go to reference" box of every staff page: an exact reference the reader may open → the case; anything
+    else → the list, searched."""
+    text = (request.args.get("q") or "").strip()[: search.QUERY_MAX]
+    reference = search.reference_in(text)
+    if reference:
+        case = db.session.scalar(select(Case).where(Case.reference == reference))
+        if case is not None and access.can_view(case, current_user):
+            return redirect(url_for("staff.case_page", reference=reference))
+    return redirect(url_for("staff.case_list", q=text) if text else url_for("staff.case_list"))
+
+
+@staff.get("/cases.csv")
+@staff_required(CASEWORK)
+def export_csv():
+    form = _filter_form()
+    filters = _filters(form)
+    query = queries.filtered(current_user, filters, utcnow())
+    arguments = urlencode(sorted((key, value) for key, value in request.args.items() if key != "page"))
+    signals.cases_exported.send(current_user._get_current_object(), actor=current_user, filters=arguments[:500])
+    locale = str(get_locale())
+    tag_labels = {tag.id: tag.label(locale) for tag in tags.all_tags()}
+    response = Response(stream_with_context(export.rows(query, locale, tag_labels)), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="cases-{utcnow().date().isoformat()}.csv"'
+    return response
+
+
+@staff.post("/cases/bulk")
+@staff_required(CASE_STAFF)
+def bulk_action():
+    locale = str(get_locale())
+    form = bulk.BulkForm(bulk.officers(), tags.sorted_labels(locale))
+    references = [value.upper() for value in request.form.getlist("case") if REFERENCE.fullmatch(value.upper())]
+    if not form.validate_on_submit() or not references:
+        if not references:
+            form.form_errors.append(_("Select at least one case."))
+        return render_template("staff/bulk_result.html", form=form, results=None, labels=labels), 400
+    action = bulk.BulkAction(form.action.data)
+    officer = db.session.get(User, int(form.officer.data)) if form.officer.data else None
+    tag = db.session.get(tags.Tag, int(form.tag.data)) if form.tag.data else None
+    results = bulk.apply(current_user, references, action, officer=officer, tag=tag)
+    return render_template(
+        "staff/bulk_result.html",
+        form=form,
+        results=results,
+        action=action,
+        officer=officer,
+        tag_label=tag.label(locale) if tag else None,
+        done=[result for result in results if result.done],
+        refused=[result for result in results if not result.done],
+        labels=labels,
+    )
+
+
+@staff.post("/cases/saved")
+@staff_required(CASEWORK)
+def save_filter():
+    form = search.SavedFilterForm()
+    arguments = {key: value for key, value in request.form.items() if key in _LIST_ARGUMENTS}
+    if form.validate_on_submit():
+        try:
+            search.save_filter(current_user, form.name.data, arguments)
+            flash(_("Filter saved."))
+        except CaseworkRefused as refused:
+            flash(str(bulk.REASONS[refused.reason]))
+    else:
+        flash(_("Give the filter a name."))
+    return redirect(url_for("staff.case_list", **arguments))
+
+
+@staff.post("/cases/saved/<int:filter_id>/delete")
+@staff_required(CASEWORK)
+def delete_filter(filter_id: int):
+    if not FlaskForm().validate_on_submit() or not search.delete_filter(current_user, filter_id):
+        abort(404)
+    flash(_("Filter deleted."))
+    return redirect(url_for("staff.case_list"))
+
+
+_LIST_ARGUMENTS = frozenset(
+    {"q", "state", "category", "country", "commodity", "entity", "tag", "mine", "unassigned", "urgent", "overdue",
+     "due_week", "sort"}
+)  # fmt: skip
+
+
+@staff.route("/tags", methods=["GET", "POST"])
+@staff_required({Role.SECRETARIAT})
+def tag_admin():
+    form = tags.TagForm.for_locales()()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            tags.create_tag(form.labels(), current_user)
+            flash(_("Tag created."))
+            return redirect(url_for("staff.tag_admin"))
+        status = 400
+    locale = str(get_locale())
+    return (
+        render_template(
+            "staff/tags.html",
+            form=form,
+            tag_labels=tags.sorted_labels(locale),
+            locales=LOCALES,
+            all_tags=tags.all_tags(),
+        ),
+        status,
+    )
+
+
+@staff.post("/cases/<reference>/tags")
+@staff_required(CASE_STAFF)
+@with_case(tags.can_tag)
+def tag_case(case: Case):
+    form = tags.CaseTagForm(tags.sorted_labels(str(get_locale())))
+    return submit(
+        case,
+        form,
+        "tag_form",
+        lambda: tags.add_tag(case, db.session.get(tags.Tag, int(form.tag.data)), current_user),
+        "#tags",
+        error_field=form.tag,
+    )
+
+
+@staff.post("/cases/<reference>/tags/<int:tag_id>/remove")
+@staff_required(CASE_STAFF)
+@with_case(tags.can_tag)
+def untag_case(case: Case, tag_id: int):
+    tag = db.session.get(tags.Tag, tag_id)
+    if tag is None or not FlaskForm().validate_on_submit():
+        abort(404)
+    tags.remove_tag(case, tag, current_user)
+    return _back(case, "#tags")
+
+
+@staff.post("/cases/<reference>/staff-summary")
+@staff_required(CASE_STAFF)
+@with_case(tags.can_tag)
+def staff_summary(case: Case):
+    form = search.StaffSummaryForm()
+    return submit(
+        case,
+        form,
+        "staff_summary_form",
+        lambda: search.set_staff_summary(case, text_of(form.summary), current_user),
+        "#tags",
+        error_field=form.summary,
     )
 
 
@@ -227,6 +423,12 @@ def render_case(case: Case, status: int = 200, **forms):
             },
             new_meeting_form=forms.get("new_meeting_form") or _meeting_form(case),
             meeting_kinds=labels.MEETING_KINDS,
+            case_tag_ids=tags.tags_of([case.id]).get(case.id, []),
+            tag_names=dict(tags.sorted_labels(str(get_locale()))),
+            tag_form=forms.get("tag_form") or tags.CaseTagForm(tags.sorted_labels(str(get_locale()))),
+            staff_summary_form=forms.get("staff_summary_form")
+            or search.StaffSummaryForm(formdata=None, summary=case.staff_summary or ""),
+            can_tag=tags.can_tag(case, current_user),
             vote_choices=labels.VOTES,
             outcomes=Outcome,
         ),

@@ -73,6 +73,8 @@ remedy_progress_reported = _signal(
     "remedy-progress-reported", "A company liaison reported progress on one commitment. kwargs: report, actor."
 )
 message_to_company = _signal("message-to-company", "Case staff wrote to the respondent company. kwargs: entry, actor.")
+case_tagged = _signal("case-tagged", "A tag was added to or removed from a case. kwargs: tag_id, removed, actor.")
+staff_summary_written = _signal("staff-summary-written", "The secretariat's own summary changed. kwargs: actor.")
 identity_viewed = _signal("identity-viewed", "Someone opened a complainant's identity. kwargs: actor.")
 attachment_downloaded = _signal("attachment-downloaded", "An attachment was downloaded. kwargs: attachment, actor.")
 
@@ -92,6 +94,12 @@ message_template_changed = _signal(
 )
 affiliation_changed = _signal(
     "affiliation-changed", "A staff member declared a tie. kwargs: actor, organisation_id, entity_id."
+)
+
+# Lists: sender is the staff member concerned.
+tag_changed = _signal("tag-changed", "The secretariat created a tag. kwargs: tag_id, change, actor.")
+cases_exported = _signal(
+    "cases-exported", "A case list was exported as CSV. kwargs: actor, filters (the list's query string), rows."
 )
 
 # Registry signal: sender is the organisation or site concerned.

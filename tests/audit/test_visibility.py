@@ -86,6 +86,7 @@ def test_asking_a_recused_chair_for_the_case_answers_like_an_unknown_case(trail,
     hidden = _page(client, f"?target=case:{case_id}")
     unknown = _page(client, "?target=case:2147483000")
     assert "No entries match." in hidden and trail["reference"] not in hidden
+
     # The same page but for the echoed filter (and the sign-out form's CSRF token, which carries the second).
     def _plain(page: str, echoed: str) -> str:
         return re.sub(r'name="csrf_token" value="[^"]+"', "", page.replace(f'value="{echoed}"', ""))

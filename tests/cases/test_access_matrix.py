@@ -16,6 +16,8 @@ GET_MATRIX = {
     "/staff/cases": [R, F, OK, OK, OK, OK, OK, OK, F, F],
     "/staff/cases/{ref}": [R, F, OK, N, OK, OK, N, N, F, F],
     "/staff/cases/{ref}/attachments/{submission_attachment}": [R, F, OK, N, OK, OK, N, N, F, F],
+    "/staff/cases.csv": [R, F, OK, OK, OK, OK, OK, OK, F, F],
+    "/staff/tags": [R, F, OK, OK, F, F, F, F, F, F],
     "/company/": [R, F, F, F, F, F, F, F, OK, OK],
     "/company/cases/{ref}": [R, F, F, F, F, F, F, F, OK, N],
     "/company/cases/{ref}/attachments/{company_attachment}": [R, F, F, F, F, F, F, F, OK, N],
@@ -95,6 +97,13 @@ POST_MATRIX = {
     "/staff/organisations/{century}/verification": ({"value": "1"}, [R, F, N, N, F, F, F, F, F, F]),
     # The world's case was not filed by an organisation: nobody to write to.
     "/staff/cases/{ref}/organisation-message": ({"organisation-text": "Hello"}, [R, F, N, N, N, F, F, F, F, F]),
+    "/staff/cases/{ref}/tags": ({"tag": "1"}, [R, F, 400, N, 400, F, F, F, F, F]),  # no tag 1 in this world
+    "/staff/cases/{ref}/tags/1/remove": ({}, [R, F, N, N, N, F, F, F, F, F]),
+    "/staff/cases/{ref}/staff-summary": ({"summary": "Depot, night"}, [R, F, R, N, R, F, F, F, F, F]),
+    "/staff/cases/bulk": ({"action": "acknowledge", "case": "{ref}"}, [R, F, OK, OK, OK, F, F, F, F, F]),
+    "/staff/cases/saved": ({"name": "Mine", "mine": "y"}, [R, F, R, R, R, R, R, R, F, F]),
+    "/staff/cases/saved/999/delete": ({}, [R, F, N, N, N, N, N, N, F, F]),
+    "/staff/tags": ({"label_en": "Heat"}, [R, F, R, R, F, F, F, F, F, F]),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
     "/org/cases/{ref}": ({"message": "Hello"}, [R, F, F, F, F, F, F, F, F, F]),
@@ -162,8 +171,17 @@ def test_post_routes(world, client_as, route, role_index):
 
 @pytest.mark.parametrize("role", ["secretariat_recused", "member_off_panel", "member_recused"])
 def test_lists_do_not_show_invisible_cases(world, client_as, role):
-    for path in ["/staff/", "/staff/cases"]:
+    for path in ["/staff/", "/staff/cases", "/staff/cases.csv"]:
         assert world.reference not in client_as(role).get(path).get_data(as_text=True)
+    # Searched for by its reference: the search box says what was typed, but no case is listed nor opened.
+    searched = client_as(role).get(f"/staff/cases?q={world.reference}").get_data(as_text=True)
+    assert f'href="/staff/cases/{world.reference}"' not in searched
+    assert (
+        client_as(role)
+        .get(f"/staff/go?q={world.reference}")
+        .headers["Location"]
+        .endswith(f"/staff/cases?q={world.reference}")
+    )
 
 
 def test_lists_show_visible_cases(world, client_as):

@@ -84,6 +84,8 @@ def _values(world: World) -> dict:
         "tracker_id": 1,
         "year": 2025,
         "token": "an-invitation-that-does-not-exist",
+        "filter_id": 1,
+        "tag_id": 1,
     }
 
 

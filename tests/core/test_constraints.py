@@ -144,6 +144,10 @@ FREE_TEXT_COLUMNS = {
     ("message_templates", "locale"),
     ("message_templates", "body"),  # templates hold no personal data: plain text the secretariat edits
     ("attachment_thumbnails", "storage_key"),
+    # The lists (portal/cases/search.py): keyed hashes of the blind index; a person's filter name and query string.
+    ("case_search_terms", "term"),
+    ("saved_filters", "name"),
+    ("saved_filters", "query"),
 }
 
 # What ``portal.core.db.one_of`` writes: "column IN ('a', 'b')", possibly after "column IS NULL OR".

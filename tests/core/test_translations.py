@@ -24,6 +24,8 @@ SAME_AS_ENGLISH = {
         "Open data",  # the Dutch term (the government's own portal is data.overheid.nl "open data")
         "Status",  # the Dutch word
         "Indicator",  # the Dutch word
+        "Week",  # the same word in Dutch
+        "Week %(week)d",
         "Account %(id)d",
         "Account: %(email)s",
         "Accounts",
