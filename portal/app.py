@@ -28,6 +28,7 @@ def configure_domain(app: Flask) -> None:
 def register_models(app: Flask) -> None:
     """Import every model so that the metadata (and Alembic's autogenerate) sees all tables."""
     import portal.audit.models
+    import portal.cases.alert_models
     import portal.cases.commitments
     import portal.cases.committee
     import portal.cases.meetings
@@ -42,6 +43,7 @@ def register_models(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.audit.views import audit
+    from portal.cases.desk_views import desk
     from portal.cases.views import staff
     from portal.company.views import company
     from portal.core.health import health
@@ -56,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (register, open_data, publication):
         app.register_blueprint(blueprint)
+    app.register_blueprint(desk)
     sessions.init_app(app)  # the user loader and the per-request session check
 
 

@@ -300,6 +300,25 @@ def _affiliation(user, kwargs) -> Facts:
     }
 
 
+@facts("alert-raised", "alert-changed")
+def _alert(alert, kwargs) -> Facts:
+    # The group by kind and id and how many cases it holds; never which cases (the trail's reader may be recused).
+    return {
+        "alert_id": _id(alert),
+        "kind": _plain(getattr(alert, "kind", None)),
+        "group": _plain(getattr(alert, "group_key", None)),
+        "status": _plain(getattr(alert, "status", None)),
+        "change": _plain(kwargs.get("change")),
+        "cases": len(getattr(alert, "case_rows", None) or []),
+    }
+
+
+@facts("duplicate-dismissed")
+def _duplicate(case, kwargs) -> Facts:
+    suggestion = kwargs.get("suggestion")
+    return {**_case(case), "suggestion_id": _id(suggestion), "score": _plain(getattr(suggestion, "score", None))}
+
+
 def _registry_target(obj: Any) -> str | None:
     if isinstance(obj, Organisation):
         return f"organisation:{obj.id}"
@@ -327,6 +346,8 @@ def _target(name: str, sender: Any) -> str:
     registry = _registry_target(sender)
     if registry is not None:
         return registry
+    if isinstance(getattr(sender, "audit_target", None), str):  # a desk alert: ``alert:<id>``
+        return sender.audit_target
     if isinstance(sender, User):
         kind = "user"
     elif isinstance(sender, Case):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.cases import alerts, duplicates
 from portal.cases.casework import sync_recusals_for_tie
 from portal.core import signals
 
@@ -13,3 +14,7 @@ def _recuse_for_new_tie(user, actor=None, organisation_id=None, entity_id=None, 
 def connect() -> None:
     """Called once by the composition root; connecting twice is harmless (blinker keeps one)."""
     signals.affiliation_changed.connect(_recuse_for_new_tie)
+    # The desk: duplicate suggestions and pattern alerts, computed when a case is filed or its links change.
+    for signal in (signals.case_submitted, signals.case_linked):
+        signal.connect(duplicates.on_case_changed)
+        signal.connect(alerts.on_case_changed)

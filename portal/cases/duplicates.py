@@ -1,0 +1,207 @@
+"""Duplicate suggestions: a new grievance that may tell the same events as an open case (docs/architecture.md §3).
+
+**When.** ``suggest(case)`` runs when a case is filed (``case_submitted``) and when its respondent or sites change
+(``case_linked``), in the sender's transaction, and stores ``DuplicateSuggestion`` rows (score and reason keys,
+never text). The case page reads them in one query; nothing is compared per request.
+
+**Candidates.** At most ``DUPLICATE_CANDIDATES`` open cases: every open case naming one of its sites or its
+respondent, then the newest open cases of the same country (the ``(country, id)`` index).
+
+**Score** (0..100, in memory; the descriptions and places are decrypted for the comparison only and never stored
+or logged, not even as tokens): the text (up to 50: the Sørensen–Dice coefficient of the two descriptions'
+character trigrams, after case folding and collapsing punctuation, which works in every script, Chinese included);
+a shared site (20) or else the same respondent (10); shared categories (up to 10, by their Jaccard index); incident
+dates within a week (10) or a month (5); places alike (up to 10, trigrams again). A pair scoring at least
+``DUPLICATE_MIN_SCORE`` is suggested; the case keeps its ``DUPLICATE_MAX_SUGGESTIONS`` best.
+
+**Dismissing** a suggestion (``dismiss``) keeps the row, marked dismissed and audited (``duplicate_dismissed``):
+that pair is never suggested again. Merging goes through the ordinary ``merge`` action (§3); the merged case is
+final, so the suggestion no longer shows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from portal.cases.access import visible_cases
+from portal.cases.alert_models import DuplicateReason, DuplicateSuggestion, SuggestionStatus
+from portal.cases.models import Case, CaseEntity
+from portal.cases.refusals import CaseworkRefused
+from portal.cases.workflow import FINAL_STATES
+from portal.core import signals
+from portal.core.db import utcnow
+from portal.extensions import db
+from portal.users.models import User
+
+TEXT_LIMIT = 4000  # characters of a description compared: enough to recognise it, bounded in time
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def trigrams(text: str | None) -> frozenset[str]:
+    normal = " " + _NOT_WORD.sub(" ", (text or "")[:TEXT_LIMIT].casefold()).strip() + " "
+    return frozenset(normal[i : i + 3] for i in range(len(normal) - 2)) if normal.strip() else frozenset()
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+@dataclass(frozen=True)
+class Scored:
+    other_id: int
+    score: int
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class _Profile:
+    """What one case is compared on: decrypted text exists only in these short-lived sets."""
+
+    case: Case
+    text: frozenset[str]
+    place: frozenset[str]
+    sites: set[int]
+    categories: set[str]
+
+
+def _profile(case: Case) -> _Profile:
+    return _Profile(case, trigrams(case.description), trigrams(case.place), case.entity_ids, set(case.categories))
+
+
+def score_pair(new: _Profile, old: _Profile) -> Scored:
+    parts: list[tuple[float, str]] = []
+    text = dice(new.text, old.text)
+    parts.append((50 * text, DuplicateReason.TEXT if text >= 0.35 else ""))
+    if new.sites & old.sites:
+        parts.append((20, DuplicateReason.SITE))
+    elif new.case.respondent_organisation_id and new.case.respondent_organisation_id == old.case.respondent_organisation_id:
+        parts.append((10, DuplicateReason.RESPONDENT))
+    if new.categories & old.categories:
+        parts.append((10 * len(new.categories & old.categories) / len(new.categories | old.categories), "category"))
+    if new.case.incident_date and old.case.incident_date:
+        days = abs((new.case.incident_date - old.case.incident_date).days)
+        if days <= 30:
+            parts.append((10 if days <= 7 else 5, DuplicateReason.DATES))
+    place = dice(new.place, old.place)
+    if place >= 0.5:
+        parts.append((10 * place, DuplicateReason.PLACE))
+    ranked = sorted(parts, key=lambda part: -part[0])
+    reasons = tuple(str(reason) for points, reason in ranked if reason and points > 0)
+    return Scored(old.case.id, min(100, round(sum(points for points, _ in parts))), reasons)
+
+
+def candidates(case: Case) -> list[Case]:
+    """Open cases worth comparing with ``case``: the ones naming its sites or respondent, then the newest of its
+    country; at most ``DUPLICATE_CANDIDATES``, loaded with what the score reads."""
+    limit = current_app.config["DUPLICATE_CANDIDATES"]
+    open_other = and_(Case.state.notin_(FINAL_STATES), Case.id != case.id)
+    related = []
+    if case.entity_ids:
+        related.append(Case.id.in_(select(CaseEntity.case_id).where(CaseEntity.entity_id.in_(case.entity_ids))))
+    if case.respondent_organisation_id:
+        related.append(Case.respondent_organisation_id == case.respondent_organisation_id)
+    ids: list[int] = []
+    if related:
+        ids += db.session.scalars(select(Case.id).where(open_other, or_(*related)).order_by(Case.id.desc()).limit(limit))
+    ids += db.session.scalars(
+        select(Case.id).where(open_other, Case.country == case.country).order_by(Case.id.desc()).limit(limit)
+    )
+    chosen = list(dict.fromkeys(ids))[:limit]
+    if not chosen:
+        return []
+    return list(
+        db.session.scalars(select(Case).where(Case.id.in_(chosen)).options(selectinload(Case.entity_links)))
+    )
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def suggest(case: Case) -> list[DuplicateSuggestion]:
+    """Compare ``case`` with its candidates and store its best pairs; a dismissed pair is never stored again."""
+    if case.state in FINAL_STATES:
+        return []
+    config = current_app.config
+    involving = or_(DuplicateSuggestion.first_case_id == case.id, DuplicateSuggestion.second_case_id == case.id)
+    dismissed = {
+        row.other(case.id)
+        for row in db.session.scalars(
+            select(DuplicateSuggestion).where(involving, DuplicateSuggestion.status == SuggestionStatus.DISMISSED)
+        )
+    }
+    db.session.execute(
+        delete(DuplicateSuggestion)
+        .where(involving, DuplicateSuggestion.status == SuggestionStatus.SUGGESTED)
+        .execution_options(synchronize_session=False)
+    )
+    new = _profile(case)
+    scored = [score_pair(new, _profile(other)) for other in candidates(case) if other.id not in dismissed]
+    best = sorted(
+        (item for item in scored if item.score >= config["DUPLICATE_MIN_SCORE"]), key=lambda item: (-item.score, -item.other_id)
+    )[: config["DUPLICATE_MAX_SUGGESTIONS"]]
+    rows = []
+    for item in best:
+        first, second = _pair(case.id, item.other_id)
+        rows.append(
+            DuplicateSuggestion(
+                first_case_id=first, second_case_id=second, score=item.score, reasons=",".join(item.reasons)
+            )
+        )
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def suggestions_for(case: Case, user: User) -> list[tuple[DuplicateSuggestion, Case]]:
+    """The open suggestions of ``case`` whose other case is still open and ``user`` may see, best first: one query
+    for the pairs, one for which of those few cases ``user`` may see."""
+    other = aliased(Case, flat=True)
+    involving = or_(
+        and_(DuplicateSuggestion.first_case_id == case.id, DuplicateSuggestion.second_case_id == other.id),
+        and_(DuplicateSuggestion.second_case_id == case.id, DuplicateSuggestion.first_case_id == other.id),
+    )
+    query = (
+        select(DuplicateSuggestion, other)
+        .join(other, involving)
+        .where(DuplicateSuggestion.status == SuggestionStatus.SUGGESTED, other.state.notin_(FINAL_STATES))
+        .order_by(DuplicateSuggestion.score.desc(), DuplicateSuggestion.id)
+    )
+    rows = [(row[0], row[1]) for row in db.session.execute(query).all()]
+    if not rows:
+        return []
+    ids = [found.id for _, found in rows]
+    visible = set(db.session.scalars(select(Case.id).where(Case.id.in_(ids), visible_cases(user))))
+    return [(suggestion, found) for suggestion, found in rows if found.id in visible]
+
+
+def visible_suggestion(case: Case, suggestion_id: int, user: User) -> DuplicateSuggestion | None:
+    """The suggestion, if it concerns ``case`` and its other case is one ``user`` may see."""
+    for suggestion, _ in suggestions_for(case, user):
+        if suggestion.id == suggestion_id:
+            return suggestion
+    return None
+
+
+def dismiss(case: Case, suggestion: DuplicateSuggestion, actor: User) -> None:
+    """Not the same grievance: kept as dismissed (never suggested again), audited."""
+    if suggestion.status != SuggestionStatus.SUGGESTED:
+        raise CaseworkRefused("suggestion_dismissed")
+    suggestion.status = SuggestionStatus.DISMISSED
+    suggestion.dismissed_at = utcnow()
+    suggestion.dismissed_by_id = actor.id
+    db.session.flush()
+    signals.duplicate_dismissed.send(case, suggestion=suggestion, actor=actor)
+
+
+# --- receivers ---------------------------------------------------------------------------------------------------
+
+
+def on_case_changed(case: Case, **_) -> None:
+    """``case_submitted`` and ``case_linked``: in the sender's transaction (cases/receivers.py connects it)."""
+    suggest(case)
