@@ -173,9 +173,11 @@ class Config:
     ALERT_WINDOW_DAYS = int(os.environ.get("ALERT_WINDOW_DAYS", "90"))
     ALERT_DOWNSTREAM_HOPS = int(os.environ.get("ALERT_DOWNSTREAM_HOPS", "3"))
     # Duplicate suggestions (portal/cases/duplicates.py): a new grievance is compared with at most this many open
-    # cases (the newest of its country, and every open case naming one of its sites or its respondent); a pair
+    # cases (every open case naming one of its sites or its respondent, then the newest of its country filed within the
+    # lookback); a pair
     # scoring at least DUPLICATE_MIN_SCORE (of 100) is suggested, at most DUPLICATE_MAX_SUGGESTIONS per case.
-    DUPLICATE_CANDIDATES = int(os.environ.get("DUPLICATE_CANDIDATES", "300"))
+    DUPLICATE_CANDIDATES = int(os.environ.get("DUPLICATE_CANDIDATES", "100"))
+    DUPLICATE_LOOKBACK_DAYS = int(os.environ.get("DUPLICATE_LOOKBACK_DAYS", "365"))
     DUPLICATE_MIN_SCORE = int(os.environ.get("DUPLICATE_MIN_SCORE", "35"))
     DUPLICATE_MAX_SUGGESTIONS = int(os.environ.get("DUPLICATE_MAX_SUGGESTIONS", "5"))
 

@@ -5,13 +5,15 @@
 never text). The case page reads them in one query; nothing is compared per request.
 
 **Candidates.** At most ``DUPLICATE_CANDIDATES`` open cases: every open case naming one of its sites or its
-respondent, then the newest open cases of the same country (the ``(country, id)`` index).
+respondent, then the newest open cases of the same country filed within ``DUPLICATE_LOOKBACK_DAYS`` (the
+``(country, id)`` index); read as plain columns in three queries, the two texts decrypted once each.
 
 **Score** (0..100, in memory; the descriptions and places are decrypted for the comparison only and never stored
 or logged, not even as tokens): the text (up to 50: the Sørensen–Dice coefficient of the two descriptions'
-character trigrams, after case folding and collapsing punctuation, which works in every script, Chinese included);
+character trigrams after case folding and collapsing punctuation, bigrams for a text written without spaces such as
+Chinese: it works in every script and needs no word lists);
 a shared site (20) or else the same respondent (10); shared categories (up to 10, by their Jaccard index); incident
-dates within a week (10) or a month (5); places alike (up to 10, trigrams again). A pair scoring at least
+dates within a week (10) or a month (5); places alike (up to 10, the same measure). A pair scoring at least
 ``DUPLICATE_MIN_SCORE`` is suggested; the case keeps its ``DUPLICATE_MAX_SUGGESTIONS`` best.
 
 **Dismissing** a suggestion (``dismiss``) keeps the row, marked dismissed and audited (``duplicate_dismissed``):
@@ -22,18 +24,20 @@ final, so the suggestion no longer shows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, delete, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
 from portal.cases.access import visible_cases
 from portal.cases.alert_models import DuplicateReason, DuplicateSuggestion, SuggestionStatus
-from portal.cases.models import Case, CaseEntity
+from portal.cases.models import Case, CaseCategory, CaseEntity
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import FINAL_STATES
 from portal.core import signals
+from portal.core.crypto import decrypt_text
 from portal.core.db import utcnow
 from portal.extensions import db
 from portal.users.models import User
@@ -42,9 +46,15 @@ TEXT_LIMIT = 4000  # characters of a description compared: enough to recognise i
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def trigrams(text: str | None) -> frozenset[str]:
-    normal = " " + _NOT_WORD.sub(" ", (text or "")[:TEXT_LIMIT].casefold()).strip() + " "
-    return frozenset(normal[i : i + 3] for i in range(len(normal) - 2)) if normal.strip() else frozenset()
+def shingles(text: str | None) -> frozenset[str]:
+    """The text's character trigrams after case folding and collapsing punctuation and spaces; for a text written
+    without spaces between words (Chinese), its bigrams, since each character carries a word's weight there."""
+    normal = _NOT_WORD.sub(" ", (text or "")[:TEXT_LIMIT].casefold()).strip()
+    if not normal:
+        return frozenset()
+    size = 3 if normal.count(" ") * 20 >= len(normal) else 2
+    normal = f" {normal} "
+    return frozenset(normal[i : i + size] for i in range(len(normal) - size + 1))
 
 
 def dice(a: frozenset[str], b: frozenset[str]) -> float:
@@ -59,32 +69,43 @@ class Scored:
 
 
 @dataclass
-class _Profile:
-    """What one case is compared on: decrypted text exists only in these short-lived sets."""
+class Profile:
+    """What one case is compared on: plain columns, and its texts as shingle sets that live only while comparing."""
 
-    case: Case
+    id: int
     text: frozenset[str]
     place: frozenset[str]
-    sites: set[int]
-    categories: set[str]
+    respondent_id: int | None
+    incident_date: date | None
+    sites: set[int] = field(default_factory=set)
+    categories: set[str] = field(default_factory=set)
 
 
-def _profile(case: Case) -> _Profile:
-    return _Profile(case, trigrams(case.description), trigrams(case.place), case.entity_ids, set(case.categories))
+def profile_of(case: Case) -> Profile:
+    return Profile(
+        case.id,
+        shingles(case.description),
+        shingles(case.place),
+        case.respondent_organisation_id,
+        case.incident_date,
+        case.entity_ids,
+        set(case.categories),
+    )
 
 
-def score_pair(new: _Profile, old: _Profile) -> Scored:
+def score_pair(new: Profile, old: Profile) -> Scored:
     parts: list[tuple[float, str]] = []
     text = dice(new.text, old.text)
-    parts.append((50 * text, DuplicateReason.TEXT if text >= 0.35 else ""))
+    parts.append((50 * text, DuplicateReason.TEXT if text >= 0.4 else ""))
     if new.sites & old.sites:
         parts.append((20, DuplicateReason.SITE))
-    elif new.case.respondent_organisation_id and new.case.respondent_organisation_id == old.case.respondent_organisation_id:
+    elif new.respondent_id and new.respondent_id == old.respondent_id:
         parts.append((10, DuplicateReason.RESPONDENT))
     if new.categories & old.categories:
-        parts.append((10 * len(new.categories & old.categories) / len(new.categories | old.categories), "category"))
-    if new.case.incident_date and old.case.incident_date:
-        days = abs((new.case.incident_date - old.case.incident_date).days)
+        shared = len(new.categories & old.categories) / len(new.categories | old.categories)
+        parts.append((10 * shared, DuplicateReason.CATEGORY))
+    if new.incident_date and old.incident_date:
+        days = abs((new.incident_date - old.incident_date).days)
         if days <= 30:
             parts.append((10 if days <= 7 else 5, DuplicateReason.DATES))
     place = dice(new.place, old.place)
@@ -92,13 +113,14 @@ def score_pair(new: _Profile, old: _Profile) -> Scored:
         parts.append((10 * place, DuplicateReason.PLACE))
     ranked = sorted(parts, key=lambda part: -part[0])
     reasons = tuple(str(reason) for points, reason in ranked if reason and points > 0)
-    return Scored(old.case.id, min(100, round(sum(points for points, _ in parts))), reasons)
+    return Scored(old.id, min(100, round(sum(points for points, _ in parts))), reasons)
 
 
-def candidates(case: Case) -> list[Case]:
+def candidate_ids(case: Case) -> list[int]:
     """Open cases worth comparing with ``case``: the ones naming its sites or respondent, then the newest of its
-    country; at most ``DUPLICATE_CANDIDATES``, loaded with what the score reads."""
-    limit = current_app.config["DUPLICATE_CANDIDATES"]
+    country filed within ``DUPLICATE_LOOKBACK_DAYS``; at most ``DUPLICATE_CANDIDATES``. Index lookups only."""
+    config = current_app.config
+    limit = config["DUPLICATE_CANDIDATES"]
     open_other = and_(Case.state.notin_(FINAL_STATES), Case.id != case.id)
     related = []
     if case.entity_ids:
@@ -108,15 +130,44 @@ def candidates(case: Case) -> list[Case]:
     ids: list[int] = []
     if related:
         ids += db.session.scalars(select(Case.id).where(open_other, or_(*related)).order_by(Case.id.desc()).limit(limit))
+    since = (case.created_at or utcnow()) - timedelta(days=config["DUPLICATE_LOOKBACK_DAYS"])
     ids += db.session.scalars(
-        select(Case.id).where(open_other, Case.country == case.country).order_by(Case.id.desc()).limit(limit)
+        select(Case.id)
+        .where(open_other, Case.country == case.country, Case.created_at >= since)
+        .order_by(Case.id.desc())
+        .limit(limit)
     )
-    chosen = list(dict.fromkeys(ids))[:limit]
-    if not chosen:
+    return list(dict.fromkeys(ids))[:limit]
+
+
+def profiles(ids: list[int]) -> list[Profile]:
+    """The candidates' profiles in three queries of plain columns (no ORM objects, no relationships)."""
+    if not ids:
         return []
-    return list(
-        db.session.scalars(select(Case).where(Case.id.in_(chosen)).options(selectinload(Case.entity_links)))
-    )
+    rows = db.session.execute(
+        select(
+            Case.id, Case.description_encrypted, Case.place_encrypted, Case.respondent_organisation_id, Case.incident_date
+        ).where(Case.id.in_(ids))
+    ).all()
+    found = {
+        row.id: Profile(
+            row.id,
+            shingles(decrypt_text(row.description_encrypted)),
+            shingles(decrypt_text(row.place_encrypted)),
+            row.respondent_organisation_id,
+            row.incident_date,
+        )
+        for row in rows
+    }
+    for case_id, category in db.session.execute(
+        select(CaseCategory.case_id, CaseCategory.category).where(CaseCategory.case_id.in_(ids))
+    ):
+        found[case_id].categories.add(category)
+    for case_id, entity_id in db.session.execute(
+        select(CaseEntity.case_id, CaseEntity.entity_id).where(CaseEntity.case_id.in_(ids))
+    ):
+        found[case_id].sites.add(entity_id)
+    return list(found.values())
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
@@ -140,8 +191,8 @@ def suggest(case: Case) -> list[DuplicateSuggestion]:
         .where(involving, DuplicateSuggestion.status == SuggestionStatus.SUGGESTED)
         .execution_options(synchronize_session=False)
     )
-    new = _profile(case)
-    scored = [score_pair(new, _profile(other)) for other in candidates(case) if other.id not in dismissed]
+    new = profile_of(case)
+    scored = [score_pair(new, old) for old in profiles([i for i in candidate_ids(case) if i not in dismissed])]
     best = sorted(
         (item for item in scored if item.score >= config["DUPLICATE_MIN_SCORE"]), key=lambda item: (-item.score, -item.other_id)
     )[: config["DUPLICATE_MAX_SUGGESTIONS"]]
