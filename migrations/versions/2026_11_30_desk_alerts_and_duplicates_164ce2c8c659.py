@@ -38,6 +38,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("(kind = 'site') = (entity_id IS NOT NULL) AND (kind = 'organisation') = (organisation_id IS NOT NULL) AND (kind = 'pattern') = (category IS NOT NULL AND commodity IS NOT NULL AND country IS NOT NULL)", name=op.f('ck_alerts_valid_group')),
     sa.CheckConstraint("kind IN ('site', 'organisation', 'pattern')", name=op.f('ck_alerts_valid_kind')),
+    sa.CheckConstraint("category IS NULL OR category IN ('child_labour', 'forced_labour', 'health_safety', 'wages_hours', 'freedom_of_association', 'discrimination', 'environment', 'land', 'indigenous', 'security_violence', 'corruption', 'retaliation', 'other')", name=op.f('ck_alerts_valid_category')),
+    sa.CheckConstraint("commodity IS NULL OR commodity IN ('aluminium', 'steel', 'cobalt', 'copper', 'nickel', 'tin', 'zinc', 'other')", name=op.f('ck_alerts_valid_commodity')),
     sa.CheckConstraint("status IN ('open', 'acknowledged', 'dismissed')", name=op.f('ck_alerts_valid_status')),
     sa.ForeignKeyConstraint(['entity_id'], ['supply_chain_entities.id'], name=op.f('fk_alerts_entity_id_supply_chain_entities')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_alerts_organisation_id_organisations')),

@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.cases.models import Case
+from portal.cases.models import Case, Category, Commodity
 from portal.core.db import CreatedAtMixin, UTCDateTime, one_of
 from portal.extensions import db
 
@@ -54,6 +54,8 @@ class Alert(CreatedAtMixin, db.Model):
     __table_args__ = (
         CheckConstraint(one_of("kind", AlertKind), name="valid_kind"),
         CheckConstraint(one_of("status", AlertStatus), name="valid_status"),
+        CheckConstraint(f"category IS NULL OR {one_of('category', Category)}", name="valid_category"),
+        CheckConstraint(f"commodity IS NULL OR {one_of('commodity', Commodity)}", name="valid_commodity"),
         CheckConstraint(
             "(kind = 'site') = (entity_id IS NOT NULL) AND (kind = 'organisation') = (organisation_id IS NOT NULL)"
             " AND (kind = 'pattern') = (category IS NOT NULL AND commodity IS NOT NULL AND country IS NOT NULL)",

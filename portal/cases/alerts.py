@@ -44,7 +44,7 @@ from sqlalchemy.orm import selectinload
 from portal.cases import labels
 from portal.cases.access import visible_cases
 from portal.cases.alert_models import Alert, AlertCase, AlertKind, AlertMember, AlertStatus
-from portal.cases.models import Case, CaseCategory, CaseEntity
+from portal.cases.models import Case, CaseCategory, CaseEntity, Category, Commodity
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.workflow import State
 from portal.core import signals
@@ -112,8 +112,12 @@ def _cases_of(group: Group) -> Select:
             .where(CaseEntity.entity_id == group.entity_id, counted)
         )
     if group.kind == AlertKind.ORGANISATION:
-        operated = select(SupplyChainEntity.id).where(SupplyChainEntity.operator_organisation_id == group.organisation_id)
-        named = select(Case.id, Case.created_at).where(Case.respondent_organisation_id == group.organisation_id, counted)
+        operated = select(SupplyChainEntity.id).where(
+            SupplyChainEntity.operator_organisation_id == group.organisation_id
+        )
+        named = select(Case.id, Case.created_at).where(
+            Case.respondent_organisation_id == group.organisation_id, counted
+        )
         linked = (
             select(Case.id, Case.created_at)
             .join(CaseEntity, CaseEntity.case_id == Case.id)
@@ -244,7 +248,9 @@ def _start_sites(alert: Alert) -> set[int]:
     if alert.kind == AlertKind.SITE:
         return {alert.entity_id} if alert.entity_id else set()
     if alert.kind == AlertKind.ORGANISATION:
-        operated = select(SupplyChainEntity.id).where(SupplyChainEntity.operator_organisation_id == alert.organisation_id)
+        operated = select(SupplyChainEntity.id).where(
+            SupplyChainEntity.operator_organisation_id == alert.organisation_id
+        )
         related = select(EntityRelation.object_entity_id).where(
             EntityRelation.relation == RelationKind.OPERATES,
             EntityRelation.subject_organisation_id == alert.organisation_id,
@@ -282,9 +288,9 @@ def _around(sites: set[int], organisations: set[int]) -> set[int]:
                 )
             )
         )
+    # An empty IN is false in SQL (SQLAlchemy writes it so), which is what an empty side means here.
     owned_by = or_(
-        EntityRelation.subject_entity_id.in_(sites) if sites else False,
-        EntityRelation.subject_organisation_id.in_(organisations | found) if organisations | found else False,
+        EntityRelation.subject_entity_id.in_(sites), EntityRelation.subject_organisation_id.in_(organisations | found)
     )
     found |= set(
         db.session.scalars(
@@ -296,7 +302,9 @@ def _around(sites: set[int], organisations: set[int]) -> set[int]:
     return {organisation for organisation in found if organisation}
 
 
-def downstream_members(start_sites: set[int], exclude: set[int] | None = None, hops: int | None = None) -> dict[int, int]:
+def downstream_members(
+    start_sites: set[int], exclude: set[int] | None = None, hops: int | None = None
+) -> dict[int, int]:
     """Covenant parties downstream of ``start_sites``: organisation id → the fewest supply hops to reach it.
     Three queries per hop, at most ``ALERT_DOWNSTREAM_HOPS`` hops, whatever the size of the registry."""
     hops = current_app.config["ALERT_DOWNSTREAM_HOPS"] if hops is None else hops
@@ -347,8 +355,8 @@ def group_name(alert: Alert) -> str:
         return alert.organisation.name
     return " · ".join(
         (
-            str(labels.CATEGORIES.get(alert.category, alert.category)),
-            str(labels.COMMODITIES.get(alert.commodity, alert.commodity)),
+            str(labels.CATEGORIES[Category(alert.category or "")]),  # a pattern alert has both (CHECK valid_group)
+            str(labels.COMMODITIES[Commodity(alert.commodity or "")]),
             country_name(alert.country),
         )
     )

@@ -9,7 +9,7 @@ respondent, then the newest open cases of the same country filed within ``DUPLIC
 ``(country, id)`` index); read as plain columns in three queries, the two texts decrypted once each.
 
 **Score** (0..100, in memory; the descriptions and places are decrypted for the comparison only and never stored
-or logged, not even as tokens): the text (up to 50: the Sørensen–Dice coefficient of the two descriptions'
+or logged, not even as tokens): the text (up to 50: the Sørensen-Dice coefficient of the two descriptions'
 character trigrams after case folding and collapsing punctuation, bigrams for a text written without spaces such as
 Chinese: it works in every script and needs no word lists);
 a shared site (20) or else the same respondent (10); shared categories (up to 10, by their Jaccard index); incident
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.cases.access import visible_cases
@@ -122,14 +122,16 @@ def candidate_ids(case: Case) -> list[int]:
     config = current_app.config
     limit = config["DUPLICATE_CANDIDATES"]
     open_other = and_(Case.state.notin_(FINAL_STATES), Case.id != case.id)
-    related = []
+    related: list[ColumnElement[bool]] = []
     if case.entity_ids:
         related.append(Case.id.in_(select(CaseEntity.case_id).where(CaseEntity.entity_id.in_(case.entity_ids))))
     if case.respondent_organisation_id:
         related.append(Case.respondent_organisation_id == case.respondent_organisation_id)
     ids: list[int] = []
     if related:
-        ids += db.session.scalars(select(Case.id).where(open_other, or_(*related)).order_by(Case.id.desc()).limit(limit))
+        ids += db.session.scalars(
+            select(Case.id).where(open_other, or_(*related)).order_by(Case.id.desc()).limit(limit)
+        )
     since = (case.created_at or utcnow()) - timedelta(days=config["DUPLICATE_LOOKBACK_DAYS"])
     ids += db.session.scalars(
         select(Case.id)
@@ -146,7 +148,11 @@ def profiles(ids: list[int]) -> list[Profile]:
         return []
     rows = db.session.execute(
         select(
-            Case.id, Case.description_encrypted, Case.place_encrypted, Case.respondent_organisation_id, Case.incident_date
+            Case.id,
+            Case.description_encrypted,
+            Case.place_encrypted,
+            Case.respondent_organisation_id,
+            Case.incident_date,
         ).where(Case.id.in_(ids))
     ).all()
     found = {
@@ -194,7 +200,8 @@ def suggest(case: Case) -> list[DuplicateSuggestion]:
     new = profile_of(case)
     scored = [score_pair(new, old) for old in profiles([i for i in candidate_ids(case) if i not in dismissed])]
     best = sorted(
-        (item for item in scored if item.score >= config["DUPLICATE_MIN_SCORE"]), key=lambda item: (-item.score, -item.other_id)
+        (item for item in scored if item.score >= config["DUPLICATE_MIN_SCORE"]),
+        key=lambda item: (-item.score, -item.other_id),
     )[: config["DUPLICATE_MAX_SUGGESTIONS"]]
     rows = []
     for item in best:

@@ -8,9 +8,8 @@ covenant members downstream, and a link to the alert page. No reference, no case
 from __future__ import annotations
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from portal.cases import access, alerts
 from portal.cases.alert_models import Alert
@@ -32,10 +31,14 @@ def alert_words(alert: Alert, visible: int) -> tuple[str, str]:
         group=group,
     )
     members = alerts.member_names(alert)
-    text = subject + "\n\n" + (
-        _("Covenant members downstream: %(names)s", names=", ".join(members))
-        if members
-        else _("No covenant member is registered downstream.")
+    text = (
+        subject
+        + "\n\n"
+        + (
+            _("Covenant members downstream: %(names)s", names=", ".join(members))
+            if members
+            else _("No covenant member is registered downstream.")
+        )
     )
     return subject, text
 

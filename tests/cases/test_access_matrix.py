@@ -24,6 +24,9 @@ GET_MATRIX = {
     "/staff/audit/": [R, OK, F, F, OK, F, F, F, F, F],
     "/staff/admin/users": [R, OK, F, F, F, F, F, F, F, F],
     "/staff/account": [R, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    # The desk (portal/cases/desk_views.py): case staff only; an alert none of whose cases one may see is not found.
+    "/staff/alerts": [R, F, OK, OK, OK, F, F, F, F, F],
+    "/staff/alerts/999": [R, F, N, N, N, F, F, F, F, F],
 }
 
 POST_MATRIX = {
@@ -68,6 +71,9 @@ POST_MATRIX = {
         },
         [R, F, R, N, R, F, F, F, F, F],
     ),
+    "/staff/alerts/999/acknowledge": ({}, [R, F, N, N, N, F, F, F, F, F]),
+    "/staff/alerts/999/dismiss": ({}, [R, F, N, N, N, F, F, F, F, F]),
+    "/staff/cases/{ref}/duplicates/999/dismiss": ({}, [R, F, N, N, N, F, F, F, F, F]),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
 }

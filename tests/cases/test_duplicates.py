@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select, text
 
 from portal.audit.models import AuditEntry
 from portal.cases.alert_models import DuplicateSuggestion, SuggestionStatus
-from portal.cases.duplicates import dice, suggest, suggestions_for, shingles
+from portal.cases.duplicates import dice, shingles, suggest, suggestions_for
 from portal.cases.models import Case
 from portal.extensions import db
 from portal.intake.operations import submit_grievance
@@ -28,11 +28,56 @@ DUPLICATE = (
     "On 4 March at night the guards of Kolwezi depot beat two young diggers who had asked for the wages they "
     "were never paid; the supervisor said he would call the police if anyone complains again."
 )
-WORDS = (
-    "water dust river mine children school wages night shift guards police fence village farm fields cobalt "
-    "copper trucks road sacks pay union meeting fired injured hospital smoke fish land fence soldiers chief "
-    "contract overtime pit collapse rain pump acid well cattle market women men boss camp tax permit"
-).split()
+WORDS = [
+    "water",
+    "dust",
+    "river",
+    "mine",
+    "children",
+    "school",
+    "wages",
+    "night",
+    "shift",
+    "guards",
+    "police",
+    "fence",
+    "village",
+    "farm",
+    "fields",
+    "cobalt",
+    "copper",
+    "trucks",
+    "road",
+    "sacks",
+    "pay",
+    "union",
+    "meeting",
+    "fired",
+    "injured",
+    "hospital",
+    "smoke",
+    "fish",
+    "land",
+    "fence",
+    "soldiers",
+    "chief",
+    "contract",
+    "overtime",
+    "pit",
+    "collapse",
+    "rain",
+    "pump",
+    "acid",
+    "well",
+    "cattle",
+    "market",
+    "women",
+    "men",
+    "boss",
+    "camp",
+    "tax",
+    "permit",
+]
 CATEGORY_CHOICES = ["security_violence", "wages_hours", "child_labour", "environment", "land", "health_safety"]
 
 
@@ -114,7 +159,8 @@ def test_a_true_duplicate_ranks_first_among_two_hundred_cases(app, seeded, make_
         rows = db.session.scalars(
             select(DuplicateSuggestion)
             .where(
-                (DuplicateSuggestion.first_case_id == seeded["new"]) | (DuplicateSuggestion.second_case_id == seeded["new"])
+                (DuplicateSuggestion.first_case_id == seeded["new"])
+                | (DuplicateSuggestion.second_case_id == seeded["new"])
             )
             .order_by(DuplicateSuggestion.score.desc())
         ).all()

@@ -77,6 +77,8 @@ def _values(world: World) -> dict:
         "meeting_id": 1,
         "commitment_id": 1,
         "slug": "what",
+        "alert_id": 1,
+        "suggestion_id": 1,
     }
 
 

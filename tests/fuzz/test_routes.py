@@ -178,6 +178,8 @@ class Fuzzer:
             "item": "summary",
             "publication_id": "1",
             "slug": "what",  # the complaint form's back links
+            "alert_id": "1",
+            "suggestion_id": "1",
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------
