@@ -33,7 +33,7 @@ ALERT_KINDS = {
 }
 ALERT_STATUSES = {
     AlertStatus.OPEN: _l("Open"),
-    AlertStatus.ACKNOWLEDGED: _l("Acknowledged"),
+    AlertStatus.ACKNOWLEDGED: _l("Acknowledged by the secretariat"),
     AlertStatus.DISMISSED: _l("Dismissed"),
 }
 DUPLICATE_REASONS = {

@@ -34,6 +34,8 @@ SAME_AS_ENGLISH = {
         "Panels",
         "Privacy",
         "Status:",
+        "Status",  # Dutch "status" (the desk's alert list)
+        "Open",  # Dutch "open", of an alert
         "Tin",
     },
     "fr": {
