@@ -45,6 +45,7 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "follow_up": 0.25,
     "staff_case": 0.15,
     "staff_list": 0.10,
+    "staff_alerts": 0.15,  # the desk's alert list: 50 open alerts, each checked against the reader's recusals
     "register_list": 0.20,
     "register_case": 0.20,
 }
@@ -153,6 +154,7 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
                   "created_at": case.created_at} for _ in range(missing)],
             )  # fmt: skip
             db.session.commit()
+        _seed_alerts(db)
         reference = case.reference
         assessment = db.session.scalar(select(func.count()).where(Case.state == "assessment"))
         from portal.transparency.queries import public_condition
@@ -177,6 +179,32 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
         "public_reference": public_reference,
         "deep_page": max(assessment // 13 // 50, 1),
     }
+
+
+def _seed_alerts(db, count: int = 50) -> None:
+    """The desk's alert list needs alerts: ``count`` open pattern alerts of three cases each (the bench seeds cases
+    directly, so no signal raised any)."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from portal.cases.alert_models import Alert, AlertCase
+    from portal.cases.models import Case
+
+    if db.session.scalar(select(func.count()).select_from(Alert)):
+        return
+    cases = db.session.scalars(select(Case).order_by(Case.id).limit(count * 3)).all()
+    for number in range(min(count, len(cases) // 3)):
+        group = cases[number * 3 : number * 3 + 3]
+        first = group[0]
+        alert = Alert(
+            kind="pattern", group_key=f"pattern:other:{first.commodity}:{first.country}:{number}", category="other",
+            commodity=first.commodity, country=first.country, status="open", first_case_at=first.created_at,
+            last_case_at=first.created_at + timedelta(days=1),
+        )  # fmt: skip
+        alert.case_rows = [AlertCase(case_id=case.id, joined_at=first.created_at) for case in group]
+        db.session.add(alert)
+    db.session.commit()
 
 
 def count_cases(env: dict) -> tuple[int, int]:
@@ -237,6 +265,7 @@ def main() -> None:
                 endpoints["staff_case"] = wrk(
                     portal.url + f"/staff/cases/{data['reference']}", cookie=data["staff_cookie"]
                 )
+                endpoints["staff_alerts"] = wrk(portal.url + "/staff/alerts", cookie=data["staff_cookie"])
                 endpoints["healthz"] = wrk(portal.url + "/healthz")
                 endpoints["register_list"] = wrk(portal.url + "/en/register?country=CD&category=child_labour")
                 endpoints["register_case"] = wrk(portal.url + f"/en/register/{data['public_reference']}")

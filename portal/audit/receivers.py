@@ -302,14 +302,13 @@ def _affiliation(user, kwargs) -> Facts:
 
 @facts("alert-raised", "alert-changed")
 def _alert(alert, kwargs) -> Facts:
-    # The group by kind and id and how many cases it holds; never which cases (the trail's reader may be recused).
+    # The group by kind and ids; never which cases (the trail's reader may be recused from some).
     return {
         "alert_id": _id(alert),
         "kind": _plain(getattr(alert, "kind", None)),
         "group": _plain(getattr(alert, "group_key", None)),
         "status": _plain(getattr(alert, "status", None)),
         "change": _plain(kwargs.get("change")),
-        "cases": len(getattr(alert, "case_rows", None) or []),
     }
 
 

@@ -150,11 +150,13 @@ def _window(rows: list[tuple[int, datetime]], anchor: datetime, width: timedelta
     return best
 
 
-def _group_rows(group: Group, anchor: datetime, width: timedelta) -> list[tuple[int, datetime]]:
+def _group_rows(group: Group, anchor: datetime, width: timedelta, leave_out: list[int]) -> list[tuple[int, datetime]]:
+    """The group's cases filed within ``width`` of ``anchor``, but for those the alerts ``leave_out`` hold."""
     query = _cases_of(group).subquery()
+    held = select(AlertCase.case_id).where(AlertCase.alert_id.in_(leave_out), AlertCase.case_id == query.c.id)
     rows = db.session.execute(
         select(query.c.id, query.c.created_at)
-        .where(query.c.created_at >= anchor - width, query.c.created_at <= anchor + width)
+        .where(query.c.created_at >= anchor - width, query.c.created_at <= anchor + width, ~held.exists())
         .order_by(query.c.created_at, query.c.id)
     ).all()
     return [(row[0], row[1]) for row in rows]
@@ -175,22 +177,25 @@ def detect(case: Case, now: datetime | None = None) -> list[Alert]:
 
 
 def _detect_group(case: Case, group: Group, threshold: int, width: timedelta, now: datetime) -> Alert | None:
+    """One group: index lookups only, whatever the number of cases an alert already holds."""
     alerts = list(db.session.scalars(select(Alert).where(Alert.group_key == group.key).order_by(Alert.id.desc())))
-    if any(case.id in alert.case_ids for alert in alerts):
-        return None
+    held = select(AlertCase.alert_id).where(
+        AlertCase.case_id == case.id, AlertCase.alert_id.in_([alert.id for alert in alerts])
+    )
+    if alerts and db.session.scalar(held) is not None:
+        return None  # in an alert of this group already
     anchor = case.created_at
     for alert in alerts:
         if alert.status in LIVE and anchor - alert.last_case_at <= width and alert.first_case_at - anchor <= width:
-            _join(alert, [case.id], anchor, now)
+            _join(alert, case.id, anchor, now)
             return None
     for alert in alerts:
         if alert.status == AlertStatus.DISMISSED and abs(anchor - alert.last_case_at) < width:
-            alert.case_rows.append(AlertCase(case_id=case.id, joined_at=now))  # recorded, still dismissed
+            db.session.add(AlertCase(alert_id=alert.id, case_id=case.id, joined_at=now))  # recorded, still dismissed
             db.session.flush()
             return None
-    dismissed = set().union(*(alert.case_ids for alert in alerts if alert.status == AlertStatus.DISMISSED))
-    rows = [row for row in _group_rows(group, anchor, width) if row[0] not in dismissed]
-    run = _window(rows, anchor, width)
+    dismissed = [alert.id for alert in alerts if alert.status == AlertStatus.DISMISSED]
+    run = _window(_group_rows(group, anchor, width, dismissed), anchor, width)
     if len(run) < threshold or _held_already(group, {case_id for case_id, _ in run}):
         return None
     return _raise(group, run, now)
@@ -230,8 +235,8 @@ def _raise(group: Group, run: list[tuple[int, datetime]], now: datetime) -> Aler
     return alert
 
 
-def _join(alert: Alert, case_ids: list[int], anchor: datetime, now: datetime) -> None:
-    alert.case_rows.extend(AlertCase(case_id=case_id, joined_at=now) for case_id in case_ids)
+def _join(alert: Alert, case_id: int, anchor: datetime, now: datetime) -> None:
+    db.session.add(AlertCase(alert_id=alert.id, case_id=case_id, joined_at=now))
     alert.last_case_at = max(alert.last_case_at, anchor)
     alert.first_case_at = min(alert.first_case_at, anchor)
     if alert.status == AlertStatus.ACKNOWLEDGED:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, or_, select
@@ -42,7 +43,7 @@ from portal.core.db import utcnow
 from portal.extensions import db
 from portal.users.models import User
 
-TEXT_LIMIT = 4000  # characters of a description compared: enough to recognise it, bounded in time
+TEXT_LIMIT = 2000  # characters of a description compared: enough to recognise it, bounded in time
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -52,9 +53,11 @@ def shingles(text: str | None) -> frozenset[str]:
     normal = _NOT_WORD.sub(" ", (text or "")[:TEXT_LIMIT].casefold()).strip()
     if not normal:
         return frozenset()
-    size = 3 if normal.count(" ") * 20 >= len(normal) else 2
+    spaced = normal.count(" ") * 20 >= len(normal)
     normal = f" {normal} "
-    return frozenset(normal[i : i + size] for i in range(len(normal) - size + 1))
+    if spaced:
+        return frozenset(map("".join, zip(normal, normal[1:], normal[2:], strict=False)))
+    return frozenset(map("".join, pairwise(normal)))
 
 
 def dice(a: frozenset[str], b: frozenset[str]) -> float:

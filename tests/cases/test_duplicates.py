@@ -125,12 +125,13 @@ def file_duplicate(app) -> int:
 @pytest.fixture
 def seeded(app):
     """Two hundred cases, the original among them, then its duplicate filed."""
-    app.config["DUPLICATE_CANDIDATES"] = 250  # every seeded case is compared (the default takes the newest 100)
+    saved = app.config["DUPLICATE_CANDIDATES"]
+    app.config["DUPLICATE_CANDIDATES"] = 250  # every seeded case is compared (the default takes the newest 80)
     try:
         ids = seed(app)
         ids["new"] = file_duplicate(app)
     finally:
-        app.config["DUPLICATE_CANDIDATES"] = 100
+        app.config["DUPLICATE_CANDIDATES"] = saved
     return ids
 
 
