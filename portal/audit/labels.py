@@ -30,6 +30,9 @@ ACTIONS = {
     "user-changed": _l("Account changed"),
     "affiliation-changed": _l("Affiliation declared or removed"),
     "registry-changed": _l("Registry changed"),
+    "alert-raised": _l("Pattern alert raised"),
+    "alert-changed": _l("Pattern alert acknowledged, dismissed or joined by a case"),
+    "duplicate-dismissed": _l("Duplicate suggestion dismissed"),
     "publication-changed": _l("Public text drafted, published or withdrawn"),
     "register-choice-changed": _l("Complainant's register choice changed"),
 }
