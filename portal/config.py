@@ -176,7 +176,7 @@ class Config:
     # cases (every open case naming one of its sites or its respondent, then the newest of its country filed within the
     # lookback); a pair
     # scoring at least DUPLICATE_MIN_SCORE (of 100) is suggested, at most DUPLICATE_MAX_SUGGESTIONS per case.
-    DUPLICATE_CANDIDATES = int(os.environ.get("DUPLICATE_CANDIDATES", "80"))
+    DUPLICATE_CANDIDATES = int(os.environ.get("DUPLICATE_CANDIDATES", "50"))
     DUPLICATE_LOOKBACK_DAYS = int(os.environ.get("DUPLICATE_LOOKBACK_DAYS", "365"))
     DUPLICATE_MIN_SCORE = int(os.environ.get("DUPLICATE_MIN_SCORE", "35"))
     DUPLICATE_MAX_SUGGESTIONS = int(os.environ.get("DUPLICATE_MAX_SUGGESTIONS", "5"))

@@ -6,7 +6,8 @@ and country (``pattern:<category>:<commodity>:<country>``). Merged cases do not 
 the joint case).
 
 **When.** ``detect(case)`` runs when a case is filed (``case_submitted``) and when its respondent or sites change
-(``case_linked``): a handful of indexed queries per group the case belongs to, in the sender's transaction.
+(``case_linked``): a handful of indexed queries per group the case belongs to (``cases/receivers.py``: in a
+request, in a transaction of its own right after the request's commit; outside a request, at once).
 
 **Rule.** The group's cases filed within ``ALERT_WINDOW_DAYS`` of each other around this case (the fullest such
 window holding it) are counted; at ``ALERT_THRESHOLD`` an ``Alert`` is raised holding them (signal
@@ -242,7 +243,11 @@ def _join(alert: Alert, case_id: int, anchor: datetime, now: datetime) -> None:
     if alert.status == AlertStatus.ACKNOWLEDGED:
         alert.status = AlertStatus.OPEN
     db.session.flush()
-    _record_members(alert)
+    # A site's or organisation's members depend on the registry alone; a pattern's on its cases' sites.
+    if alert.kind == AlertKind.PATTERN and db.session.scalar(
+        select(CaseEntity.entity_id).where(CaseEntity.case_id == case_id).limit(1)
+    ):
+        _record_members(alert)
     signals.alert_changed.send(alert, change="case_joined", actor=None)
 
 
@@ -454,11 +459,3 @@ def cases_about(record: Organisation | SupplyChainEntity, user: User, limit: int
         about = Case.id.in_(select(CaseEntity.case_id).where(CaseEntity.entity_id == record.id))
     query = select(Case).where(and_(about, visible_cases(user))).order_by(Case.created_at.desc(), Case.id.desc())
     return list(db.session.scalars(query.limit(limit)))
-
-
-# --- receivers ---------------------------------------------------------------------------------------------------
-
-
-def on_case_changed(case: Case, **_) -> None:
-    """``case_submitted`` and ``case_linked``: in the sender's transaction (cases/receivers.py connects it)."""
-    detect(case)

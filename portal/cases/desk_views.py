@@ -8,7 +8,9 @@ those pages' views stay as they are; each is one query.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import logging
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,12 +21,15 @@ from portal.cases.access import can_manage
 from portal.cases.alert_models import AlertKind, AlertStatus, DuplicateReason
 from portal.cases.loading import with_case
 from portal.cases.models import Case
+from portal.cases.receivers import run_desk
 from portal.cases.refusals import CaseworkRefused
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
 from portal.core.roles import CASE_STAFF, CASEWORK
+from portal.extensions import db
 
 desk = Blueprint("desk", __name__, url_prefix="/staff")
+logger = logging.getLogger(__name__)
 
 ALERT_KINDS = {
     AlertKind.SITE: _l("Same site"),
@@ -53,6 +58,25 @@ def _words() -> dict:
         "group_name": alerts.group_name,
         "labels": labels,
     }
+
+
+@desk.teardown_app_request
+def _run_desk_after_commit(error: BaseException | None) -> None:
+    """The cases filed or linked in this request (cases/receivers.py): their duplicate suggestions and pattern
+    alerts, in a transaction of their own once the request's has committed. A failure here is logged; the case
+    stays filed (the next link of it computes again)."""
+    pending = g.pop("portal_desk_cases", None)
+    if not pending or error is not None:
+        return
+    try:
+        for case_id in sorted(pending):
+            case = db.session.get(Case, case_id)
+            if case is not None:  # None: the request rolled back, nothing was filed
+                run_desk(case)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        logger.exception("the desk could not compare or group cases %s", sorted(pending))
 
 
 @desk.app_template_global()

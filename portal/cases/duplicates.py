@@ -1,7 +1,7 @@
 """Duplicate suggestions: a new grievance that may tell the same events as an open case (docs/architecture.md §3).
 
 **When.** ``suggest(case)`` runs when a case is filed (``case_submitted``) and when its respondent or sites change
-(``case_linked``), in the sender's transaction, and stores ``DuplicateSuggestion`` rows (score and reason keys,
+(``case_linked``; in a request right after its commit, see ``cases/receivers.py``), and stores ``DuplicateSuggestion`` rows (score and reason keys,
 never text). The case page reads them in one query; nothing is compared per request.
 
 **Candidates.** At most ``DUPLICATE_CANDIDATES`` open cases: every open case naming one of its sites or its
@@ -43,7 +43,7 @@ from portal.core.db import utcnow
 from portal.extensions import db
 from portal.users.models import User
 
-TEXT_LIMIT = 2000  # characters of a description compared: enough to recognise it, bounded in time
+TEXT_LIMIT = 1500  # characters of a description compared: enough to recognise it, bounded in time
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -195,17 +195,18 @@ def suggest(case: Case) -> list[DuplicateSuggestion]:
             select(DuplicateSuggestion).where(involving, DuplicateSuggestion.status == SuggestionStatus.DISMISSED)
         )
     }
-    db.session.execute(
-        delete(DuplicateSuggestion)
-        .where(involving, DuplicateSuggestion.status == SuggestionStatus.SUGGESTED)
-        .execution_options(synchronize_session=False)
-    )
     new = profile_of(case)
     scored = [score_pair(new, old) for old in profiles([i for i in candidate_ids(case) if i not in dismissed])]
     best = sorted(
         (item for item in scored if item.score >= config["DUPLICATE_MIN_SCORE"]),
         key=lambda item: (-item.score, -item.other_id),
     )[: config["DUPLICATE_MAX_SUGGESTIONS"]]
+    # Writes last: the reads and the comparison above take no write lock (SQLite has one writer at a time).
+    db.session.execute(
+        delete(DuplicateSuggestion)
+        .where(involving, DuplicateSuggestion.status == SuggestionStatus.SUGGESTED)
+        .execution_options(synchronize_session=False)
+    )
     rows = []
     for item in best:
         first, second = _pair(case.id, item.other_id)
@@ -258,11 +259,3 @@ def dismiss(case: Case, suggestion: DuplicateSuggestion, actor: User) -> None:
     suggestion.dismissed_by_id = actor.id
     db.session.flush()
     signals.duplicate_dismissed.send(case, suggestion=suggestion, actor=actor)
-
-
-# --- receivers ---------------------------------------------------------------------------------------------------
-
-
-def on_case_changed(case: Case, **_) -> None:
-    """``case_submitted`` and ``case_linked``: in the sender's transaction (cases/receivers.py connects it)."""
-    suggest(case)

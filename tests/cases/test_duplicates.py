@@ -126,7 +126,7 @@ def file_duplicate(app) -> int:
 def seeded(app):
     """Two hundred cases, the original among them, then its duplicate filed."""
     saved = app.config["DUPLICATE_CANDIDATES"]
-    app.config["DUPLICATE_CANDIDATES"] = 250  # every seeded case is compared (the default takes the newest 80)
+    app.config["DUPLICATE_CANDIDATES"] = 250  # every seeded case is compared (the default takes the newest 50)
     try:
         ids = seed(app)
         ids["new"] = file_duplicate(app)
