@@ -1,8 +1,9 @@
 """Duplicate suggestions: a new grievance that may tell the same events as an open case (docs/architecture.md §3).
 
 **When.** ``suggest(case)`` runs when a case is filed (``case_submitted``) and when its respondent or sites change
-(``case_linked``; in a request right after its commit, see ``cases/receivers.py``), and stores ``DuplicateSuggestion`` rows (score and reason keys,
-never text). The case page reads them in one query; nothing is compared per request.
+(``case_linked``; in a request right after its commit, see ``cases/receivers.py``), and stores
+``DuplicateSuggestion`` rows (score and reason keys, never text). The case page reads them in one query; nothing
+is compared per request.
 
 **Candidates.** At most ``DUPLICATE_CANDIDATES`` open cases: every open case naming one of its sites or its
 respondent, then the newest open cases of the same country filed within ``DUPLICATE_LOOKBACK_DAYS`` (the
