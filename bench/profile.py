@@ -23,6 +23,7 @@ PAGES = {
     "staff_search": "/staff/cases?q=ghana",  # a country by name: about 1 case in 16
     "staff_search_reference": "/staff/cases?q={reference}",
     "staff_export": "/staff/cases.csv?state=assessment&category=child_labour",
+    "staff_alerts": "/staff/alerts",
     "follow_up": "/en/follow-up/case",
     "landing": "/en/",
     "register_list": "/en/register",
@@ -66,6 +67,9 @@ def main() -> None:
         db.session.add(User(email="profile@example.org", name="Profile", role="secretariat", password_hash="-"))
         db.session.commit()
         seed(args.cases, receipts_path=None)
+        from bench.run import _seed_alerts
+
+        _seed_alerts(db)
         user_id = db.session.scalar(select(User.id).where(User.email == "profile@example.org"))
         reference = db.session.scalar(select(Case.reference).where(Case.id == 1))
         from portal.transparency.queries import public_condition

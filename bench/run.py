@@ -50,6 +50,7 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "staff_list": 0.10,
     "staff_search": 0.10,
     "dashboard": 0.10,
+    "staff_alerts": 0.15,  # the desk's alert list: 50 open alerts, each checked against the reader's recusals
     "register_list": 0.20,
     "register_case": 0.20,
     "org_cases": 0.10,  # an organisation's own cases: like the staff list
@@ -196,6 +197,7 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
                   "created_at": case.created_at} for _ in range(missing)],
             )  # fmt: skip
             db.session.commit()
+        _seed_alerts(db)
         reference = case.reference
         entries = db.session.scalar(select(func.count()).select_from(CaseEntry))
         if db.engine.dialect.name == "postgresql":
@@ -299,6 +301,32 @@ def company_side() -> tuple[str, int]:
     return case.reference, liaison.id
 
 
+def _seed_alerts(db, count: int = 50) -> None:
+    """The desk's alert list needs alerts: ``count`` open pattern alerts of three cases each (the bench seeds cases
+    directly, so no signal raised any)."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from portal.cases.alert_models import Alert, AlertCase
+    from portal.cases.models import Case
+
+    if db.session.scalar(select(func.count()).select_from(Alert)):
+        return
+    cases = db.session.scalars(select(Case).order_by(Case.id).limit(count * 3)).all()
+    for number in range(min(count, len(cases) // 3)):
+        group = cases[number * 3 : number * 3 + 3]
+        first = group[0]
+        alert = Alert(
+            kind="pattern", group_key=f"pattern:other:{first.commodity}:{first.country}:{number}", category="other",
+            commodity=first.commodity, country=first.country, status="open", first_case_at=first.created_at,
+            last_case_at=first.created_at + timedelta(days=1),
+        )  # fmt: skip
+        alert.case_rows = [AlertCase(case_id=case.id, joined_at=first.created_at) for case in group]
+        db.session.add(alert)
+    db.session.commit()
+
+
 def count_cases(env: dict) -> tuple[int, int]:
     from sqlalchemy import distinct, func, select
 
@@ -363,11 +391,11 @@ def main() -> None:
                     portal.url + f"/staff/cases/{data['reference']}", cookie=data["staff_cookie"]
                 )
                 endpoints["staff_search"] = wrk(portal.url + "/staff/cases?q=ghana", cookie=data["staff_cookie"])
-                endpoints["dashboard"] = wrk(portal.url + "/staff/", cookie=data["staff_cookie"])
                 # The CSV of a filtered list (every row of it, streamed); measured, no budget: it is a download.
                 endpoints["staff_export"] = wrk(
                     portal.url + f"/staff/cases.csv?{staff_list.split('?')[1]}", cookie=data["staff_cookie"]
                 )
+                endpoints["staff_alerts"] = wrk(portal.url + "/staff/alerts", cookie=data["staff_cookie"])
                 endpoints["healthz"] = wrk(portal.url + "/healthz")
                 endpoints["org_home"] = wrk(portal.url + "/org/", cookie=data["org_cookie"])
                 endpoints["company_case"] = wrk(

@@ -28,6 +28,7 @@ def configure_domain(app: Flask) -> None:
 def register_models(app: Flask) -> None:
     """Import every model so that the metadata (and Alembic's autogenerate) sees all tables."""
     import portal.audit.models
+    import portal.cases.alert_models
     import portal.cases.commitments
     import portal.cases.committee
     import portal.cases.company_side
@@ -50,6 +51,7 @@ def register_models(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.audit.views import audit
     from portal.cases.aids import aids
+    from portal.cases.desk_views import desk
     from portal.cases.views import staff
     from portal.company.views import company
     from portal.core.health import health
@@ -68,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (register, open_data, publication, reviews, review_staff, satisfaction, org, org_staff):
         app.register_blueprint(blueprint)
+    app.register_blueprint(desk)
     sessions.init_app(app)  # the user loader and the per-request session check
 
 

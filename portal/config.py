@@ -169,6 +169,21 @@ class Config:
     # A staff member hears about new replies on a case at most once per interval (a flood sends one mail).
     STAFF_NOTICE_INTERVAL_MINUTES = int(os.environ.get("STAFF_NOTICE_INTERVAL_MINUTES", "60"))
 
+    # Pattern alerts (portal/cases/alerts.py): this many grievances about one site, one organisation, or one
+    # category + commodity + country, filed within this many days, raise an alert for the secretariat. The alert
+    # names the covenant members up to ALERT_DOWNSTREAM_HOPS supply relations downstream.
+    ALERT_THRESHOLD = int(os.environ.get("ALERT_THRESHOLD", "3"))
+    ALERT_WINDOW_DAYS = int(os.environ.get("ALERT_WINDOW_DAYS", "90"))
+    ALERT_DOWNSTREAM_HOPS = int(os.environ.get("ALERT_DOWNSTREAM_HOPS", "3"))
+    # Duplicate suggestions (portal/cases/duplicates.py): a new grievance is compared with at most this many open
+    # cases (every open case naming one of its sites or its respondent, then the newest of its country filed within the
+    # lookback); a pair
+    # scoring at least DUPLICATE_MIN_SCORE (of 100) is suggested, at most DUPLICATE_MAX_SUGGESTIONS per case.
+    DUPLICATE_CANDIDATES = int(os.environ.get("DUPLICATE_CANDIDATES", "50"))
+    DUPLICATE_LOOKBACK_DAYS = int(os.environ.get("DUPLICATE_LOOKBACK_DAYS", "365"))
+    DUPLICATE_MIN_SCORE = int(os.environ.get("DUPLICATE_MIN_SCORE", "35"))
+    DUPLICATE_MAX_SUGGESTIONS = int(os.environ.get("DUPLICATE_MAX_SUGGESTIONS", "5"))
+
 
 class TestConfig(Config):
     TESTING = True

@@ -357,6 +357,24 @@ def _affiliation(user, kwargs) -> Facts:
     }
 
 
+@facts("alert-raised", "alert-changed")
+def _alert(alert, kwargs) -> Facts:
+    # The group by kind and ids; never which cases (the trail's reader may be recused from some).
+    return {
+        "alert_id": _id(alert),
+        "kind": _plain(getattr(alert, "kind", None)),
+        "group": _plain(getattr(alert, "group_key", None)),
+        "status": _plain(getattr(alert, "status", None)),
+        "change": _plain(kwargs.get("change")),
+    }
+
+
+@facts("duplicate-dismissed")
+def _duplicate(case, kwargs) -> Facts:
+    suggestion = kwargs.get("suggestion")
+    return {**_case(case), "suggestion_id": _id(suggestion), "score": _plain(getattr(suggestion, "score", None))}
+
+
 def _registry_target(obj: Any) -> str | None:
     if isinstance(obj, Organisation):
         return f"organisation:{obj.id}"
@@ -390,7 +408,7 @@ def _target(name: str, sender: Any) -> str:
     registry = _registry_target(sender)
     if registry is not None:
         return registry
-    own = getattr(sender, "audit_target", None)  # e.g. an annual review: "review:<year>"
+    own = getattr(sender, "audit_target", None)  # an annual review ("review:<year>"), a desk alert ("alert:<id>")
     if isinstance(own, str):
         return own
     if isinstance(sender, User):

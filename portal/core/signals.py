@@ -83,6 +83,18 @@ org_cases_exported = _signal(
     "org-cases-exported", "A member exported their organisation's own cases as CSV. kwargs: actor, case_ids."
 )
 
+# Desk signals (portal/cases/alerts.py, duplicates.py). An alert's signals have the alert as sender (audit target
+# ``alert:<id>``); a dismissed duplicate suggestion's sender is the case whose page it was dismissed on.
+alert_raised = _signal("alert-raised", "Grievances about one group reached the threshold. kwargs: actor (None).")
+alert_changed = _signal(
+    "alert-changed",
+    "An alert was acknowledged or dismissed, or a case joined it. kwargs: change (acknowledged, dismissed, "
+    "case_joined), actor (None when a case joined).",
+)
+duplicate_dismissed = _signal(
+    "duplicate-dismissed", "Case staff said two cases are not the same grievance. kwargs: suggestion, actor."
+)
+
 # Account signals: sender is the user concerned.
 user_logged_in = _signal("user-logged-in", "A staff member completed password and second factor. kwargs: actor.")
 user_login_failed = _signal("user-login-failed", "A password or code was wrong. kwargs: stage.")

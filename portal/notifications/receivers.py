@@ -44,6 +44,9 @@ def connect() -> None:
     signals.case_state_changed.connect(on_case_state_changed, weak=False)
     signals.message_to_complainant.connect(on_message_to_complainant, weak=False)
     signals.message_to_company.connect(on_message_to_company, weak=False)
+    from portal.notifications import alert_mail  # the desk's pattern alerts (imports this module)
+
+    alert_mail.connect()
     # decision_recorded is not subscribed: every decision comes with a state change, which tells the complainant.
 
 

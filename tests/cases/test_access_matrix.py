@@ -44,6 +44,9 @@ GET_MATRIX = {
     "/staff/cases/{ref}/message-template?step=acknowledge": [R, F, OK, N, OK, F, N, N, F, F],
     # The world's submission is a PDF: no thumbnail for anyone (a photo's, role by role: tests/media/test_thumbnails).
     "/staff/cases/{ref}/attachments/{submission_attachment}/thumbnail": [R, F, N, N, N, N, N, N, F, F],
+    # The desk (portal/cases/desk_views.py): case staff only; an alert none of whose cases one may see is not found.
+    "/staff/alerts": [R, F, OK, OK, OK, F, F, F, F, F],
+    "/staff/alerts/999": [R, F, N, N, N, F, F, F, F, F],
 }
 
 POST_MATRIX = {
@@ -104,6 +107,9 @@ POST_MATRIX = {
     "/staff/cases/saved": ({"name": "Mine", "mine": "y"}, [R, F, R, R, R, R, R, R, F, F]),
     "/staff/cases/saved/999/delete": ({}, [R, F, N, N, N, N, N, N, F, F]),
     "/staff/tags": ({"label_en": "Heat"}, [R, F, R, R, F, F, F, F, F, F]),
+    "/staff/alerts/999/acknowledge": ({}, [R, F, N, N, N, F, F, F, F, F]),
+    "/staff/alerts/999/dismiss": ({}, [R, F, N, N, N, F, F, F, F, F]),
+    "/staff/cases/{ref}/duplicates/999/dismiss": ({}, [R, F, N, N, N, F, F, F, F, F]),
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
     "/org/cases/{ref}": ({"message": "Hello"}, [R, F, F, F, F, F, F, F, F, F]),

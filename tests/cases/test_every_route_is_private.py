@@ -86,6 +86,8 @@ def _values(world: World) -> dict:
         "token": "an-invitation-that-does-not-exist",
         "filter_id": 1,
         "tag_id": 1,
+        "alert_id": 1,
+        "suggestion_id": 1,
     }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import CheckConstraint, String, text
 # Every model imported, so that the metadata holds every table.
 import portal.audit.models
 import portal.notifications.models  # noqa: F401
+from portal.cases.alert_models import AlertKind, AlertStatus, SuggestionStatus
 from portal.cases.commitments import CommitmentStatus
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
 from portal.cases.meetings import MeetingKind
@@ -81,6 +82,11 @@ ENUM_COLUMNS = {
     ("satisfaction_answers", "safe"): Scale,
     ("satisfaction_markers", "answered_by"): Answerer,
     ("message_templates", "step"): TemplateStep,
+    ("alerts", "kind"): AlertKind,
+    ("alerts", "status"): AlertStatus,
+    ("alerts", "category"): Category,
+    ("alerts", "commodity"): Commodity,
+    ("duplicate_suggestions", "status"): SuggestionStatus,
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {
@@ -148,6 +154,11 @@ FREE_TEXT_COLUMNS = {
     ("case_search_terms", "term"),
     ("saved_filters", "name"),
     ("saved_filters", "query"),
+    # The desk: a group's key ("site:12"), built from ids and enum values; ISO 3166-1 like cases.country; the reason
+    # keys of a duplicate suggestion (DuplicateReason values, comma-separated, checked where they are written).
+    ("alerts", "group_key"),
+    ("alerts", "country"),
+    ("duplicate_suggestions", "reasons"),
 }
 
 # What ``portal.core.db.one_of`` writes: "column IN ('a', 'b')", possibly after "column IS NULL OR".

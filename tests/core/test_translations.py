@@ -38,6 +38,7 @@ SAME_AS_ENGLISH = {
         "Panels",
         "Privacy",
         "Status:",
+        "Open",  # Dutch "open", of an alert
         "Tin",
     },
     "fr": {

@@ -26,6 +26,13 @@ def _no_urgent_categories(app, monkeypatch):
     monkeypatch.setitem(app.config, "URGENT_CATEGORIES", frozenset())
 
 
+@pytest.fixture(autouse=True)
+def _no_pattern_alerts(app, monkeypatch):
+    """Three default grievances (same categories, metal and country) raise a pattern alert, which mails the
+    secretariat (tests/cases/test_alerts.py tests that). These tests count mails about other things."""
+    monkeypatch.setitem(app.config, "ALERT_THRESHOLD", 1000)
+
+
 @pytest.fixture
 def smtp(smtp_server):
     """The live SMTP server of tests/conftest.py, under this folder's older name."""
