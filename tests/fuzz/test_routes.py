@@ -183,6 +183,8 @@ class Fuzzer:
             "tracker_id": "1",  # a theme an organisation follows
             "alert_id": "1",
             "suggestion_id": "1",
+            "tag_id": "1",  # a staff-defined tag
+            "filter_id": "1",  # a saved filter
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------
