@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.db import CreatedAtMixin, UTCDateTime, one_of
@@ -55,6 +55,9 @@ class Organisation(CreatedAtMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     covenant_party: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The organisation agreed to be named in the public register on the cases it filed (transparency/queries.py);
+    # without that, the register says only who filed in kind (union, NGO). Its admin decides at /org/.
+    named_in_register: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Who of the secretariat verified it and when (portal/orgs/operations.py); a verified union, NGO or community
     # organisation may file on behalf of people. A plain id: this package sits below users (the audit trail has more).
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -57,5 +57,19 @@ class OrganisationMessageForm(FlaskForm):
     )
 
 
+class RegisterNameForm(FlaskForm):
+    named = RadioField(
+        _l("May the public register name your organisation on the cases you file?"),
+        choices=options(
+            [
+                ("yes", _l("Yes: show our name beside the cases we filed")),
+                ("no", _l("No: show only that a union or an NGO filed")),
+            ]
+        ),
+        validators=[InputRequired(CHOOSE_ONE), OneOfChoices()],
+        validate_choice=False,
+    )
+
+
 class EmptyForm(FlaskForm):
     """A button that changes something: only the CSRF token to check."""

@@ -69,6 +69,19 @@ def set_verified(organisation: Organisation, actor: User, verified: bool) -> Non
     )
 
 
+def set_named_in_register(organisation: Organisation, actor: User, named: bool) -> None:
+    """The organisation's admin says whether the public register may name it on the cases it filed. Sent as a
+    registry change, so the register's version moves and every cached register page shows the choice at once."""
+    if organisation.named_in_register == named:
+        return
+    organisation.named_in_register = named
+    db.session.flush()
+    signals.registry_changed.send(
+        organisation, actor=actor, change="named_in_register" if named else "not_named_in_register",
+        fields=["named_in_register"],
+    )  # fmt: skip
+
+
 # --- members ---------------------------------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from portal.core.security import PENDING_LOGIN_KEY
 from portal.extensions import db
 from portal.organisations.models import Organisation
 from portal.orgs import filing, labels, operations
-from portal.orgs.forms import EmptyForm, InvitationForm, InviteForm, OrganisationMessageForm
+from portal.orgs.forms import EmptyForm, InvitationForm, InviteForm, OrganisationMessageForm, RegisterNameForm
 from portal.orgs.members import member_of, members_of
 from portal.users.models import User
 
@@ -62,7 +62,23 @@ def home():
         members=members_of(organisation.id),
         user=user,
         form=EmptyForm(),
+        register_form=RegisterNameForm(data={"named": "yes" if organisation.named_in_register else "no"}),
     )
+
+
+@org.post("/register-name")
+@staff_required(MEMBERS)
+def register_name():
+    """The admin's choice: may the public register name the organisation on the cases it filed?"""
+    user = _admin()
+    form = RegisterNameForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose yes or no."))
+        return redirect(url_for("org.home") + "#register-name")
+    operations.set_named_in_register(user.organisation, user, form.named.data == "yes")
+    db.session.commit()
+    flash(_("Your choice is saved."))
+    return redirect(url_for("org.home") + "#register-name")
 
 
 @org.route("/members/invite", methods=["GET", "POST"])

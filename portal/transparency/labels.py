@@ -48,6 +48,10 @@ DICTIONARY = (
         ),
     ),
     ("filer_type", _l("Who filed: affected_person, on_behalf, union, ngo or witness.")),
+    (
+        "representing_organisation",
+        _l("The union or NGO that filed for the people, only if it agreed to be named; otherwise empty."),
+    ),
     ("country", _l("Country, as an ISO 3166-1 code.")),
     ("regions", _l("Regions of the sites, as ISO 3166-2 codes.")),
     ("commodity", _l("The metal concerned.")),

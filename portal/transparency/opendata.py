@@ -12,9 +12,9 @@ from portal.transparency.models import Publication
 from portal.transparency.queries import PublicCase
 
 CSV_COLUMNS = (
-    "reference", "url", "stage", "date_precision", "received", "last_updated", "filer_type", "country", "regions",
-    "commodity", "categories", "respondent", "respondent_lei", "sites", "outcome", "remedy_types", "summary",
-    "summary_language",
+    "reference", "url", "stage", "date_precision", "received", "last_updated", "filer_type",
+    "representing_organisation", "country", "regions", "commodity", "categories", "respondent", "respondent_lei",
+    "sites", "outcome", "remedy_types", "summary", "summary_language",
 )  # fmt: skip
 
 
@@ -64,6 +64,7 @@ def as_json(records: Iterable[PublicCase], licence_url: str) -> dict:
                 "date_precision": "day" if record.exact_dates else "month",
                 "stages": [{"stage": stage.value, "date": date(on)} for stage, on in record.stages],
                 "filer_type": record.filer_type,
+                "representing_organisation": record.representing,
                 "country": record.country,
                 "regions": record.regions,
                 "commodity": record.commodity,
@@ -115,6 +116,7 @@ def as_csv_rows(records: Iterable[PublicCase]) -> Iterator[list]:
             record.date_text(record.stages[0][1]),
             record.date_text(record.last_updated),
             record.filer_type,
+            record.representing or "",
             record.country,
             ";".join(record.regions),
             record.commodity,

@@ -305,6 +305,7 @@ class PublicCase:
     exact_dates: bool
     stages: list[tuple[Stage, date]]
     filer_type: str
+    representing: str | None  # the filing organisation's name, only if it agreed to be named (Organisation)
     country: str
     regions: list[str]
     commodity: str
@@ -381,6 +382,20 @@ def records(cases: list[Case]) -> list[PublicCase]:
         )
     }
 
+    # The organisation that filed, by name only where it agreed (named_in_register); else the filer type says it all.
+    filer_ids = {case.filed_by_organisation_id for case in cases if case.filed_by_organisation_id}
+    named_filers = (
+        dict(
+            db.session.execute(
+                select(Organisation.id, Organisation.name).where(
+                    Organisation.id.in_(filer_ids), Organisation.named_in_register.is_(True)
+                )
+            ).all()
+        )
+        if filer_ids
+        else {}
+    )
+
     commitments: dict[int, list[PublicCommitment]] = defaultdict(list)
     commitment_columns = load_only(
         Commitment.id, Commitment.case_id, Commitment.amount_minor, Commitment.due_on, Commitment.instalment,
@@ -428,6 +443,7 @@ def records(cases: list[Case]) -> list[PublicCase]:
                 exact_dates=_exact_dates(sites),
                 stages=sorted(stages.items(), key=lambda item: list(Stage).index(item[0])),
                 filer_type=case.filer_type,
+                representing=named_filers.get(case.filed_by_organisation_id or 0),
                 country=case.country,
                 regions=sorted({site.region for site in sites if site.region}),
                 commodity=case.commodity,

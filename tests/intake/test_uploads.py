@@ -26,8 +26,10 @@ def test_photo_is_stored_encrypted_without_exif_or_gps(app, file_grievance):
     with app.app_context():
         attachment = db.session.scalar(select(Attachment))
         assert attachment.original_name == "photo.jpg" and attachment.content_type == "image/jpeg"
-        [at_rest] = held_at_rest(app)  # the folder's file, or the one chunk in the database
-        assert b"JFIF" not in at_rest and b"Exif" not in at_rest  # ciphertext at rest
+        at_rest = held_at_rest(app)  # the folder's files, or the chunks in the database
+        assert len(at_rest) == 2  # the photo and its thumbnail (media/thumbnails.py), both encrypted
+        for held in at_rest:
+            assert b"JFIF" not in held and b"Exif" not in held  # ciphertext at rest
         stored = read_blob(attachment.storage_key)
     image = Image.open(io.BytesIO(stored))
     exif = image.getexif()

@@ -40,6 +40,7 @@ ROUTES: list[tuple[str, str, dict | None, list[int]]] = [
                                                            [R, F, F, F, F, F, R, R, N, N]),
     ("POST", "/org/trackers", {"name": "Cobalt", "commodity": "cobalt"},
                                                            [R, F, F, F, F, F, R, R, R, R]),
+    ("POST", "/org/register-name", {"named": "no"},         [R, F, F, F, F, F, R, F, R, F]),
     ("POST", "/org/file", {},                              [R, F, F, F, F, F, S, S, S, S]),
     ("POST", "/org/members/invite", {"name": "New", "email": "new-{actor}@org.example", "locale": "fr"},
                                                            [R, F, F, F, F, F, R, F, R, F]),
