@@ -137,3 +137,30 @@ def test_another_organisation_cannot_reach_a_case_or_its_messages(app, client, l
     with app.app_context():
         case = db.session.scalar(select(Case).where(Case.reference == reference))
         assert not access.can_view(case, db.session.get(User, union_member.id))
+
+
+def test_a_panel_member_reads_whom_an_organisation_represents_in_kind_never_by_name(
+    app, client, make_user, login_as, ngo_member
+):
+    """Names the NGO gave the committee, who consented and which guardian: the secretariat's, never a panel
+    member's (a child's identity above all)."""
+    from portal.cases.committee import PanelSeat, SeatKind
+
+    login_as(client, ngo_member)
+    _response, reference, _ = file_on_behalf(
+        client, represented_named="named", represented_names="Furaha Kasongo, Neema Kasongo"
+    )
+    assert reference
+    member = make_user(Role.MEMBER, nomination=Nomination.CIVIL_SOCIETY)
+    secretariat = make_user(Role.SECRETARIAT)
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == reference))
+        db.session.add(PanelSeat(case_id=case.id, user_id=member.id, seat=SeatKind.CIVIL_SOCIETY))
+        db.session.commit()
+    names = ("Furaha Kasongo", "The three mothers", "Mama Furaha")
+    seen_by_member = login_as(app.test_client(), member).get(f"/staff/cases/{reference}")
+    assert seen_by_member.status_code == 200
+    page = seen_by_member.get_data(as_text=True)
+    assert not any(name in page for name in names)  # the filing section is for case staff (staff/case.html)
+    page = login_as(app.test_client(), secretariat).get(f"/staff/cases/{reference}").get_data(as_text=True)
+    assert all(name in page for name in names)
