@@ -190,6 +190,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     RECEIPT_KEY = "test-receipt-key"
     WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_PROFILE = "CHEAPEST"  # argon2-cffi's test profile; production keeps RFC 9106 low-memory
     RATELIMIT_STORAGE_URI = "memory://"
     # Limits stay on (the code path is real) but high; throttling tests lower them.
     RATELIMIT_RECEIPT_CLIENT = "10000 per minute"

@@ -10,6 +10,8 @@ from sqlalchemy import DateTime, Engine, MetaData, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from portal.core import sqlite_writers  # noqa: F401  (SQLite writers queue in arrival order: see that module)
+
 # Stable constraint names make migrations reviewable and downgrades possible on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,8 +17,20 @@ from portal.core.roles import ACCOUNT_ROLES, GROUPS, Role
 from portal.extensions import db
 from portal.organisations.models import Organisation, SupplyChainEntity
 
-# argon2-cffi's defaults are Argon2id with RFC 9106's low-memory profile.
-_hasher = PasswordHasher()
+
+
+@cache
+def _hasher_for(profile: str) -> PasswordHasher:
+    return PasswordHasher.from_parameters(getattr(profiles, profile))
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the profile ``PASSWORD_HASH_PROFILE`` names: RFC 9106's low-memory profile (argon2-cffi's
+    default) unless configured; the test configuration takes argon2-cffi's cheapest, since thousands of test
+    accounts would otherwise spend most of the suite's time hashing. A hash carries its own parameters, so any
+    profile verifies any stored hash."""
+    profile = current_app.config.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY") if has_app_context() else None
+    return _hasher_for(profile or "RFC_9106_LOW_MEMORY")
 
 
 class Nomination(StrEnum):
@@ -112,11 +126,11 @@ class User(UserMixin, CreatedAtMixin, db.Model):
         return {a.entity_id for a in self.affiliations if a.entity_id}
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = _hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
         try:
-            return _hasher.verify(self.password_hash, password)
+            return _hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
 
@@ -170,10 +184,10 @@ class RecoveryCode(db.Model):
 
     def matches(self, code: str) -> bool:
         try:
-            return _hasher.verify(self.code_hash, code)
+            return _hasher().verify(self.code_hash, code)
         except (VerificationError, InvalidHashError):
             return False
 
     @staticmethod
     def hash(code: str) -> str:
-        return _hasher.hash(code)
+        return _hasher().hash(code)

@@ -150,6 +150,13 @@ def test_an_error_shows_a_linked_summary_and_keeps_everything(phone, live_server
     expect(page.locator("#description")).to_have_value("Walinzi walimpiga mfanyakazi aliyeomba mshahara wake.")
 
 
+def back(page) -> None:
+    """The browser's back button, once the page it leaves has loaded (Chromium refuses history navigation while the
+    frame is still being swapped in: "Not attached to an active page")."""
+    page.wait_for_load_state("load")
+    page.go_back()
+
+
 def test_the_browser_back_button_loses_nothing(phone, live_server):
     page = phone
     page.goto(f"{live_server.url}/ar/report")
@@ -164,18 +171,18 @@ def test_the_browser_back_button_loses_nothing(phone, live_server):
     page.locator("#commodity-2").check()
     page.locator(CONTINUE).click()
     assert step_of(page) == "wish"
-    page.go_back()
+    back(page)
     assert step_of(page) == "where"
     expect(page.locator("#place")).to_have_value("Likasi")
     expect(page.locator("#country")).to_have_value("CD")
     expect(page.locator("#commodity-2")).to_be_checked()
-    page.go_back()
+    back(page)
     assert step_of(page) == "kind"
     expect(page.locator("#categories-0")).to_be_checked()
-    page.go_back()
+    back(page)
     assert step_of(page) == "what"
     expect(page.locator("#description")).to_have_value("كان الأطفال يحملون أكياس الكوبالت ليلًا في المستودع.")
-    page.go_back()
+    back(page)
     expect(page.locator("#filer_type-0")).to_be_checked()
 
 

@@ -59,7 +59,9 @@ def test_a_member_answers_the_question_and_the_committee_sees_it(app, orgs, file
         assert reply.author_id == orgs.members["ngo"].id
         actors = {
             entry.action: entry.actor_id
-            for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.target == f"case:{case.id}"))
+            for entry in db.session.scalars(
+                select(AuditEntry).where(AuditEntry.target == f"case:{case.id}").order_by(AuditEntry.id)
+            )
         }
     assert actors["complainant-replied"] == orgs.members["ngo"].id
     assert actors["case-state-changed"] == orgs.members["ngo"].id
