@@ -18,7 +18,6 @@ from portal.extensions import db
 from portal.organisations.models import Organisation, SupplyChainEntity
 
 
-
 @cache
 def _hasher_for(profile: str) -> PasswordHasher:
     return PasswordHasher.from_parameters(getattr(profiles, profile))
