@@ -27,6 +27,7 @@ def configure_domain(app: Flask) -> None:
 
 def register_models(app: Flask) -> None:
     """Import every model so that the metadata (and Alembic's autogenerate) sees all tables."""
+    import portal.api.tokens
     import portal.audit.models
     import portal.cases.alert_models
     import portal.cases.commitments
@@ -72,6 +73,14 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(desk)
     sessions.init_app(app)  # the user loader and the per-request session check
+
+
+def register_api(app: Flask) -> None:
+    """The JSON API's blueprints, in one flask-smorest Api per app (portal/api)."""
+    from portal.api.me import api_me
+    from portal.api.setup import init_api
+
+    init_api(app, [api_me])
 
 
 def connect_receivers() -> None:
@@ -125,5 +134,6 @@ def compose(app: Flask) -> None:
     configure_domain(app)
     register_models(app)
     register_blueprints(app)
+    register_api(app)
     connect_receivers()
     register_commands(app)

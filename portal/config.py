@@ -70,6 +70,15 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 4 * 3600  # a person on a slow phone may take hours to write their grievance
 
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    # The JSON API (portal/api): flask-smorest's settings, the limit per token (or per client without one) and the
+    # origins allowed to call it from a browser (comma-separated; none by default).
+    API_TITLE = "Covenant grievance portal API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    API_CORS_ORIGINS = frozenset(filter(None, os.environ.get("API_CORS_ORIGINS", "").replace(" ", "").split(",")))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_RECEIPT_CLIENT = os.environ.get("RATELIMIT_RECEIPT_CLIENT", "5 per minute;30 per hour")
@@ -197,6 +206,7 @@ class TestConfig(Config):
     RATELIMIT_RECEIPT_GLOBAL = "10000 per minute"
     RATELIMIT_INTAKE_CLIENT = "10000 per minute"
     RATELIMIT_LOGIN_CLIENT = "10000 per minute"
+    API_RATE_LIMIT = "10000 per minute"
     RATELIMIT_REPLY_CASE = "10000 per minute"
     RATELIMIT_REPLY_CLIENT = "10000 per minute"
     SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -46,6 +46,8 @@ ACTIONS = {
     "staff-summary-written": _l("Staff summary written"),
     "tag-changed": _l("Tag created"),
     "cases-exported": _l("Case list exported"),
+    "api-token-changed": _l("API token issued or revoked"),
+    "api-token-used": _l("API token used"),
 }
 
 

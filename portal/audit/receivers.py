@@ -138,6 +138,16 @@ def _tag_changed(sender: Any, kwargs: dict[str, Any]) -> Facts:
     return {"tag_id": kwargs.get("tag_id"), "change": kwargs.get("change")}
 
 
+@facts("api-token-changed")
+def _api_token_changed(sender: Any, kwargs: dict[str, Any]) -> Facts:
+    return {"token_id": getattr(sender, "id", None), "change": kwargs.get("change"), "scopes": sender.scopes}
+
+
+@facts("api-token-used")
+def _api_token_used(sender: Any, kwargs: dict[str, Any]) -> Facts:
+    return {"token_id": getattr(sender, "id", None), "method": kwargs.get("method"), "endpoint": kwargs.get("endpoint")}
+
+
 @facts("cases-exported")
 def _export_facts(sender: Any, kwargs: dict[str, Any]) -> Facts:
     return {"filters": kwargs.get("filters"), "rows": kwargs.get("rows")}

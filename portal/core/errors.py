@@ -75,9 +75,14 @@ def is_database_unavailable(error: BaseException | None) -> bool:
     )
 
 
-def render_error(status: int, texts: tuple | None = None, typed: str = ""):
+def render_error(status: int, texts: tuple | None = None, typed: str = "", error: BaseException | None = None):
     with suppress(SQLAlchemyError):  # the database may be what failed; the page must still be shown
         db.session.rollback()
+    # A machine-facing part (the JSON API) answers in its own format: it registers the hook, core knows no more.
+    for machine_errors in current_app.extensions.get("portal_machine_errors", ()):
+        answer = machine_errors(status, error)
+        if answer is not None:
+            return answer
     title, message = texts or ERROR_TEXTS.get(status, ERROR_TEXTS[500])
     page = render_template("errors/error.html", status=status, title=title, message=message, typed=typed)
     return page, status
@@ -92,7 +97,7 @@ def database_unavailable(error: BaseException):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, CSRF_TEXT)
+        return render_error(400, CSRF_TEXT, error=error)
 
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(PoolTimeout, database_unavailable)
@@ -105,7 +110,7 @@ def register_error_handlers(app: Flask) -> None:
         # Keep the real status (a 409 stays a 409); codes without their own words borrow the 400's or 500's.
         assert error.code is not None  # Flask returns an HTTPException without a code as it is, unhandled
         fallback = ERROR_TEXTS[400] if error.code < 500 else ERROR_TEXTS[500]
-        return render_error(error.code, ERROR_TEXTS.get(error.code, fallback))
+        return render_error(error.code, ERROR_TEXTS.get(error.code, fallback), error=error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

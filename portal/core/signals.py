@@ -120,3 +120,9 @@ registry_changed = _signal(
     "An organisation or site was created or edited, or a relation of it added or removed. kwargs: actor, change "
     "(created, updated, relation_added, relation_removed), fields (names of the changed fields), relation.",
 )
+
+# API signals: sender is the token concerned (portal/api/tokens.py).
+api_token_changed = _signal("api-token-changed", "An API token was issued or revoked. kwargs: actor, change.")
+api_token_used = _signal(
+    "api-token-used", "A token read or acted beyond public data. kwargs: actor, method, endpoint (never a value)."
+)

@@ -90,6 +90,10 @@ ENUM_COLUMNS = {
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {
+    ("api_tokens", "name"),  # the owner's label for a token
+    ("api_tokens", "token_hash"),  # SHA-256, hex
+    ("api_tokens", "shown"),  # the token's first characters
+    ("api_tokens", "scopes"),  # space-separated Scope values, written only by tokens.issue
     ("org_trackers", "name"),  # the theme's name, chosen by the organisation
     ("org_trackers", "country"),  # ISO 3166 alpha-2: chosen from Babel's list; a CHECK keeps it 2 letters
     ("org_digests_sent", "week"),  # ISO 8601 week, written by the digest
