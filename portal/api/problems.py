@@ -59,12 +59,13 @@ def from_http_exception(error: HTTPException) -> Response:
         # webargs nests messages under the location; one level is enough for a client
         errors = {name: messages for location in errors.values() for name, messages in location.items()}
     detail = data.get("message") if isinstance(data, dict) else None
-    # A description given with abort() explains this occurrence; werkzeug's class default says nothing more.
+    # A description given with abort() explains this occurrence; werkzeug's class default says nothing more, nor
+    # does the rate limiter's (its limit, in English): the title and Retry-After say it.
+    limit = getattr(error, "limit", None)  # flask-limiter's RateLimitExceeded
     own = error.description if error.description != type(error).description and status < 500 else None
-    response = problem(status, detail or own, errors=errors)
-    retry_after = error.get_response().headers.get("Retry-After") if status in (429, 503) else None
-    if retry_after:
-        response.headers["Retry-After"] = retry_after
+    response = problem(status, detail or (None if limit is not None else own), errors=errors)
+    if limit is not None:
+        response.headers["Retry-After"] = str(limit.limit.get_expiry())
     return response
 
 
