@@ -7,3 +7,4 @@ from __future__ import annotations
 
 from tests.cases.conftest import case, client_as, person, world
 from tests.transparency.conftest import make_case, staff_client
+from tests.transparency.test_register_list import varied

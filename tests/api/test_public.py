@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 from portal.api.tokens import ApiToken, issue, revoke
 from portal.cases.committee import Decision
+from portal.cases.models import Case
 from portal.cases.workflow import DecisionKind, State
 from portal.extensions import db
 from portal.organisations.models import EntityKind, SupplyChainEntity
 from portal.transparency import operations
 from portal.users.models import User
 from tests.transparency.test_no_secrets import SECRETS, public_texts
-from tests.transparency.test_register_list import listed, varied  # noqa: F401 (a fixture)
+from tests.transparency.test_register_list import listed
 
 
 def api_references(client, query: str = "", limit: int = 100) -> list[str]:
@@ -82,9 +83,7 @@ def mixed(app, world, make_case):
         ]
         # declared inadmissible, its reasons not published
         refused = make_case(admitted=False, state=State.INADMISSIBLE)
-        case_id = db.session.scalar(
-            select(db.text("id")).select_from(db.table("cases")).where(db.text(f"reference = '{refused}'"))
-        )
+        case_id = db.session.scalar(select(Case.id).where(Case.reference == refused))
         chair = db.session.get(User, world.users["chair"])
         decision = Decision(case_id=case_id, kind=DecisionKind.ADMISSIBILITY, admissible=False, signed_by_id=chair.id)
         decision.reasons = "Secret reasons"
