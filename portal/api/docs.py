@@ -68,7 +68,7 @@ def _body(content: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"media_type": media_type, **type_of(body.get("schema", {}))} for media_type, body in content.items()]
 
 
-def _scope(path: str, method: str) -> str | None:
+def scope_of(path: str, method: str) -> str | None:
     """The scope the view needs, as ``tokens.require`` marked it; None for a public endpoint."""
     flask_path = path.replace("{", "<").replace("}", ">")
     for rule in current_app.url_map.iter_rules():
@@ -90,7 +90,7 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             operation = item.get(method)
             if operation is None:
                 continue
-            scope = _scope(path, method)
+            scope = scope_of(path, method)
             found.append(
                 {
                     "anchor": f"{method}-{path.strip('/').replace('/', '-').replace('{', '').replace('}', '')}",
@@ -112,7 +112,11 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                     ],
                     "request": _body(operation.get("requestBody", {}).get("content", {})),
                     "responses": [
-                        {"status": status, "description": answer.get("description", ""), "bodies": _body(answer.get("content", {}))}
+                        {
+                            "status": status,
+                            "description": answer.get("description", ""),
+                            "bodies": _body(answer.get("content", {})),
+                        }
                         for status, answer in sorted(operation.get("responses", {}).items())
                     ],
                 }
@@ -129,7 +133,9 @@ def docs_page():
             "api/docs.html",
             spec=spec,
             operations=operations(spec),
-            schemas=[(name, schema.get("description", ""), fields_of(schema)) for name, schema in sorted(schemas.items())],
+            schemas=[
+                (name, schema.get("description", ""), fields_of(schema)) for name, schema in sorted(schemas.items())
+            ],
             problems=[(status, slug, title) for status, (slug, title) in sorted(PROBLEMS.items())],
             scopes=[(scope.value, SCOPE_LABELS[scope]) for scope in Scope],
             max_days=MAX_LIFETIME_DAYS,

@@ -17,7 +17,7 @@ PUBLIC_PAGES |= {"register.register_list", "register.register_case"}
 PUBLIC_PAGES |= {"register.statistics_page"}
 # The API's public data (ETag, revalidated like the open data) and its documentation page.
 PUBLIC_PAGES |= {"api_public." + name for name in ("register_list", "register_case", "statistics_figures")}
-PUBLIC_PAGES |= {"api_public." + name for name in ("decisions", "entity_list", "entity", "docs_page")}
+PUBLIC_PAGES |= {"api_public." + name for name in ("decisions", "entity_list", "entity")}
 PUBLIC_PAGES |= {"api_docs.docs_page"}
 METHODS = ("GET", "POST")
 
