@@ -111,7 +111,7 @@ def id_cursor(cursor: str | None) -> int | None:
 @api_public.doc(security=OPTIONAL_TOKEN)
 @api_public.arguments(s.RegisterQuerySchema, location="query", as_kwargs=True)
 @api_public.response(200, s.RegisterPageSchema)
-@problems(api_public, 401, 403, 422, 429)
+@problems(api_public, 400, 401, 403, 422, 429)
 @public
 def register_list(limit: int, cursor: str | None = None, **_filters):
     """The public register, newest first, with the register page's filters."""
@@ -135,7 +135,7 @@ def register_list(limit: int, cursor: str | None = None, **_filters):
 @api_public.route("/register/<reference>")
 @api_public.doc(security=OPTIONAL_TOKEN)
 @api_public.response(200, s.CaseDetailSchema)
-@problems(api_public, 401, 403, 404, 429)
+@problems(api_public, 400, 401, 403, 404, 429)
 @public
 def register_case(reference: str):
     """One listed case; 404 when it is not public (not admitted, opted out, flagged, withdrawn, or unknown)."""
@@ -214,7 +214,7 @@ def statistics_json(found: dict) -> dict:
 @api_public.route("/statistics")
 @api_public.doc(security=OPTIONAL_TOKEN)
 @api_public.response(200, s.StatisticsSchema)
-@problems(api_public, 401, 403, 429)
+@problems(api_public, 400, 401, 403, 429)
 @public
 def statistics_figures():
     """The statistics page's figures, small counts suppressed, from the same snapshot."""
@@ -228,7 +228,7 @@ def statistics_figures():
 @api_public.doc(security=OPTIONAL_TOKEN)
 @api_public.arguments(s.PageQuerySchema, location="query", as_kwargs=True)
 @api_public.response(200, s.DecisionPageSchema)
-@problems(api_public, 401, 403, 422, 429)
+@problems(api_public, 400, 401, 403, 422, 429)
 @public
 def decisions(limit: int, cursor: str | None = None):
     """Published decision summaries of listed cases, newest first."""
@@ -265,7 +265,7 @@ def decisions(limit: int, cursor: str | None = None):
 @api_public.doc(security=OPTIONAL_TOKEN)
 @api_public.arguments(s.EntityQuerySchema, location="query", as_kwargs=True)
 @api_public.response(200, s.EntityPageSchema)
-@problems(api_public, 401, 403, 422, 429)
+@problems(api_public, 400, 401, 403, 422, 429)
 @public
 def entity_list(limit: int, cursor: str | None = None, kind: str | None = None, country: str | None = None):
     """Registered supply-chain sites and their identifiers, by id."""
@@ -289,7 +289,7 @@ def entity_list(limit: int, cursor: str | None = None, kind: str | None = None, 
 @api_public.route("/entities/<int:entity_id>")
 @api_public.doc(security=OPTIONAL_TOKEN)
 @api_public.response(200, s.EntitySchema)
-@problems(api_public, 401, 403, 404, 429)
+@problems(api_public, 400, 401, 403, 404, 429)
 @public
 def entity(entity_id: int):
     """One registered site."""

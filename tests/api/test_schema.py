@@ -6,6 +6,8 @@ database; the public lists are seeded so their schemas are checked on real rows,
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +27,13 @@ from portal.transparency import operations
 from portal.users.models import User
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+# More examples for a deeper run on a developer's machine: API_SCHEMA_EXAMPLES=200
+EXAMPLES = settings(
+    max_examples=int(os.environ.get("API_SCHEMA_EXAMPLES", "6")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
 
 
 @pytest.fixture
