@@ -53,6 +53,7 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "staff_alerts": 0.15,  # the desk's alert list: 50 open alerts, each checked against the reader's recusals
     "register_list": 0.20,
     "register_case": 0.20,
+    "api_register": 0.15,  # GET /api/v1/register, the default page: JSON kept per address and register version
     "org_cases": 0.10,  # an organisation's own cases: like the staff list
     "org_tracker": 0.10,  # a theme tracker: the register's list, a count by month and the changes since last visit
     "statistics": 0.40,
@@ -405,6 +406,7 @@ def main() -> None:
                 )
                 endpoints["register_list"] = wrk(portal.url + "/en/register?country=CD&category=child_labour")
                 endpoints["register_case"] = wrk(portal.url + f"/en/register/{data['public_reference']}")
+                endpoints["api_register"] = wrk(portal.url + "/api/v1/register")
                 endpoints["org_cases"] = wrk(portal.url + "/org/cases", cookie=data["org_cookie"])
                 endpoints["org_tracker"] = wrk(
                     portal.url + f"/org/trackers/{data['tracker_id']}", cookie=data["org_cookie"]

@@ -77,10 +77,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_api(app: Flask) -> None:
     """The JSON API's blueprints, in one flask-smorest Api per app (portal/api)."""
+    from portal.api.docs import api_docs
     from portal.api.me import api_me
+    from portal.api.public import api_public
     from portal.api.setup import init_api
 
-    init_api(app, [api_me])
+    init_api(app, [api_me, api_public])
+    app.register_blueprint(api_docs)  # HTML, not part of the OpenAPI document
 
 
 def connect_receivers() -> None:

@@ -187,6 +187,7 @@ def require(scope: Scope) -> Callable:
                 signals.api_token_used.send(token, actor=token.user, method=request.method, endpoint=request.endpoint)
             return view(*args, **kwargs)
 
+        wrapped.required_scope = scope.value  # type: ignore[attr-defined]  # read by the docs page (docs.py)
         return wrapped
 
     return decorate

@@ -4,7 +4,7 @@ reaches a file that the register page does not show."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from flask import render_template, url_for
 
@@ -18,7 +18,7 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def _url_maker():
+def url_maker() -> Callable[[str], str]:
     """Case URLs by substitution: url_for per row would cost a second over 100,000 rows."""
     template = url_for("register.register_case", locale="en", reference="MC-0000-00000", _external=True)
     return lambda reference: template.replace("MC-0000-00000", reference)
@@ -28,7 +28,8 @@ def _texts(publication: Publication | None) -> dict[str, str]:
     return dict(publication.published_texts or {}) if publication else {}
 
 
-def _site(site) -> dict:
+def site_json(site) -> dict:
+    """A registered site as every public output gives it (its identifiers, never a staff note or its operator)."""
     return {
         "name": site.name,
         "kind": site.kind,
@@ -51,58 +52,58 @@ def _respondent(record: PublicCase) -> dict | None:
     }
 
 
-def as_json(records: Iterable[PublicCase], licence_url: str) -> dict:
-    url = _url_maker()
-    cases = []
-    for record in records:
-        date = record.date_text
-        cases.append(
+def case_json(record: PublicCase, url: Callable[[str], str]) -> dict:
+    """One listed case with stable keys: the open-data JSON and the API (/api/v1/register) both give this."""
+    date = record.date_text
+    return {
+        "reference": record.reference,
+        "url": url(record.reference),
+        "stage": record.stage.value,
+        "date_precision": "day" if record.exact_dates else "month",
+        "stages": [{"stage": stage.value, "date": date(on)} for stage, on in record.stages],
+        "filer_type": record.filer_type,
+        "representing_organisation": record.representing,
+        "country": record.country,
+        "regions": record.regions,
+        "commodity": record.commodity,
+        "categories": record.categories,
+        "respondent": _respondent(record),
+        "sites": [site_json(site) for site in record.entities],
+        "outcome": record.outcome,
+        "remedy_types": record.remedy_types,
+        "summary": _texts(record.summary),
+        "decisions": [
             {
-                "reference": record.reference,
-                "url": url(record.reference),
-                "stage": record.stage.value,
-                "date_precision": "day" if record.exact_dates else "month",
-                "stages": [{"stage": stage.value, "date": date(on)} for stage, on in record.stages],
-                "filer_type": record.filer_type,
-                "representing_organisation": record.representing,
-                "country": record.country,
-                "regions": record.regions,
-                "commodity": record.commodity,
-                "categories": record.categories,
-                "respondent": _respondent(record),
-                "sites": [_site(site) for site in record.entities],
-                "outcome": record.outcome,
-                "remedy_types": record.remedy_types,
-                "summary": _texts(record.summary),
-                "decisions": [
-                    {
-                        "kind": decision.kind,
-                        "date": date(decision.decided_on),
-                        "admissible": decision.admissible,
-                        "outcome": decision.outcome,
-                        "referral": decision.referral,
-                        "summary": _texts(decision.summary),
-                    }
-                    for decision in record.decisions
-                ],
-                "commitments": [
-                    {
-                        "payment": commitment.payment,
-                        "due": commitment.due_on.strftime("%Y-%m"),
-                        "instalment": commitment.instalment,
-                        "instalments": commitment.instalments,
-                        "checks": [{"date": date(on), "status": status} for on, status in commitment.checks],
-                    }
-                    for commitment in record.commitments
-                ],
-                "last_updated": date(record.last_updated),
+                "kind": decision.kind,
+                "date": date(decision.decided_on),
+                "admissible": decision.admissible,
+                "outcome": decision.outcome,
+                "referral": decision.referral,
+                "summary": _texts(decision.summary),
             }
-        )
-    return {"licence": "CC-BY-4.0", "licence_url": licence_url, "cases": cases}
+            for decision in record.decisions
+        ],
+        "commitments": [
+            {
+                "payment": commitment.payment,
+                "due": commitment.due_on.strftime("%Y-%m"),
+                "instalment": commitment.instalment,
+                "instalments": commitment.instalments,
+                "checks": [{"date": date(on), "status": status} for on, status in commitment.checks],
+            }
+            for commitment in record.commitments
+        ],
+        "last_updated": date(record.last_updated),
+    }
+
+
+def as_json(records: Iterable[PublicCase], licence_url: str) -> dict:
+    url = url_maker()
+    return {"licence": "CC-BY-4.0", "licence_url": licence_url, "cases": [case_json(r, url) for r in records]}
 
 
 def as_csv_rows(records: Iterable[PublicCase]) -> Iterator[list]:
-    url = _url_maker()
+    url = url_maker()
     yield list(CSV_COLUMNS)
     for record in records:
         texts = _texts(record.summary)
@@ -132,7 +133,7 @@ def as_csv_rows(records: Iterable[PublicCase]) -> Iterator[list]:
 
 
 def atom_feed(items: list[tuple[str, Publication]], licence_url: str) -> str:
-    url = _url_maker()
+    url = url_maker()
     entries = [
         {
             "reference": reference,

@@ -505,8 +505,9 @@ def all_records(batch: int = 500) -> Iterator[PublicCase]:
 # --- feed and versions --------------------------------------------------------------------------------------------
 
 
-def published_decisions(limit: int = 50) -> list[tuple[str, Publication]]:
-    """(reference, publication) of the newest published decision summaries of listed cases."""
+def published_decisions(limit: int = 50, after: tuple[datetime, int] | None = None) -> list[tuple[str, Publication]]:
+    """(reference, publication) of the newest published decision summaries of listed cases; ``after`` continues
+    from the (published_at, id) of the last one seen (keyset paging, the API)."""
     stmt = (
         select(Case.reference, Publication)
         .join(Case, Case.id == Publication.case_id)
@@ -515,9 +516,13 @@ def published_decisions(limit: int = 50) -> list[tuple[str, Publication]]:
             Publication.status == PublicationStatus.PUBLISHED,
             public_condition(),
         )
-        .order_by(Publication.published_at.desc(), Publication.id.desc())
-        .limit(limit)
     )
+    if after is not None:
+        at, last_id = after
+        stmt = stmt.where(
+            or_(Publication.published_at < at, and_(Publication.published_at == at, Publication.id < last_id))
+        )
+    stmt = stmt.order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit)
     return [(reference, publication) for reference, publication in db.session.execute(stmt)]
 
 

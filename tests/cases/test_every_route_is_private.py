@@ -15,6 +15,10 @@ PUBLIC_PAGES |= {"open_data.register_csv", "open_data.register_json", "open_data
 PUBLIC_PAGES |= {"register.register_list", "register.register_case"}
 # Statistics: the same figures for everyone (rendered once per language and version of the register).
 PUBLIC_PAGES |= {"register.statistics_page"}
+# The API's public data (ETag, revalidated like the open data) and its documentation page.
+PUBLIC_PAGES |= {"api_public." + name for name in ("register_list", "register_case", "statistics_figures")}
+PUBLIC_PAGES |= {"api_public." + name for name in ("decisions", "entity_list", "entity")}
+PUBLIC_PAGES |= {"api_docs.docs_page"}
 METHODS = ("GET", "POST")
 
 
