@@ -27,6 +27,7 @@ def configure_domain(app: Flask) -> None:
 
 def register_models(app: Flask) -> None:
     """Import every model so that the metadata (and Alembic's autogenerate) sees all tables."""
+    import portal.api.idempotency
     import portal.api.tokens
     import portal.audit.models
     import portal.cases.alert_models
@@ -78,9 +79,11 @@ def register_blueprints(app: Flask) -> None:
 def register_api(app: Flask) -> None:
     """The JSON API's blueprints, in one flask-smorest Api per app (portal/api)."""
     from portal.api.me import api_me
+    from portal.api.org import api_org
     from portal.api.setup import init_api
+    from portal.api.staff import api_staff
 
-    init_api(app, [api_me])
+    init_api(app, [api_me, api_org, api_staff])
 
 
 def connect_receivers() -> None:
