@@ -24,6 +24,7 @@ from portal.cases.labels import STATE_FOR_COMPLAINANT
 from portal.cases.models import Case
 from portal.cases.workflow import State
 from portal.core.db import utcnow
+from portal.core.forms import REQUIRED
 from portal.extensions import db
 from portal.intake import operations
 from portal.intake.forms import GrievanceForm
@@ -171,7 +172,7 @@ def _reply(reference: str, text: str, evidence: list) -> dict:
     if not case.replies_open:
         abort(409, _l("This case is closed: it takes no more messages."))
     if not text.strip():
-        invalid({"message": [_l("This field is required.")]})
+        invalid({"message": [REQUIRED]})
     try:
         entry = org_pages.reply_as_member(case, text.strip(), evidence, str(get_locale()), member=user)
     except org_pages.ReplyRefused as refused:
@@ -209,7 +210,7 @@ def evidence(body: dict, reference: str):
     """Add files (multipart ``evidence``, with a ``message``), cleaned and checked as on the page."""
     uploads = request.files.getlist("evidence")
     if not any(upload.filename for upload in uploads):
-        invalid({"evidence": [_l("This field is required.")]})
+        invalid({"evidence": [REQUIRED]})
     return _reply(reference, body["message"], uploads)
 
 
