@@ -56,6 +56,7 @@ BUDGETS = {  # ratio of requests/s to the baseline's, in the same run
     "api_register": 0.15,  # GET /api/v1/register, the default page: JSON kept per address and register version
     "org_cases": 0.10,  # an organisation's own cases: like the staff list
     "org_tracker": 0.10,  # a theme tracker: the register's list, a count by month and the changes since last visit
+    "api_org_cases": 0.15,  # GET /api/v1/org/cases with a member's token: the org_cases query, as JSON
     "statistics": 0.40,
     "review_public": 0.20,  # an adopted annual review: its frozen figures, no query over the cases
     "org_home": 0.15,  # an organisation's home page (/org/): its members, verification, the filing button
@@ -104,8 +105,8 @@ class Server:
 
 
 def wrk(url: str, env: dict | None = None, cookie: str | None = None,
-        after_warmup=None) -> dict:  # fmt: skip
-    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+        after_warmup=None, header: str | None = None) -> dict:  # fmt: skip
+    headers = (["-H", f"Cookie: {cookie}"] if cookie else []) + (["-H", header] if header else [])
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", "-s", str(ROOT / "bench" / "report.lua"), *headers, url]
     subprocess.run([*command[:3], f"-d{WARMUP}s", *command[3:]], capture_output=True, check=True, env=env)
     if after_warmup:
@@ -127,6 +128,16 @@ def figures(result: dict) -> dict:
         "p99_ms": round(result["p99_us"] / 1000, 2),
         **({"filed": result["filed"], "filed_per_s": round(result["filed"] / seconds, 1)} if "filed" in result else {}),
     }
+
+
+def _api_token(db, user_id: int) -> str:
+    """A fresh org:read token of the bench NGO's member (api_org_cases); the rate limits are off in the bench."""
+    from portal.api.tokens import issue
+    from portal.users.models import User
+
+    _, secret = issue(db.session.get(User, user_id), "bench", ["org:read"], 1)
+    db.session.commit()
+    return secret
 
 
 def _organisation(db) -> tuple[int, int]:
@@ -210,6 +221,7 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
 
         public_reference = db.session.scalar(select(Case.reference).where(public_condition()).limit(1))
         org_user_id, tracker_id = _organisation(db)
+        api_token = _api_token(db, org_user_id)
         # The seed writes rows without the signals: build the statistics as `flask portal refresh-statistics` does.
         from portal.transparency.statistics import refresh
 
@@ -261,6 +273,7 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
             | {"staff_seen": now}
         ),
         "company_reference": company_reference,
+        "api_token": api_token,
         "holder_cookie": "session="
         + serializer.dumps({"receipt_holder": {"case": 1, "sid": "bench", "since": now, "seen": now}}),
         "form_cookie": form_cookie,
@@ -410,6 +423,9 @@ def main() -> None:
                 endpoints["org_cases"] = wrk(portal.url + "/org/cases", cookie=data["org_cookie"])
                 endpoints["org_tracker"] = wrk(
                     portal.url + f"/org/trackers/{data['tracker_id']}", cookie=data["org_cookie"]
+                )
+                endpoints["api_org_cases"] = wrk(
+                    portal.url + "/api/v1/org/cases", header=f"Authorization: Bearer {data['api_token']}"
                 )
                 endpoints["statistics"] = wrk(portal.url + "/en/statistics")
                 results["statistics_build_seconds"] = data["statistics_seconds"]

@@ -27,6 +27,7 @@ def configure_domain(app: Flask) -> None:
 
 def register_models(app: Flask) -> None:
     """Import every model so that the metadata (and Alembic's autogenerate) sees all tables."""
+    import portal.api.idempotency
     import portal.api.tokens
     import portal.audit.models
     import portal.cases.alert_models
@@ -79,10 +80,12 @@ def register_api(app: Flask) -> None:
     """The JSON API's blueprints, in one flask-smorest Api per app (portal/api)."""
     from portal.api.docs import api_docs
     from portal.api.me import api_me
+    from portal.api.org import api_org
     from portal.api.public import api_public
     from portal.api.setup import init_api
+    from portal.api.staff import api_staff
 
-    init_api(app, [api_me, api_public])
+    init_api(app, [api_me, api_public, api_org, api_staff])
     app.register_blueprint(api_docs)  # HTML, not part of the OpenAPI document
 
 

@@ -9,4 +9,7 @@ portal's app factory, error pages and extensions stay as they are.
 - ``setup.py``     the Api object, its settings and ``init_api`` (called by the composition root)
 - ``problems.py``  every error as ``application/problem+json`` (RFC 9457) with a stable type
 - ``tokens.py``    scoped personal tokens: model, issuing and revoking, authentication, per-token rate limits
+- ``org.py``       an organisation's cases, replies, evidence, filing on behalf of people, trackers (``org_schemas``)
+- ``idempotency.py`` the ``Idempotency-Key`` of filing: one case per organisation and key, also under a race
+- ``staff.py``     staff reading: cases list and case as the token's owner may see them, recusals applied
 """

@@ -47,6 +47,7 @@ class CaseFilters:
     urgent: bool = False
     overdue: bool = False
     mine: bool = False  # assigned to the reader
+    assignee_id: int | None = None  # assigned to this officer (the JSON API's filter)
     unassigned: bool = False  # open and nobody's
     due_week: bool = False  # a deadline in the next seven days
     tag_id: int | None = None
@@ -87,6 +88,8 @@ def filtered(user: User, filters: CaseFilters, now: datetime) -> Select:
         query = query.where(Case.assigned_officer_id.is_(None), Case.state.notin_(FINAL_STATES))
     if filters.mine:
         query = query.where(Case.assigned_officer_id == user.id)
+    if filters.assignee_id is not None:
+        query = query.where(Case.assigned_officer_id == filters.assignee_id)
     if filters.tag_id is not None:
         query = query.where(exists().where(CaseTag.case_id == Case.id, CaseTag.tag_id == filters.tag_id))
     if filters.text:

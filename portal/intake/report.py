@@ -405,12 +405,13 @@ def filing_organisation(value: str | None) -> int | None:
     return user.organisation_id if user.can_file_on_behalf and str(user.organisation_id) == value else None
 
 
-def with_organisation(grievance: operations.GrievanceInput, form: GrievanceForm, organisation_id: int):
-    """What an organisation adds to a grievance it files on behalf of people."""
+def with_organisation(grievance: operations.GrievanceInput, form: GrievanceForm, organisation_id: int, member=None):
+    """What an organisation adds to a grievance it files on behalf of people (``member``: who files, when not the
+    signed-in user: the owner of an API token, portal/api/org.py)."""
     named = form.represented_named.data == "named"
     grievance.organisation = operations.OrganisationFiling(
         organisation_id=organisation_id,
-        filed_by=current_user._get_current_object(),
+        filed_by=member if member is not None else current_user._get_current_object(),
         represented_kind=form.represented_kind.data,
         represented_names=(form.represented_names.data or "").strip() if named else None,
         consent_by=(form.consent_by.data or "").strip() or None,

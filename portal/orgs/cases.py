@@ -23,6 +23,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import lazyload, load_only, selectinload
+from werkzeug.datastructures import FileStorage
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
@@ -66,6 +67,7 @@ from portal.orgs.trackers import (
 )
 from portal.transparency import queries as register
 from portal.transparency.labels import STAGES as REGISTER_STAGES
+from portal.users.models import User
 
 org_cases = Blueprint("org_cases", __name__, url_prefix="/org")
 
@@ -91,16 +93,22 @@ def members_only(view):
     return wrapped
 
 
-def ours() -> ColumnElement[bool]:
-    """The cases of the signed-in member's organisation."""
-    return Case.filed_by_organisation_id == current_user.organisation_id
+def acting(member: User | None = None) -> User:
+    """The member who acts: the signed-in one on these pages, a token's owner in the JSON API (portal/api/org.py),
+    which passes it. Every rule below takes it, so both read and act under the very same conditions."""
+    return member if member is not None else current_user._get_current_object()
 
 
-def our_case(reference: str) -> Case:
+def ours(member: User | None = None) -> ColumnElement[bool]:
+    """The cases of the member's organisation."""
+    return Case.filed_by_organisation_id == acting(member).organisation_id
+
+
+def our_case(reference: str, member: User | None = None) -> Case:
     """The organisation's case by reference; 404 for any other (or a malformed reference)."""
     if not REFERENCE.fullmatch(reference or ""):
         abort(404)
-    case = db.session.scalar(select(Case).where(Case.reference == reference, ours()))
+    case = db.session.scalar(select(Case).where(Case.reference == reference, ours(member)))
     if case is None:
         abort(404)
     return case
@@ -131,22 +139,53 @@ class OurCase:
     question: bool
 
 
-def _filters(form: CaseFilterForm, now: datetime) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = [ours()]
-    if form.state.data and not form.state.errors:
-        found.append(Case.state == form.state.data)
-    if form.category.data and not form.category.errors:
-        found.append(exists().where(CaseCategory.case_id == Case.id, CaseCategory.category == form.category.data))
-    country = (form.country.data or "").strip().upper()
+@dataclass(frozen=True)
+class OurFilters:
+    """The dashboard's filters as plain values (the page's form and the API's query both give them)."""
+
+    state: str | None = None
+    category: str | None = None
+    country: str | None = None
+    commodity: str | None = None
+    entity: int | None = None
+    overdue: bool = False
+
+
+def our_conditions(filters: OurFilters, now: datetime, member: User | None = None) -> list[ColumnElement[bool]]:
+    """The organisation's cases matching ``filters``: always ``ours`` first, whatever else is asked."""
+    found: list[ColumnElement[bool]] = [ours(member)]
+    if filters.state:
+        found.append(Case.state == filters.state)
+    if filters.category:
+        found.append(exists().where(CaseCategory.case_id == Case.id, CaseCategory.category == filters.category))
+    country = (filters.country or "").strip().upper()
     if len(country) == 2 and country.isalpha():
         found.append(Case.country == country)
-    if form.commodity.data and not form.commodity.errors:
-        found.append(Case.commodity == form.commodity.data)
-    if form.entity.data and not form.entity.errors and str(form.entity.data).isdigit():
-        found.append(exists().where(CaseEntity.case_id == Case.id, CaseEntity.entity_id == int(form.entity.data)))
-    if form.overdue.data:
+    if filters.commodity:
+        found.append(Case.commodity == filters.commodity)
+    if filters.entity is not None:
+        found.append(exists().where(CaseEntity.case_id == Case.id, CaseEntity.entity_id == filters.entity))
+    if filters.overdue:
         found.append(Case.next_due_at < now)
     return found
+
+
+def _filters(form: CaseFilterForm, now: datetime) -> list[ColumnElement[bool]]:
+    """The valid filters of the page's form; an invalid one is ignored (the form shows its error)."""
+
+    def valid(field) -> str | None:
+        return field.data if field.data and not field.errors else None
+
+    entity = valid(form.entity)
+    filters = OurFilters(
+        state=valid(form.state),
+        category=valid(form.category),
+        country=form.country.data,
+        commodity=valid(form.commodity),
+        entity=int(entity) if entity and str(entity).isdigit() else None,
+        overdue=bool(form.overdue.data),
+    )
+    return our_conditions(filters, now)
 
 
 def _filter_form() -> CaseFilterForm:
@@ -163,9 +202,17 @@ def _filter_form() -> CaseFilterForm:
     return form
 
 
-def _our_cases(conditions: list[ColumnElement[bool]], now: datetime, page: int | None) -> list[OurCase]:
-    """The rows, with what each prints, in a fixed number of queries (rows, categories, the entries the road of
-    stages reads, unread counts), whatever the number of rows."""
+def our_cases(
+    conditions: list[ColumnElement[bool]],
+    now: datetime,
+    page: int | None,
+    member: User | None = None,
+    size: int = PAGE_SIZE,
+) -> list[OurCase]:
+    """The rows (one more than ``size``: another page follows), with what each prints, in a fixed number of
+    queries (rows, categories, the entries the road of stages reads, unread counts), whatever the number of rows.
+    Unread counts are the ``member``'s own."""
+    reader = acting(member)
     stmt = (
         select(Case)
         .where(*conditions)
@@ -178,7 +225,7 @@ def _our_cases(conditions: list[ColumnElement[bool]], now: datetime, page: int |
         .order_by(Case.id.desc())
     )
     if page is not None:
-        stmt = stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+        stmt = stmt.limit(size + 1).offset((page - 1) * size)
     cases = list(db.session.scalars(stmt))
     ids = [case.id for case in cases]
     unread: dict[int, int] = {}
@@ -186,9 +233,7 @@ def _our_cases(conditions: list[ColumnElement[bool]], now: datetime, page: int |
         read_up_to = func.coalesce(OrgCaseRead.last_entry_id, 0)
         counted = (
             select(CaseEntry.case_id, func.count())
-            .outerjoin(
-                OrgCaseRead, and_(OrgCaseRead.case_id == CaseEntry.case_id, OrgCaseRead.user_id == current_user.id)
-            )
+            .outerjoin(OrgCaseRead, and_(OrgCaseRead.case_id == CaseEntry.case_id, OrgCaseRead.user_id == reader.id))
             .where(CaseEntry.case_id.in_(ids), _from_committee(), CaseEntry.id > read_up_to)
             .group_by(CaseEntry.case_id)
         )
@@ -217,7 +262,7 @@ def dashboard():
     form = _filter_form()
     now = utcnow()
     page = page_number()
-    rows = _our_cases(_filters(form, now), now, page)
+    rows = our_cases(_filters(form, now), now, page)
     arguments = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(
         "organisations/cases.html",
@@ -241,7 +286,7 @@ def export():
     """The organisation's own cases, with the fields the dashboard shows, for donor and board reports (audited)."""
     form = _filter_form()
     now = utcnow()
-    rows = _our_cases(_filters(form, now), now, page=None)
+    rows = our_cases(_filters(form, now), now, page=None)
     categories = words(CATEGORIES)
     commodities = words(COMMODITIES)
     out = io.StringIO()
@@ -273,7 +318,8 @@ def export():
     )
 
 
-def _entries(case: Case) -> list[CaseEntry]:
+def org_entries(case: Case) -> list[CaseEntry]:
+    """The case's timeline as the filing organisation reads it (``ORG_VISIBLE``), oldest first."""
     return list(
         db.session.scalars(
             select(CaseEntry)
@@ -283,18 +329,19 @@ def _entries(case: Case) -> list[CaseEntry]:
     )
 
 
-def _mark_read(case: Case, entries: list[CaseEntry]) -> None:
+def mark_read(case: Case, entries: list[CaseEntry], member: User | None = None) -> None:
+    reader = acting(member)
     newest = max((entry.id for entry in entries), default=0)
-    read = db.session.get(OrgCaseRead, (current_user.id, case.id))
+    read = db.session.get(OrgCaseRead, (reader.id, case.id))
     if read is None:
-        db.session.add(OrgCaseRead(user_id=current_user.id, case_id=case.id, last_entry_id=newest))
+        db.session.add(OrgCaseRead(user_id=reader.id, case_id=case.id, last_entry_id=newest))
     elif read.last_entry_id < newest:
         read.last_entry_id = newest
 
 
 def _render_case(case: Case, form: ReplyForm | None = None, review_form: ReviewRequestForm | None = None, status=200):
-    entries = _entries(case)
-    _mark_read(case, entries)
+    entries = org_entries(case)
+    mark_read(case, entries)
     can_review = case.can_complainant(Action.REQUEST_REVIEW)
     return (
         render_template(
@@ -322,6 +369,41 @@ def _render_case(case: Case, form: ReplyForm | None = None, review_form: ReviewR
     )
 
 
+class ReplyRefused(Exception):
+    """A reply the rules refuse: ``field`` it concerns, ``message`` in the member's language, the HTTP status."""
+
+    def __init__(self, field: str, message: str, status: int):
+        super().__init__(message)
+        self.field, self.message, self.status = field, message, status
+
+
+def reply_as_member(
+    case: Case,
+    text: str,
+    evidence: list[FileStorage],
+    locale: str,
+    mandate: FileStorage | None = None,
+    member: User | None = None,
+) -> CaseEntry:
+    """The member writes to the committee on their organisation's case, with files (cleaned and checked here, the
+    storage cap and the reply limits applied), through the follow-up page's own operation. Nothing is stored when
+    a check refuses: every check runs before the operation writes."""
+    try:
+        prepared = prepare_uploads(([mandate] if mandate is not None else []) + evidence)
+    except UploadRejected as rejected:
+        field = "mandate" if mandate is not None and rejected.upload is mandate else "evidence"
+        raise ReplyRefused(field, rejected.message, rejected.status) from rejected
+    files, mandates = (prepared[1:], prepared[:1]) if mandate is not None else (prepared, [])
+    if not throttle.storage_left_for(case.joint_case(), files + mandates):
+        raise ReplyRefused(
+            "evidence", _("This case holds as many files as we can keep. Send your message without files."), 413
+        )
+    if not throttle.reply_allowed(case):
+        wait = _("You have sent many messages in a short time. Please wait an hour and send this one again.")
+        raise ReplyRefused("message", wait, 429)
+    return operations.add_complainant_reply(case, text, files, locale, mandates, actor=acting(member))
+
+
 @org_cases.get("/cases/<reference>")
 @members_only
 def case_page(reference: str):
@@ -341,23 +423,11 @@ def reply(reference: str):
         return _render_case(case, form=form, status=400)
     given = form.mandate.data if case.is_representative and getattr(form.mandate.data, "filename", None) else None
     try:
-        prepared = prepare_uploads(([given] if given else []) + list(form.evidence.data or []))
-    except UploadRejected as rejected:
-        field = form.mandate if given is not None and rejected.upload is given else form.evidence
-        field.errors = [*field.errors, rejected.message]
-        return _render_case(case, form=form, status=rejected.status)
-    files, mandate = (prepared[1:], prepared[:1]) if given else (prepared, [])
-    if not throttle.storage_left_for(case.joint_case(), files + mandate):
-        form.evidence.errors = [_("This case holds as many files as we can keep. Send your message without files.")]
-        return _render_case(case, form=form, status=413)
-    if not throttle.reply_allowed(case):
-        form.message.errors = [
-            _("You have sent many messages in a short time. Please wait an hour and send this one again.")
-        ]
-        return _render_case(case, form=form, status=429)
-    operations.add_complainant_reply(
-        case, form.message.data.strip(), files, str(get_locale()), mandate, actor=current_user._get_current_object()
-    )
+        reply_as_member(case, form.message.data.strip(), list(form.evidence.data or []), str(get_locale()), given)
+    except ReplyRefused as refused:
+        field = {"mandate": form.mandate, "evidence": form.evidence, "message": form.message}[refused.field]
+        field.errors = [*field.errors, refused.message]
+        return _render_case(case, form=form, status=refused.status)
     flash(_("Your message was sent. Thank you."))
     return redirect(url_for("org_cases.case_page", reference=case.reference))
 
@@ -457,9 +527,9 @@ def add_tracker():
     return redirect(url_for("org_cases.tracker", tracker_id=tracker.id))
 
 
-def _our_tracker(tracker_id: int) -> Tracker:
+def our_tracker(tracker_id: int, member: User | None = None) -> Tracker:
     tracker = db.session.get(Tracker, tracker_id)
-    if tracker is None or tracker.organisation_id != current_user.organisation_id:
+    if tracker is None or tracker.organisation_id != acting(member).organisation_id:
         abort(404)
     return tracker
 
@@ -469,7 +539,7 @@ def _our_tracker(tracker_id: int) -> Tracker:
 def tracker(tracker_id: int):
     """The theme's public cases (the register's own list and fields), counts by month, and what changed since the
     member's last visit."""
-    tracker = _our_tracker(tracker_id)
+    tracker = our_tracker(tracker_id)
     now = utcnow()
     since = last_seen(current_user.id, tracker) or now - FIRST_VISIT_WINDOW
     changes = changes_since(tracker, since, now)
@@ -511,7 +581,7 @@ def _month_label(month: str, locale: str) -> str:
 @org_cases.post("/trackers/<int:tracker_id>/delete")
 @members_only
 def delete_tracker(tracker_id: int):
-    tracker = _our_tracker(tracker_id)
+    tracker = our_tracker(tracker_id)
     db.session.delete(tracker)
     flash(_("You no longer follow this theme."))
     return redirect(url_for("org_cases.trackers"))

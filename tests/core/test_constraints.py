@@ -90,6 +90,8 @@ ENUM_COLUMNS = {
 }
 # Every other text column, so that a new column must be put in one list or the other.
 FREE_TEXT_COLUMNS = {
+    ("api_idempotency_keys", "key"),  # the client's own Idempotency-Key, up to 200 characters
+    ("api_idempotency_keys", "fingerprint"),  # SHA-256 of the request body, hex
     ("api_tokens", "name"),  # the owner's label for a token
     ("api_tokens", "token_hash"),  # SHA-256, hex
     ("api_tokens", "shown"),  # the token's first characters
