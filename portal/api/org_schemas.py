@@ -159,7 +159,7 @@ class MonthCountOut(Schema):
     cases = fields.Integer(required=True)
 
 
-class PublicCase(Schema):
+class TrackerCase(Schema):
     """A case of the theme as the public register shows it."""
 
     reference = fields.String(required=True)
@@ -172,7 +172,7 @@ class PublicCase(Schema):
 
 
 class TrackerDetail(TrackerOut):
-    cases = fields.List(fields.Nested(PublicCase), required=True)
+    cases = fields.List(fields.Nested(TrackerCase), required=True)
     next_before = fields.Integer(allow_none=True, required=True)
     counts = fields.List(fields.Nested(MonthCountOut), required=True)
 
