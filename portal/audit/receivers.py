@@ -140,7 +140,11 @@ def _tag_changed(sender: Any, kwargs: dict[str, Any]) -> Facts:
 
 @facts("api-token-changed")
 def _api_token_changed(sender: Any, kwargs: dict[str, Any]) -> Facts:
-    return {"token_id": getattr(sender, "id", None), "change": kwargs.get("change"), "scopes": sender.scopes}
+    return {
+        "token_id": getattr(sender, "id", None),
+        "change": kwargs.get("change"),
+        "scopes": getattr(sender, "scopes", None),
+    }
 
 
 @facts("api-token-used")
