@@ -21,6 +21,12 @@ TEMPLATES = Path(ROOT) / "portal" / "templates"
 # spells that way (Dutch "Privacy", French "Dialogue", Spanish "Zinc"). Anything else identical is a leftover.
 SAME_AS_ENGLISH = {
     "nl": {
+        # The API docs page's technical terms, used as loanwords by Dutch developers.
+        "Endpoints",
+        "Parameters",
+        "Tokens",
+        "Type",
+        "Webhooks",
         "Open data",  # the Dutch term (the government's own portal is data.overheid.nl "open data")
         "Status",  # the Dutch word
         "Indicator",  # the Dutch word
@@ -42,6 +48,9 @@ SAME_AS_ENGLISH = {
         "Tin",
     },
     "fr": {
+        "Pagination",  # French words, and the loanword French developers use for webhooks
+        "Type",
+        "Webhooks",
         "Action",
         "Cobalt",
         "Corruption",
@@ -64,10 +73,10 @@ SAME_AS_ENGLISH = {
         "Urgent",
         "Zinc",
     },
-    "es": {"Error %(code)s", "Error:", "No", "Panel", "Zinc"},
-    "pt_BR": {"Latitude", "Longitude"},
+    "es": {"Error %(code)s", "Error:", "No", "Panel", "Zinc", "Endpoints", "Tokens", "Webhooks"},  # API loanwords
+    "pt_BR": {"Latitude", "Longitude", "Endpoints", "Tokens", "Webhooks"},  # the last three: API loanwords
     "id": {"Administrator", "Internal", "LEI (Legal Entity Identifier)", "Operator", "Status:", "Status"},
-    "sw": set(),
+    "sw": {"Webhooks"},  # the API loanword
     "zh_Hans": {"Open Supply Hub OS ID"},
     "hi": {"Open Supply Hub OS ID"},
     "ar": set(),
