@@ -132,17 +132,7 @@ def _detail(case: Case, user: User) -> dict:
             if question
             else None
         ),
-        "timeline": [
-            {
-                "id": entry.id,
-                "kind": entry.kind,
-                "at": entry.created_at,
-                "text": entry.text_for_complainant,
-                "new_state": entry.new_state,
-                "files": len(entry.attachments),
-            }
-            for entry in entries
-        ],
+        "timeline": [_entry_json(entry) for entry in entries],
         "decisions": [
             {
                 "at": decision.created_at,
@@ -179,14 +169,7 @@ def _reply(reference: str, text: str, evidence: list) -> dict:
         if refused.status == 400:
             invalid({refused.field: [refused.message]})
         abort(refused.status, refused.message)
-    return {
-        "id": entry.id,
-        "kind": entry.kind,
-        "at": entry.created_at,
-        "text": entry.text_for_complainant,
-        "new_state": entry.new_state,
-        "files": len(entry.attachments),
-    }
+    return _entry_json(entry)
 
 
 @api_org.post("/org/cases/<reference>/replies")
@@ -342,4 +325,16 @@ def tracker(arguments: dict, tracker_id: int):
         ],
         "next_before": next_before,
         "counts": [{"month": count.month, "cases": count.value} for count in monthly_counts(found, utcnow())],
+    }
+
+
+def _entry_json(entry) -> dict:
+    """A timeline entry as the complainant sees it (the case detail and the answer to a reply)."""
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "at": entry.created_at,
+        "text": entry.text_for_complainant,
+        "new_state": entry.new_state,
+        "files": len(entry.attachments),
     }
