@@ -29,6 +29,7 @@ def register_models(app: Flask) -> None:
     """Import every model so that the metadata (and Alembic's autogenerate) sees all tables."""
     import portal.api.idempotency
     import portal.api.tokens
+    import portal.api.webhooks
     import portal.audit.models
     import portal.cases.alert_models
     import portal.cases.commitments
@@ -67,12 +68,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.transparency.views import open_data, publication, register
     from portal.users import sessions
     from portal.users.views import users
+    from portal.api.webhook_pages import org_webhooks
 
     for blueprint in (root, public, intake, health, users, staff, aids, company, audit, registry, org_cases):
         app.register_blueprint(blueprint)
     for blueprint in (register, open_data, publication, reviews, review_staff, satisfaction, org, org_staff):
         app.register_blueprint(blueprint)
     app.register_blueprint(desk)
+    app.register_blueprint(org_webhooks)  # HTML pages of the organisation, kept beside the webhooks (portal/api)
     sessions.init_app(app)  # the user loader and the per-request session check
 
 
@@ -92,6 +95,7 @@ def register_api(app: Flask) -> None:
 def connect_receivers() -> None:
     """Audit, mail and recusal listen to the operations' signals. Connecting twice (several apps in tests) is
     harmless."""
+    from portal.api import webhooks
     from portal.audit import receivers as audit_receivers
     from portal.cases import receivers as case_receivers
     from portal.notifications import receivers as notification_receivers
@@ -101,13 +105,15 @@ def connect_receivers() -> None:
     notification_receivers.connect()
     case_receivers.connect()
     organisation_receivers.connect()
+    webhooks.connect()
 
 
 def register_commands(app: Flask) -> None:
     """``flask portal ...``: each package's commands, gathered here."""
+    from portal.api.webhook_delivery import deliver_webhooks
     from portal.audit.cli import audit_verify
     from portal.cases.cli import make_thumbnails, seed_message_templates, sweep_files
-    from portal.cli import load_demo, rotate_keys
+    from portal.cli import load_demo, rotate_keys, task_worker
     from portal.intake.cli import sweep_drafts
     from portal.notifications.cli import deadlines
     from portal.orgs.digest import send_digests_command
@@ -131,15 +137,20 @@ def register_commands(app: Flask) -> None:
         annual_review,
         make_thumbnails,
         seed_message_templates,
+        task_worker,
+        deliver_webhooks,
     ):
         group.add_command(command)
     app.cli.add_command(group)
 
 
 def compose(app: Flask) -> None:
+    from portal.core import tasks
+
     configure_domain(app)
     register_models(app)
     register_blueprints(app)
     register_api(app)
     connect_receivers()
     register_commands(app)
+    tasks.init_app(app)  # after the imports above: every task is declared

@@ -68,3 +68,15 @@ def load_demo() -> None:
     from portal.demo import load_demo_data
 
     load_demo_data(echo=click.echo)
+
+
+@click.command("task-worker")
+@with_appcontext
+@click.option("--workers", default=2, show_default=True, help="Threads running tasks.")
+def task_worker(workers: int) -> None:
+    """Run the background worker (TASK_QUEUE_URL): webhook deliveries, and their sweep once a minute."""
+    from portal.core import tasks
+
+    queue = tasks.queue_of(current_app._get_current_object())
+    queue.register_all()  # every package's tasks are declared: create_app imported them (portal/app.py)
+    queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()

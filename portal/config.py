@@ -79,6 +79,12 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     API_CORS_ORIGINS = frozenset(filter(None, os.environ.get("API_CORS_ORIGINS", "").replace(" ", "").split(",")))
+    # Background tasks (portal/core/tasks.py): unset, a SQLite file in the instance folder; redis://… in production.
+    TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL", "")
+    # Webhooks (portal/api/webhooks.py) go to https URLs on public addresses only. Plain http (a receiver on a
+    # private network behind TLS termination) and loopback (a receiver on this machine) only when allowed here.
+    WEBHOOK_ALLOW_HTTP = _env_bool("WEBHOOK_ALLOW_HTTP", False)
+    WEBHOOK_ALLOW_LOOPBACK = _env_bool("WEBHOOK_ALLOW_LOOPBACK", False)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_RECEIPT_CLIENT = os.environ.get("RATELIMIT_RECEIPT_CLIENT", "5 per minute;30 per hour")
@@ -210,3 +216,5 @@ class TestConfig(Config):
     RATELIMIT_REPLY_CASE = "10000 per minute"
     RATELIMIT_REPLY_CLIENT = "10000 per minute"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    TASK_QUEUE_URL = "memory://"  # the tests run what is queued in-process (TaskQueue.run_pending)
+    WEBHOOK_ALLOW_LOOPBACK = True  # the tests' receivers listen on 127.0.0.1

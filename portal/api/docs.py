@@ -17,6 +17,8 @@ from typing import Any
 from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import refresh
 
+from portal.api.webhook_delivery import BACKOFF, MAX_FAILURES, REPLAY_WINDOW
+from portal.api.webhooks import EVENT_LABELS, WebhookEvent
 from portal.api.problems import PROBLEMS
 from portal.api.tokens import MAX_LIFETIME_DAYS, SCOPE_LABELS, Scope
 from portal.core.i18n import LOCALES, negotiate_locale
@@ -25,7 +27,6 @@ from portal.core.page_cache import cached_page
 api_docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
 
 METHODS = ("get", "post", "put", "patch", "delete")
-SIGNATURE_TOLERANCE_MINUTES = 5  # the webhooks engineer's worker refuses older deliveries (see the page)
 
 
 @api_docs.before_request
@@ -139,7 +140,10 @@ def docs_page():
             problems=[(status, slug, title) for status, (slug, title) in sorted(PROBLEMS.items())],
             scopes=[(scope.value, SCOPE_LABELS[scope]) for scope in Scope],
             max_days=MAX_LIFETIME_DAYS,
-            tolerance=SIGNATURE_TOLERANCE_MINUTES,
+            tolerance=int(REPLAY_WINDOW.total_seconds() // 60),
+            webhook_events=[(event.value, EVENT_LABELS[event]) for event in WebhookEvent],
+            backoff=", ".join(str(int(wait.total_seconds() // 60)) for wait in BACKOFF),
+            max_failures=MAX_FAILURES,
             rate_limit=current_app.config["API_RATE_LIMIT"],
             languages=LOCALES.values(),
         )

@@ -152,6 +152,17 @@ def _api_token_used(sender: Any, kwargs: dict[str, Any]) -> Facts:
     return {"token_id": getattr(sender, "id", None), "method": kwargs.get("method"), "endpoint": kwargs.get("endpoint")}
 
 
+@facts("webhook-changed")
+def _webhook_changed(sender: Any, kwargs: dict[str, Any]) -> Facts:
+    # Ids, the events and the change: never the URL (it may carry the receiver's own token) nor the secret.
+    return {
+        "webhook_id": getattr(sender, "id", None),
+        "organisation_id": getattr(sender, "organisation_id", None),
+        "events": getattr(sender, "events", None),
+        "change": kwargs.get("change"),
+    }
+
+
 @facts("cases-exported")
 def _export_facts(sender: Any, kwargs: dict[str, Any]) -> Facts:
     return {"filters": kwargs.get("filters"), "rows": kwargs.get("rows")}

@@ -126,3 +126,10 @@ api_token_changed = _signal("api-token-changed", "An API token was issued or rev
 api_token_used = _signal(
     "api-token-used", "A token read or acted beyond public data. kwargs: actor, method, endpoint (never a value)."
 )
+
+# Webhook signal: sender is the subscription (portal/api/webhooks.py; audit target ``webhook:<id>``).
+webhook_changed = _signal(
+    "webhook-changed",
+    "A webhook subscription was created, enabled, disabled (by a person, or automatically after repeated failures: "
+    "change auto_disabled, actor None), deleted, or sent a test event. kwargs: actor, change.",
+)

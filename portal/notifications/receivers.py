@@ -47,6 +47,9 @@ def connect() -> None:
     from portal.notifications import alert_mail  # the desk's pattern alerts (imports this module)
 
     alert_mail.connect()
+    from portal.notifications import webhook_mail
+
+    webhook_mail.connect()
     # decision_recorded is not subscribed: every decision comes with a state change, which tells the complainant.
 
 

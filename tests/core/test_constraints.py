@@ -14,6 +14,7 @@ from sqlalchemy import CheckConstraint, String, text
 # Every model imported, so that the metadata holds every table.
 import portal.audit.models
 import portal.notifications.models  # noqa: F401
+from portal.api.webhooks import DeliveryStatus, WebhookEvent
 from portal.cases.alert_models import AlertKind, AlertStatus, SuggestionStatus
 from portal.cases.commitments import CommitmentStatus
 from portal.cases.committee import DecisionKind, PanelKind, SeatKind, VoteChoice
@@ -40,6 +41,8 @@ from portal.users.models import Nomination
 
 # Every column that stores an enum's value, and that enum.
 ENUM_COLUMNS = {
+    ("webhook_deliveries", "status"): DeliveryStatus,
+    ("webhook_deliveries", "event"): WebhookEvent,
     ("cases", "state"): State,
     ("cases", "state_before_question"): State,
     ("cases", "filer_type"): FilerType,
@@ -93,6 +96,10 @@ FREE_TEXT_COLUMNS = {
     ("api_idempotency_keys", "key"),  # the client's own Idempotency-Key, up to 200 characters
     ("api_idempotency_keys", "fingerprint"),  # SHA-256 of the request body, hex
     ("api_tokens", "name"),  # the owner's label for a token
+    ("webhook_subscriptions", "url"),  # the receiver's address, checked by webhooks.check_url
+    ("webhook_subscriptions", "events"),  # space-separated WebhookEvent values, checked by webhooks.subscribe
+    ("webhook_deliveries", "payload"),  # the JSON body as posted: references and public fields only
+    ("webhook_deliveries", "last_error"),  # a key of webhook_delivery.ERRORS
     ("api_tokens", "token_hash"),  # SHA-256, hex
     ("api_tokens", "shown"),  # the token's first characters
     ("api_tokens", "scopes"),  # space-separated Scope values, written only by tokens.issue
