@@ -52,6 +52,7 @@ def register_models(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.api.webhook_pages import org_webhooks
     from portal.audit.views import audit
     from portal.cases.aids import aids
     from portal.cases.desk_views import desk
@@ -68,7 +69,6 @@ def register_blueprints(app: Flask) -> None:
     from portal.transparency.views import open_data, publication, register
     from portal.users import sessions
     from portal.users.views import users
-    from portal.api.webhook_pages import org_webhooks
 
     for blueprint in (root, public, intake, health, users, staff, aids, company, audit, registry, org_cases):
         app.register_blueprint(blueprint)

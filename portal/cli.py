@@ -77,6 +77,6 @@ def task_worker(workers: int) -> None:
     """Run the background worker (TASK_QUEUE_URL): webhook deliveries, and their sweep once a minute."""
     from portal.core import tasks
 
-    queue = tasks.queue_of(current_app._get_current_object())
+    queue = tasks.queue_of()
     queue.register_all()  # every package's tasks are declared: create_app imported them (portal/app.py)
     queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()

@@ -17,10 +17,10 @@ from typing import Any
 from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import refresh
 
-from portal.api.webhook_delivery import BACKOFF, MAX_FAILURES, REPLAY_WINDOW
-from portal.api.webhooks import EVENT_LABELS, WebhookEvent
 from portal.api.problems import PROBLEMS
 from portal.api.tokens import MAX_LIFETIME_DAYS, SCOPE_LABELS, Scope
+from portal.api.webhook_delivery import BACKOFF, MAX_FAILURES, REPLAY_WINDOW
+from portal.api.webhooks import EVENT_LABELS, WebhookEvent
 from portal.core.i18n import LOCALES, negotiate_locale
 from portal.core.page_cache import cached_page
 

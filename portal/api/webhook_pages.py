@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
@@ -19,7 +18,7 @@ from wtforms.validators import DataRequired
 from portal.api import webhooks
 from portal.api.webhook_delivery import REPLAY_WINDOW
 from portal.api.webhooks import EVENT_LABELS, SUBSCRIBABLE, WebhookDelivery, WebhookRefused, WebhookSubscription
-from portal.core.forms import REQUIRED, CheckboxListField, MaxLength
+from portal.core.forms import REQUIRED, CheckboxListField, MaxLength, options
 from portal.extensions import db
 from portal.orgs.cases import acting, members_only
 from portal.users.models import User
@@ -45,7 +44,7 @@ class WebhookForm(FlaskForm):
     url = StringField(_l("Receiver's address (https)"), validators=[DataRequired(REQUIRED), MaxLength(500)])
     events = CheckboxListField(
         _l("Events to send"),
-        choices=[(event.value, EVENT_LABELS[event]) for event in SUBSCRIBABLE],
+        choices=options([(event.value, EVENT_LABELS[event]) for event in SUBSCRIBABLE]),
         validators=[DataRequired(_l("Choose at least one event."))],
     )
 

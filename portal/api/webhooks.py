@@ -226,9 +226,7 @@ def set_active(subscription: WebhookSubscription, actor: User | None, active: bo
     if active:
         subscription.failures = 0
     db.session.flush()
-    signals.webhook_changed.send(
-        subscription, actor=actor, change=change or ("enabled" if active else "disabled")
-    )
+    signals.webhook_changed.send(subscription, actor=actor, change=change or ("enabled" if active else "disabled"))
 
 
 def delete(subscription: WebhookSubscription, actor: User) -> None:

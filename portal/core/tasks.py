@@ -125,10 +125,10 @@ class _Queued:
 
 def enqueue_after_commit(session: Session | scoped_session, name: str, *args: Any, delay: float | None = None) -> None:
     """Queue task ``name`` once ``session``'s outermost transaction commits; a rollback forgets it."""
-    if isinstance(session, scoped_session):  # db.session: this thread's / app context's session
-        session = session()
-    pending: list[_Queued] = session.info.setdefault(_PENDING, [])
-    pending.append(_Queued(current_app._get_current_object(), name, args, delay, session.get_nested_transaction()))
+    plain: Session = session() if isinstance(session, scoped_session) else session  # db.session: this context's
+    pending: list[_Queued] = plain.info.setdefault(_PENDING, [])
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's target
+    pending.append(_Queued(app, name, args, delay, plain.get_nested_transaction()))
 
 
 @event.listens_for(Session, "after_commit")
