@@ -61,10 +61,10 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "event IN ('case.state_changed', 'case.message', 'case.question_waiting', 'case.decision', 'test')",
-            name="ck_webhook_deliveries_valid_event",
+            name=op.f("ck_webhook_deliveries_valid_event"),
         ),
         sa.CheckConstraint(
-            "status IN ('pending', 'delivered', 'failed')", name="ck_webhook_deliveries_valid_status"
+            "status IN ('pending', 'delivered', 'failed')", name=op.f("ck_webhook_deliveries_valid_status")
         ),
         sa.ForeignKeyConstraint(
             ["subscription_id"],

@@ -33,6 +33,7 @@ GET_MATRIX = {
     "/org/cases/{ref}": [R, F, F, F, F, F, F, F, F, F],
     "/org/trackers": [R, F, F, F, F, F, F, F, F, F],
     "/org/trackers/1": [R, F, F, F, F, F, F, F, F, F],
+    "/org/webhooks": [R, F, F, F, F, F, F, F, F, F],
     # The annual review: figures only (suppressed), so every committee-side role reads it, recused or not.
     "/staff/reviews": [R, F, OK, OK, OK, OK, OK, OK, F, F],
     "/staff/reviews/2025": [R, F, OK, OK, OK, OK, OK, OK, F, F],
@@ -116,6 +117,11 @@ POST_MATRIX = {
     "/org/cases/{ref}/review": ({"reasons": "Unfair"}, [R, F, F, F, F, F, F, F, F, F]),
     "/org/trackers": ({"name": "Cobalt", "commodity": "cobalt"}, [R, F, F, F, F, F, F, F, F, F]),
     "/org/trackers/1/delete": ({}, [R, F, F, F, F, F, F, F, F, F]),
+    "/org/webhooks": ({"url": "https://example.org/hook", "events": "case.message"}, [R, F, F, F, F, F, F, F, F, F]),
+    "/org/webhooks/1/test": ({}, [R, F, F, F, F, F, F, F, F, F]),
+    "/org/webhooks/1/disable": ({}, [R, F, F, F, F, F, F, F, F, F]),
+    "/org/webhooks/1/enable": ({}, [R, F, F, F, F, F, F, F, F, F]),
+    "/org/webhooks/1/delete": ({}, [R, F, F, F, F, F, F, F, F, F]),
     "/company/cases/{ref}/messages": ({"message": "A question"}, [R, F, F, F, F, F, F, F, R, N]),
     # Not monitored yet: no progress report (the company's own liaison is forbidden, another company's not told).
     "/company/cases/{ref}/commitments/999/progress": (

@@ -86,6 +86,7 @@ def _values(world: World) -> dict:
         "commitment_id": 1,
         "slug": "what",
         "tracker_id": 1,
+        "subscription_id": 1,
         "year": 2025,
         "token": "an-invitation-that-does-not-exist",
         "filter_id": 1,

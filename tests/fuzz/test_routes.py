@@ -181,6 +181,7 @@ class Fuzzer:
             "year": "2025",  # the annual review
             "token": "an-invitation-that-does-not-exist",  # an organisation's invitation link
             "tracker_id": "1",  # a theme an organisation follows
+            "subscription_id": "1",  # an organisation's webhook
             "alert_id": "1",
             "suggestion_id": "1",
             "tag_id": "1",  # a staff-defined tag

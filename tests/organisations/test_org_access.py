@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from portal.api.webhooks import WebhookSubscription
 from portal.core.roles import Role
 from portal.extensions import db
 from portal.orgs.trackers import Tracker
@@ -44,9 +45,17 @@ ROUTES: list[tuple[str, str, dict | None, list[int]]] = [
     ("POST", "/org/file", {},                              [R, F, F, F, F, F, S, S, S, S]),
     ("POST", "/org/members/invite", {"name": "New", "email": "new-{actor}@org.example", "locale": "fr"},
                                                            [R, F, F, F, F, F, R, F, R, F]),
+    # Webhooks: every member reads the page; only an admin adds or changes, and only its own organisation's.
+    ("GET", "/org/webhooks", None,                         [R, F, F, F, F, F, OK, OK, OK, OK]),
+    ("POST", "/org/webhooks", {"url": "http://127.0.0.1:9/{actor}", "events": "case.message"},
+                                                           [R, F, F, F, F, F, OK, F, OK, F]),
+    ("POST", "/org/webhooks/{ngo_webhook}/test", {},       [R, F, F, F, F, F, R, F, N, F]),
+    ("POST", "/org/webhooks/{ngo_webhook}/disable", {},    [R, F, F, F, F, F, R, F, N, F]),
+    ("POST", "/org/webhooks/{ngo_webhook}/enable", {},     [R, F, F, F, F, F, R, F, N, F]),
     # Deleting and removing come last: the NGO's own tracker and member.
     ("POST", "/org/trackers/{ngo_tracker}/delete", {},     [R, F, F, F, F, F, R, R, N, N]),
     ("POST", "/org/members/{ngo_member_id}/remove", {},    [R, F, F, F, F, F, R, F, N, F]),
+    ("POST", "/org/webhooks/{ngo_webhook}/delete", {},     [R, F, F, F, F, F, R, F, N, F]),
 ]  # fmt: skip
 
 
@@ -72,8 +81,14 @@ def org_world(app, make_user, login_as, verified_ngo, verified_union, ngo_admin,
         db.session.add(tracker)
         db.session.commit()
         tracker_id = tracker.id
+        webhook = WebhookSubscription(organisation_id=verified_ngo.id, url="http://127.0.0.1:9/", events="case.message")
+        webhook.secret = "whsec_test"
+        db.session.add(webhook)
+        db.session.commit()
+        webhook_id = webhook.id
         assert db.session.scalar(select(Tracker.id).where(Tracker.organisation_id == verified_union.id)) is None
     values = {"ngo_case": reference, "ngo_tracker": tracker_id, "ngo_member_id": ngo_member.id}
+    values["ngo_webhook"] = webhook_id
     return people, values
 
 
