@@ -33,7 +33,9 @@ db-check: $(STAMP)
 
 run: $(STAMP) compile-messages db
 	PORTAL_DEMO=1 $(VENV)/bin/flask portal demo
-	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
+# (the background worker for webhook deliveries runs beside the server and stops with it)
+	$(VENV)/bin/flask portal task-worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
