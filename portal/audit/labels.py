@@ -48,6 +48,7 @@ ACTIONS = {
     "cases-exported": _l("Case list exported"),
     "api-token-changed": _l("API token issued or revoked"),
     "api-token-used": _l("API token used"),
+    "webhook-changed": _l("Webhook added, turned on or off, deleted or tested"),
 }
 
 

@@ -357,3 +357,27 @@ def test_the_admin_turns_off_and_deletes_and_each_change_is_audited(app, orgs, n
         assert [json.loads(entry.data)["change"] for entry in entries] == ["created", "disabled", "deleted"]
         assert all(entry.actor_id == ngo_admin_user.id for entry in entries)
         assert all(receiver.url not in entry.data for entry in entries)
+
+
+def _one_attempt(app, subscription_id: int) -> WebhookDelivery:
+    with app.app_context():
+        webhooks.send_test(db.session.get(WebhookSubscription, subscription_id), None)
+        db.session.commit()
+    run_worker(app)
+    with app.app_context():
+        return db.session.scalar(select(WebhookDelivery).order_by(WebhookDelivery.id.desc()))
+
+
+def test_a_slow_receiver_times_out_and_a_plain_server_fails_tls(app, orgs, ngo_admin_user, receiver, monkeypatch):
+    monkeypatch.setattr(webhook_delivery, "TIMEOUT_SECONDS", 0.5)  # the 5 s of production, shortened
+    receiver.delay = 2
+    subscription_id, _ = subscribe(app, ngo_admin_user, receiver.url)
+    delivery = _one_attempt(app, subscription_id)
+    assert delivery.last_error == "timeout" and delivery.last_status_code is None
+    assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
+    receiver.delay = 0
+    https_id, _ = subscribe(app, ngo_admin_user, receiver.url.replace("http://", "https://"))
+    delivery = _one_attempt(app, https_id)
+    assert delivery.last_error == "tls" and delivery.last_status_code is None
+    closed_id, _ = subscribe(app, ngo_admin_user, "http://127.0.0.1:9/nobody-listens")
+    assert _one_attempt(app, closed_id).last_error == "connection"

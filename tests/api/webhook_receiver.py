@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +18,7 @@ class Received:
 @dataclass
 class Receiver:
     status: int = 204
+    delay: float = 0.0  # seconds to wait before answering
     received: list[Received] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -32,6 +34,7 @@ class Receiver:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 receiver.received.append(Received(self.path, dict(self.headers.items()), self.rfile.read(length)))
+                time.sleep(receiver.delay)
                 self.send_response(receiver.status)
                 if 300 <= receiver.status < 400:
                     self.send_header("Location", "http://127.0.0.1:9/elsewhere")
