@@ -140,6 +140,21 @@ def _api_token(db, user_id: int) -> str:
     return secret
 
 
+def _bench_ngo(db) -> None:
+    """The bench NGO and its 12 members (bench-org0 is its admin), made with the database."""
+    from portal.organisations.models import Organisation
+    from portal.users.models import User
+
+    ngo = Organisation(name="Bench NGO", kind="ngo", verified=True)
+    db.session.add(ngo)
+    db.session.flush()
+    db.session.add_all(
+        User(email=f"bench-org{n}@example.org", name=f"Member {n}", role="organisation",
+             organisation_id=ngo.id, organisation_admin=n == 0, password_hash="-")
+        for n in range(12)
+    )  # fmt: skip
+
+
 def _organisation(db) -> tuple[int, int]:
     """The bench NGO (made with the database: 12 members) files one case in a hundred and follows child labour in
     Congo (org_home, org_cases, org_tracker)."""
@@ -182,16 +197,7 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
                 db.session.commit()
             upgrade()
             db.session.add(User(email="bench@example.org", name="Bench", role="secretariat", password_hash="-"))
-            from portal.organisations.models import Organisation
-
-            ngo = Organisation(name="Bench NGO", kind="ngo", verified=True)
-            db.session.add(ngo)
-            db.session.flush()
-            db.session.add_all(
-                User(email=f"bench-org{n}@example.org", name=f"Member {n}", role="organisation",
-                     organisation_id=ngo.id, organisation_admin=n == 0, password_hash="-")
-                for n in range(12)
-            )  # fmt: skip
+            _bench_ngo(db)
             db.session.commit()
         have = db.session.scalar(select(func.count()).select_from(Case))
         started = time.perf_counter()
