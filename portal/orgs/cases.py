@@ -59,10 +59,9 @@ from portal.orgs.trackers import (
     ChangeKind,
     OrgCaseRead,
     Tracker,
-    changes_since,
     last_seen,
     mark_seen,
-    monthly_counts,
+    theme_view,
     trackers_of,
 )
 from portal.transparency import queries as register
@@ -553,12 +552,14 @@ def tracker(tracker_id: int):
     tracker = our_tracker(tracker_id)
     now = utcnow()
     since = last_seen(current_user.id, tracker) or now - FIRST_VISIT_WINDOW
-    changes = changes_since(tracker, since, now)
+    view = theme_view(tracker, now)
+    changes = view.changes_since(since)
     before = request.args.get("before", "")
-    rows, next_before = register.listing(
-        tracker.filters, int(before) if before.isdigit() and len(before) < 10 else None
-    )
-    counts = monthly_counts(tracker, now)
+    if before.isdigit() and len(before) < 10:  # a further page: the first is the theme's, shared
+        rows, next_before = register.listing(tracker.filters, int(before))
+    else:
+        rows, next_before = view.rows, view.next_before
+    counts = view.counts
     mark_seen(current_user.id, tracker, now)
     locale = str(get_locale())
     return render_template(
