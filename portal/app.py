@@ -80,8 +80,8 @@ def register_api(app: Flask) -> None:
     """The JSON API's blueprints, in one flask-smorest Api per app (portal/api)."""
     from portal.api.docs import api_docs
     from portal.api.me import api_me
-    from portal.api.pages import api_pages
     from portal.api.org import api_org
+    from portal.api.pages import api_pages
     from portal.api.public import api_public
     from portal.api.setup import init_api
     from portal.api.staff import api_staff
