@@ -102,6 +102,8 @@ def test_a_refused_form_says_why_and_keeps_what_was_typed(app, client, login_as,
     login_as(client, member)
     answer = client.post(NEW, data=data)
     assert answer.status_code == 400 and message in answer.text and "There is a problem" in answer.text
+    anchors = re.findall(r'<li><a href="#([\w-]+)">', answer.text)
+    assert anchors and all(f'id="{anchor}"' in answer.text for anchor in anchors)  # each link reaches its field
     if data["name"].strip():
         assert f'value="{data["name"]}"' in answer.text
     for scope in data.get("scopes", []):
