@@ -51,7 +51,7 @@ def account_tokens(user: User) -> list[dict[str, Any]]:
 @api_pages.app_context_processor
 def _account_tokens() -> dict[str, Any]:
     # A function, not a list: only the account page calls it, the other pages query nothing.
-    return {"account_tokens": account_tokens, "revoke_form": EmptyForm}
+    return {"account_tokens": account_tokens}
 
 
 def _problems(form: TokenForm) -> list[tuple[str, str]]:
