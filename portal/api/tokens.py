@@ -88,6 +88,12 @@ class ApiToken(CreatedAtMixin, db.Model):
         now = now or utcnow()
         return self.revoked_at is None and self.expires_at > now and self.user.active
 
+    def state(self, now: datetime | None = None) -> str:
+        """``revoked``, ``expired`` or ``active``, for the owner's list (a revoked token stays revoked once expired)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= (now or utcnow()) else "active"
+
     @property
     def audit_target(self) -> str:
         return f"token:{self.id}"
