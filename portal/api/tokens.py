@@ -23,7 +23,7 @@ from functools import wraps
 from flask import abort, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from portal.core import signals
 from portal.core.db import CreatedAtMixin, UTCDateTime, utcnow
@@ -166,7 +166,12 @@ def current_token() -> ApiToken | None:
     secret = bearer()
     token = None
     if secret is not None:
-        token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
+        token = db.session.scalar(
+            select(ApiToken)
+            .where(ApiToken.token_hash == token_hash(secret))
+            # Its owner in the same round trip; their affiliations only if recusal asks (staff reads).
+            .options(joinedload(ApiToken.user).lazyload(User.affiliations))
+        )
         if token is None or not token.is_usable():
             abort(401, _l("The token is unknown, revoked or expired."))
         now = utcnow()
