@@ -33,6 +33,9 @@ PAGES = {
     "form_what": "/en/report/what",
     "healthz": "/healthz",
     "staff_message_templates": "/staff/message-templates",
+    "org_cases": "/org/cases",  # the bench NGO files one case in a hundred
+    "org_tracker": "/org/trackers/{tracker_id}",
+    "api_org_cases": "/api/v1/org/cases",  # with an org:read token of the NGO's member
 }
 
 
@@ -65,11 +68,16 @@ def main() -> None:
             db.session.commit()
         upgrade()
         db.session.add(User(email="profile@example.org", name="Profile", role="secretariat", password_hash="-"))
+        from bench.run import _api_token, _bench_ngo, _organisation
+
+        _bench_ngo(db)
         db.session.commit()
         seed(args.cases, receipts_path=None)
         from bench.run import _seed_alerts
 
         _seed_alerts(db)
+        member_id, tracker_id = _organisation(db)
+        token = _api_token(db, member_id)
         user_id = db.session.scalar(select(User.id).where(User.email == "profile@example.org"))
         reference = db.session.scalar(select(Case.reference).where(Case.id == 1))
         from portal.transparency.queries import public_condition
@@ -96,8 +104,12 @@ def main() -> None:
     with app.app_context(), client.session_transaction() as session:
         if args.page.startswith(("staff", "dashboard")):  # the complainant's pages are read without a staff login
             stamp(session, db.session.get(User, user_id))
+        elif args.page.startswith("org"):
+            stamp(session, db.session.get(User, member_id))
         session["receipt_holder"] = {"case": 1, "sid": "profile", "since": now, "seen": now}
-    url = PAGES[args.page].format(reference=reference, public_reference=public_reference)
+    url = PAGES[args.page].format(reference=reference, public_reference=public_reference, tracker_id=tracker_id)
+    if args.page.startswith("api_"):
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     for _ in range(10):
         assert client.get(url).status_code == 200, url
     statements.clear()

@@ -84,12 +84,14 @@ def register_api(app: Flask) -> None:
     from portal.api.docs import api_docs
     from portal.api.me import api_me
     from portal.api.org import api_org
+    from portal.api.pages import api_pages
     from portal.api.public import api_public
     from portal.api.setup import init_api
     from portal.api.staff import api_staff
 
     init_api(app, [api_me, api_public, api_org, api_staff])
     app.register_blueprint(api_docs)  # HTML, not part of the OpenAPI document
+    app.register_blueprint(api_pages)  # the account page's tokens: HTML with CSRF, not part of the document
 
 
 def connect_receivers() -> None:

@@ -12,4 +12,5 @@ portal's app factory, error pages and extensions stay as they are.
 - ``org.py``       an organisation's cases, replies, evidence, filing on behalf of people, trackers (``org_schemas``)
 - ``idempotency.py`` the ``Idempotency-Key`` of filing: one case per organisation and key, also under a race
 - ``staff.py``     staff reading: cases list and case as the token's owner may see them, recusals applied
+- ``pages.py``     the account page's tokens (HTML, CSRF): list, create (shown once), revoke; ``forms.py`` its form
 """

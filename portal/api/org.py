@@ -17,7 +17,7 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from portal.api import org_schemas as schemas
 from portal.api.idempotency import KEY_MAX, KeyReused, file_once, fingerprint
-from portal.api.schemas import problems
+from portal.api.schemas import entry_json, numbered_page, problems
 from portal.api.tokens import Scope, require
 from portal.cases.committee import Decision
 from portal.cases.labels import STATE_FOR_COMPLAINANT
@@ -100,11 +100,7 @@ def list_cases(arguments: dict):
     )
     page, size = arguments["page"], arguments["limit"]
     rows = org_pages.our_cases(org_pages.our_conditions(filters, now, user), now, page, user, size=size)
-    return {
-        "cases": [_row(row) for row in rows[:size]],
-        "page": page,
-        "next_page": page + 1 if len(rows) > size else None,
-    }
+    return numbered_page([_row(row) for row in rows[:size]], page, len(rows) > size)
 
 
 def _detail(case: Case, user: User) -> dict:
@@ -330,11 +326,4 @@ def tracker(arguments: dict, tracker_id: int):
 
 def _entry_json(entry) -> dict:
     """A timeline entry as the complainant sees it (the case detail and the answer to a reply)."""
-    return {
-        "id": entry.id,
-        "kind": entry.kind,
-        "at": entry.created_at,
-        "text": entry.text_for_complainant,
-        "new_state": entry.new_state,
-        "files": len(entry.attachments),
-    }
+    return entry_json(entry, entry.text_for_complainant)

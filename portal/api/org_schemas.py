@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from portal.api.schemas import Paged, TimelineEntry
 from portal.cases.models import Category, Commodity, ConsentMethod, RepresentedKind
 from portal.cases.workflow import State
 
@@ -48,19 +49,8 @@ class OrgCaseRow(Schema):
     question_waiting = fields.Boolean(required=True)
 
 
-class OrgCasePage(Schema):
+class OrgCasePage(Paged):
     cases = fields.List(fields.Nested(OrgCaseRow), required=True)
-    page = fields.Integer(required=True)
-    next_page = fields.Integer(allow_none=True, required=True)
-
-
-class TimelineEntry(Schema):
-    id = fields.Integer(required=True)
-    kind = fields.String(required=True)
-    at = fields.DateTime(required=True)
-    text = fields.String(allow_none=True, required=True)
-    new_state = fields.String(allow_none=True, required=True)
-    files = fields.Integer(required=True, metadata={"description": "how many files are attached"})
 
 
 class Question(Schema):

@@ -26,3 +26,39 @@ def problems(blueprint, *statuses: int):
         return view
 
     return decorate
+
+
+# --- what the organisation and staff endpoints share ----------------------------------------------------------------
+
+
+class Paged(Schema):
+    """A numbered page of a list; ``next_page`` is null on the last one."""
+
+    page = fields.Integer(required=True)
+    next_page = fields.Integer(allow_none=True, required=True)
+
+
+def numbered_page(cases: list[dict], page: int, more: bool) -> dict:
+    """The body of a ``Paged`` list of cases."""
+    return {"cases": cases, "page": page, "next_page": page + 1 if more else None}
+
+
+class TimelineEntry(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    at = fields.DateTime(required=True)
+    text = fields.String(allow_none=True, required=True)
+    new_state = fields.String(allow_none=True, required=True)
+    files = fields.Integer(required=True, metadata={"description": "how many files are attached"})
+
+
+def entry_json(entry, text: str | None) -> dict:
+    """A timeline entry as ``TimelineEntry``; ``text`` is what this reader may read of it."""
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "at": entry.created_at,
+        "text": text,
+        "new_state": entry.new_state,
+        "files": len(entry.attachments),  # loaded with the entries (selectin), not once per entry
+    }

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from portal.api.org_schemas import CATEGORY_VALUES, COMMODITY_VALUES, STATES, PageArguments
-from portal.api.schemas import problems
+from portal.api.schemas import Paged, TimelineEntry, entry_json, numbered_page, problems
 from portal.api.tokens import Scope, require
 from portal.cases import access, queries
 from portal.cases.loading import REFERENCE
@@ -49,21 +49,13 @@ class StaffCaseRow(Schema):
     filed_by_organisation = fields.Integer(allow_none=True, required=True)
 
 
-class StaffCasePage(Schema):
+class StaffCasePage(Paged):
     cases = fields.List(fields.Nested(StaffCaseRow), required=True)
-    page = fields.Integer(required=True)
-    next_page = fields.Integer(allow_none=True, required=True)
 
 
-class StaffEntry(Schema):
-    id = fields.Integer(required=True)
-    kind = fields.String(required=True)
+class StaffEntry(TimelineEntry):
     visibility = fields.String(required=True)
-    at = fields.DateTime(required=True)
     author = fields.Integer(allow_none=True, required=True, metadata={"description": "user id of a staff author"})
-    text = fields.String(allow_none=True, required=True)
-    new_state = fields.String(allow_none=True, required=True)
-    files = fields.Integer(required=True)
 
 
 class StaffCaseDetail(StaffCaseRow):
@@ -109,7 +101,7 @@ def list_cases(arguments: dict):
     )
     page, size = arguments["page"], arguments["limit"]
     cases, more = queries.page_of(queries.filtered(user, filters, utcnow()), page, size)
-    return {"cases": [_row(case) for case in cases], "page": page, "next_page": page + 1 if more else None}
+    return numbered_page([_row(case) for case in cases], page, more)
 
 
 @api_staff.get("/staff/cases/<reference>")
@@ -138,16 +130,7 @@ def case_detail(reference: str):
         "children_involved": case.children_involved,
         "retaliation_risk": case.retaliation_risk,
         "timeline": [
-            {
-                "id": entry.id,
-                "kind": entry.kind,
-                "visibility": entry.visibility,
-                "at": entry.created_at,
-                "author": entry.author_id,
-                "text": entry.body,
-                "new_state": entry.new_state,
-                "files": len(entry.attachments),
-            }
+            {**entry_json(entry, entry.body), "visibility": entry.visibility, "author": entry.author_id}
             for entry in entries
         ],
     }

@@ -23,7 +23,7 @@ from functools import wraps
 from flask import abort, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from portal.core import signals
 from portal.core.db import CreatedAtMixin, UTCDateTime, utcnow
@@ -87,6 +87,12 @@ class ApiToken(CreatedAtMixin, db.Model):
     def is_usable(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
         return self.revoked_at is None and self.expires_at > now and self.user.active
+
+    def state(self, now: datetime | None = None) -> str:
+        """``revoked``, ``expired`` or ``active``, for the owner's list (a revoked token stays revoked once expired)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= (now or utcnow()) else "active"
 
     @property
     def audit_target(self) -> str:
@@ -160,7 +166,12 @@ def current_token() -> ApiToken | None:
     secret = bearer()
     token = None
     if secret is not None:
-        token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
+        token = db.session.scalar(
+            select(ApiToken)
+            .where(ApiToken.token_hash == token_hash(secret))
+            # Its owner in the same round trip; their affiliations only if recusal asks (staff reads).
+            .options(joinedload(ApiToken.user).lazyload(User.affiliations))
+        )
         if token is None or not token.is_usable():
             abort(401, _l("The token is unknown, revoked or expired."))
         now = utcnow()

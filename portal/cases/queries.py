@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, case, exists, func, select, union
+from sqlalchemy import Select, and_, exists, select, union
 from sqlalchemy.orm import lazyload
 
 from portal.cases import access, search
@@ -165,15 +165,3 @@ def section_filters(key: str) -> dict[str, str]:
         "mine": {"mine": "y", "sort": "due"},
         "unassigned": {"unassigned": "y", "sort": "oldest"},
     }[key]
-
-
-def section_counts(user: User, now: datetime) -> dict[str, int]:
-    """How many open cases each dashboard section's criterion holds (what its "see all" list shows), in one
-    aggregate query."""
-    conditions = dashboard_conditions(user, now)
-    row = db.session.execute(
-        select(*(func.sum(case((conditions[key], 1), else_=0)) for key in PRESSING))
-        .select_from(Case)
-        .where(access.visible_cases(user), Case.state.notin_(FINAL_STATES))
-    ).one()
-    return {key: int(total or 0) for key, total in zip(PRESSING, row, strict=True)}

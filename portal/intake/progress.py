@@ -101,10 +101,22 @@ def _position(case: Case, state: State) -> tuple[int, bool]:
     return index, state is State.INADMISSIBLE
 
 
-def case_progress(case: Case) -> Progress:
+def _road_state(case: Case) -> State:
+    """The state whose stage the case is at: a question pauses the case where it was."""
     state = State(case.state)
-    if state is State.INFO_REQUESTED:  # the question pauses the case where it was
-        state = State(case.state_before_question or State.ACKNOWLEDGED)
+    if state is State.INFO_REQUESTED:
+        return State(case.state_before_question or State.ACKNOWLEDGED)
+    return state
+
+
+def next_step(case: Case) -> tuple[object | None, datetime | None]:
+    """What comes next and by when, as ``case_progress`` says it, without the road: lists print only this, and it
+    needs none of the case's timeline."""
+    return _next_step(case, _road_state(case))
+
+
+def case_progress(case: Case) -> Progress:
+    state = _road_state(case)
     index, stopped = _position(case, state)
     road = STAGES[: index + 1] if stopped else STAGES
     stages = [

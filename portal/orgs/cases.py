@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
-from sqlalchemy.orm import lazyload, load_only, selectinload
+from sqlalchemy.orm import lazyload, load_only, raiseload
 from werkzeug.datastructures import FileStorage
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Optional
@@ -52,17 +52,16 @@ from portal.core.routing import page_number
 from portal.extensions import db
 from portal.intake import operations, throttle
 from portal.intake.forms import ReplyForm, ReviewRequestForm
-from portal.intake.progress import case_progress, open_question
+from portal.intake.progress import case_progress, next_step, open_question
 from portal.media.uploads import ACCEPT_ATTRIBUTE, UploadRejected, prepare_uploads
 from portal.organisations.models import SupplyChainEntity
 from portal.orgs.trackers import (
     ChangeKind,
     OrgCaseRead,
     Tracker,
-    changes_since,
     last_seen,
     mark_seen,
-    monthly_counts,
+    theme_view,
     trackers_of,
 )
 from portal.transparency import queries as register
@@ -202,6 +201,15 @@ def _filter_form() -> CaseFilterForm:
     return form
 
 
+# What a row, its CSV line and its "what comes next" (portal/intake/progress.py) read of a case.
+_ROW_COLUMNS = (
+    Case.reference, Case.state, Case.created_at, Case.country, Case.commodity, Case.urgent, Case.paused_at,
+    Case.state_before_question, Case.next_due_at, Case.acknowledge_due_at, Case.triage_due_at,
+    Case.admissibility_due_at, Case.company_response_due_at, Case.feedback_due_at, Case.decision_due_at,
+    Case.review_window_due_at, Case.monitoring_due_at, Case.info_request_due_at,
+)  # fmt: skip
+
+
 def our_cases(
     conditions: list[ColumnElement[bool]],
     now: datetime,
@@ -210,17 +218,19 @@ def our_cases(
     size: int = PAGE_SIZE,
 ) -> list[OurCase]:
     """The rows (one more than ``size``: another page follows), with what each prints, in a fixed number of
-    queries (rows, categories, the entries the road of stages reads, unread counts), whatever the number of rows.
+    queries (rows, categories, unread counts), whatever the number of rows.
     Unread counts are the ``member``'s own."""
     reader = acting(member)
     stmt = (
         select(Case)
         .where(*conditions)
         .options(
+            # A row prints a dozen of the case's eighty columns: loading only those (and refusing any other, so a
+            # template reaching for more fails in the tests rather than querying once per row) made this list and
+            # its JSON twice as fast.
+            load_only(*_ROW_COLUMNS, raiseload=True),
             lazyload(Case.entity_links),
-            selectinload(Case.entries)
-            .load_only(CaseEntry.id, CaseEntry.case_id, CaseEntry.kind, CaseEntry.new_state)
-            .lazyload(CaseEntry.attachments),
+            raiseload(Case.entries),  # what comes next needs none of the timeline
         )
         .order_by(Case.id.desc())
     )
@@ -240,14 +250,14 @@ def our_cases(
         unread = {case_id: count for case_id, count in db.session.execute(counted)}
     rows = []
     for case in cases:
-        progress = case_progress(case)
+        sentence, next_date = next_step(case)
         due = case.next_due_at
         rows.append(
             OurCase(
                 case=case,
                 state_words=STATE_FOR_COMPLAINANT[State(case.state)][0],
-                next_sentence=progress.next_sentence,
-                next_date=progress.next_date,
+                next_sentence=sentence,
+                next_date=next_date,
                 days_overdue=max(1, (now - due).days) if due is not None and due < now else 0,
                 unread=unread.get(case.id, 0),
                 question=case.state == State.INFO_REQUESTED,
@@ -542,12 +552,14 @@ def tracker(tracker_id: int):
     tracker = our_tracker(tracker_id)
     now = utcnow()
     since = last_seen(current_user.id, tracker) or now - FIRST_VISIT_WINDOW
-    changes = changes_since(tracker, since, now)
+    view = theme_view(tracker, now)
+    changes = view.changes_since(since)
     before = request.args.get("before", "")
-    rows, next_before = register.listing(
-        tracker.filters, int(before) if before.isdigit() and len(before) < 10 else None
-    )
-    counts = monthly_counts(tracker, now)
+    if before.isdigit() and len(before) < 10:  # a further page: the first is the theme's, shared
+        rows, next_before = register.listing(tracker.filters, int(before))
+    else:
+        rows, next_before = view.rows, view.next_before
+    counts = view.counts
     mark_seen(current_user.id, tracker, now)
     locale = str(get_locale())
     return render_template(

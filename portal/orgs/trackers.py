@@ -11,9 +11,11 @@ Also here, beside the tracker tables, the per-member reading marks of the "Our c
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -32,7 +34,7 @@ from portal.cases.models import Case, Category, Commodity
 from portal.cases.workflow import FINAL_STATES, DecisionKind
 from portal.core.db import CreatedAtMixin, UTCDateTime, one_of, utcnow
 from portal.extensions import db
-from portal.transparency.queries import RegisterFilters, public_condition
+from portal.transparency.queries import RegisterFilters, listing, public_condition, register_version
 
 # The dashboard's filters, each with the organisation first (a member only ever lists their organisation's cases).
 # Declared here, beside the other tables of the organisation's pages, so that the cases model stays untouched.
@@ -130,12 +132,15 @@ class Change:
     at: datetime
 
 
+_DECISION = aliased(Decision)  # made once: an alias costs milliseconds to make
+
+
 def changes_since(tracker: Tracker, since: datetime, now: datetime | None = None, limit: int = 50) -> list[Change]:
     """What changed in the theme's public cases between ``since`` and ``now``, newest first: two queries, whatever
     the number of cases."""
     now = now or utcnow()
     public = [public_condition(), *tracker.filters.conditions()]
-    made = aliased(Decision)  # the rule's own EXISTS on decisions must not correlate with this one
+    made = _DECISION  # the rule's own EXISTS on decisions must not correlate with this one
     decided = (
         select(Case.reference, made.kind, made.admissible, made.created_at)
         .join(Case, Case.id == made.case_id)
@@ -212,6 +217,55 @@ def monthly_counts(tracker: Tracker, now: datetime | None = None, months: int = 
     )
     counted = {key: value for key, value in db.session.execute(stmt)}
     return [MonthCount(label, counted.get(label, 0)) for label in labels]
+
+
+# --- a theme's view, once per register version ----------------------------------------------------------------------
+
+THEME_CACHE = "portal.theme_views"
+THEME_CACHE_SIZE = 256  # themes kept per process; the least recently read goes first
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    """What every member of every organisation following a theme sees alike."""
+
+    changes: list[Change]  # the newest ``CHANGE_LIMIT`` changes, whenever they happened
+    counts: list[MonthCount]
+    rows: list  # the register's first page of the theme
+    next_before: int | None
+
+    def changes_since(self, since: datetime, limit: int = 50) -> list[Change]:
+        """The same as ``changes_since(tracker, since, now, limit)``: the newest changes after ``since`` are the
+        ones among the newest changes of all that happened after it."""
+        return [change for change in self.changes if change.at > since][:limit]
+
+
+def theme_view(tracker: Tracker, now: datetime) -> ThemeView:
+    """The theme's changes, monthly counts and first page, computed once per version of the register and per
+    ``TRACKER_CACHE_SECONDS`` (60; 0: every time) in this process, for everyone who follows the same theme.
+
+    Why: those four queries over the theme's public cases were nine tenths of the tracker page at 100,000 cases
+    (150 ms). A change of the register changes its version, so it shows at the next request; only a deadline passing
+    (which changes no row) shows up to that many seconds late."""
+    seconds = current_app.config.get("TRACKER_CACHE_SECONDS", 60)
+    if not seconds:
+        return _theme_view(tracker, now)
+    version, _ = register_version()
+    key = (tracker.filters, version, int(now.timestamp() // seconds))
+    cache = current_app.extensions.setdefault(THEME_CACHE, OrderedDict())
+    view = cache.get(key)
+    if view is None:
+        view = cache[key] = _theme_view(tracker, now)
+        while len(cache) > THEME_CACHE_SIZE:
+            cache.popitem(last=False)
+    cache.move_to_end(key)
+    return view
+
+
+def _theme_view(tracker: Tracker, now: datetime) -> ThemeView:
+    rows, next_before = listing(tracker.filters)
+    return ThemeView(changes_since(tracker, EPOCH, now), monthly_counts(tracker, now), rows, next_before)
 
 
 def trackers_of(organisation_id: int) -> list[Tracker]:

@@ -869,12 +869,25 @@ def public_index():
 
 @reviews.get("/reviews/<int:year>")
 def public_review(year: int):
-    """Rendered once per process, locale and adoption (a few hundred rows of figures are not rendered per visit)."""
-    review = review_for(year) if 2000 <= year <= 2999 else None
-    if review is None or not review.is_adopted or not review.indicators:
-        abort(404)
-    figures_ = review.indicators
-    return cached_page(
-        lambda: render_template("transparency/review_public.html", review=present(figures_), record=review),
-        version=lambda: (review.year, review.adopted_at, review.updated_at),
+    """Rendered once per process, locale and adoption (a few hundred rows of figures are not rendered per visit).
+    A visit reads only the review's stamps; its figures and narrative (a large JSON) only when the page is
+    rendered."""
+    stamps = (
+        db.session.execute(
+            select(AnnualReview.adopted_at, AnnualReview.updated_at).where(
+                AnnualReview.year == year,
+                AnnualReview.status == ReviewStatus.ADOPTED,  # adopting freezes the figures: it always has them
+            )
+        ).first()
+        if 2000 <= year <= 2999
+        else None
     )
+    if stamps is None:
+        abort(404)
+
+    def render() -> str:
+        review = review_for(year)
+        assert review is not None and review.indicators
+        return render_template("transparency/review_public.html", review=present(review.indicators), record=review)
+
+    return cached_page(render, version=lambda: (year, *stamps))

@@ -26,6 +26,8 @@ GET_MATRIX = {
     "/staff/audit/": [R, OK, F, F, OK, F, F, F, F, F],
     "/staff/admin/users": [R, OK, F, F, F, F, F, F, F, F],
     "/staff/account": [R, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    # API tokens (portal/api/pages.py): every account makes its own, with the scopes its role allows.
+    "/staff/account/tokens/new": [R, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     # The organisation's own pages (portal/orgs/cases.py): members only; their tests are in
     # tests/organisations/ (another organisation's case or tracker answers 404 there).
     "/org/cases": [R, F, F, F, F, F, F, F, F, F],
@@ -114,6 +116,12 @@ POST_MATRIX = {
     "/company/cases/{ref}/response": ({"response": "Our answer"}, [R, F, F, F, F, F, F, F, R, N]),
     "/company/cases/{ref}/extension": ({"reason": "An audit"}, [R, F, F, F, F, F, F, F, R, N]),
     "/org/cases/{ref}": ({"message": "Hello"}, [R, F, F, F, F, F, F, F, F, F]),
+    # Everyone reads public data; nobody may revoke a token that is not theirs (none here: not found).
+    "/staff/account/tokens/new": (
+        {"name": "Reports", "scopes": "public:read", "lifetime": "30"},
+        [R, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    "/staff/account/tokens/999/revoke": ({}, [R, N, N, N, N, N, N, N, N, N]),
     "/org/cases/{ref}/review": ({"reasons": "Unfair"}, [R, F, F, F, F, F, F, F, F, F]),
     "/org/trackers": ({"name": "Cobalt", "commodity": "cobalt"}, [R, F, F, F, F, F, F, F, F, F]),
     "/org/trackers/1/delete": ({}, [R, F, F, F, F, F, F, F, F, F]),

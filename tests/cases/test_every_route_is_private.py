@@ -93,6 +93,7 @@ def _values(world: World) -> dict:
         "tag_id": 1,
         "alert_id": 1,
         "suggestion_id": 1,
+        "token_id": 1,
     }
 
 

@@ -74,8 +74,16 @@ SAME_AS_ENGLISH = {
         "Zinc",
     },
     "es": {"Error %(code)s", "Error:", "No", "Panel", "Zinc", "Endpoints", "Tokens", "Webhooks"},  # API loanwords
-    "pt_BR": {"Latitude", "Longitude", "Endpoints", "Tokens", "Webhooks"},  # the last three: API loanwords
-    "id": {"Administrator", "Internal", "LEI (Legal Entity Identifier)", "Operator", "Status:", "Status"},
+    "pt_BR": {
+        "Latitude",
+        "Longitude",
+        "Endpoints",
+        "Tokens",
+        "Webhooks",
+        "Token “%(name)s”",
+    },  # the rest: API loanwords
+    "id": {"Administrator", "Internal", "LEI (Legal Entity Identifier)", "Operator", "Status:", "Status"}
+    | {"Token “%(name)s”"},  # the API loanword Indonesian developers use
     "sw": {"Webhooks"},  # the API loanword
     "zh_Hans": {"Open Supply Hub OS ID"},
     "hi": {"Open Supply Hub OS ID"},

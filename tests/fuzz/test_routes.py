@@ -186,6 +186,7 @@ class Fuzzer:
             "suggestion_id": "1",
             "tag_id": "1",  # a staff-defined tag
             "filter_id": "1",  # a saved filter
+            "token_id": "1",  # an API token (the first created by a fuzzed account, or none)
         }
 
     # Sessions ----------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from portal.cases.committee import Decision, DecisionKind
 from portal.cases.models import Case
 from portal.cases.operations import ActionInput, take_action
 from portal.cases.workflow import Action, State
+from portal.core import signals
 from portal.core.roles import Role
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrganisationKind
@@ -87,7 +88,9 @@ def ask(app, reference: str, officer, question: str = "How many children work at
 
 
 def admit(app, reference: str, chair, outcome: str | None = None) -> None:
-    """Test set-up only: the case admitted (its admissibility decision recorded), optionally also decided."""
+    """Test set-up only: the case admitted (its admissibility decision recorded), optionally also decided. The
+    decisions are announced as the committee's own are (``decision_recorded``): that audit entry is what moves the
+    register's version, which the public pages and the theme trackers are cached by."""
     with app.app_context():
         case = _case(reference)
         case.state = State.COMPANY_RESPONSE
@@ -99,6 +102,9 @@ def admit(app, reference: str, chair, outcome: str | None = None) -> None:
             decided = Decision(case_id=case.id, kind=DecisionKind.OUTCOME, outcome=outcome, signed_by_id=chair.id)
             decided.reasons = "Founded."
             db.session.add(decided)
+        db.session.flush()
+        for made in db.session.scalars(select(Decision).where(Decision.case_id == case.id)):
+            signals.decision_recorded.send(case, decision=made, actor=db.session.get(User, chair.id))
         db.session.commit()
 
 

@@ -11,7 +11,7 @@ from portal.cases.models import Case
 from portal.extensions import db
 from portal.orgs.trackers import Tracker
 from tests.organisations.fixtures_cases import *  # noqa: F403
-from tests.organisations.fixtures_cases import NAME, SECRET, admit, file_for
+from tests.organisations.fixtures_cases import NAME, SECRET, admit, count_statements, file_for
 from tests.samples import PDF_BYTES
 
 
@@ -75,6 +75,26 @@ def test_changes_since_the_last_visit(app, orgs, file_grievance, member_client):
     # Another member of the organisation has not been there yet: both are news to them.
     changes = member_client(orgs.members["ngo2"]).get(page_url).get_data(as_text=True)
     assert first in changes and second in changes
+
+
+def test_a_theme_is_read_once_per_version_of_the_register(app, orgs, file_grievance, member_client):
+    """Everyone following a theme shares its changes, counts and first page until the register changes."""
+    first = file_for(app, file_grievance, orgs.union)
+    admit(app, first, orgs.chair)
+    ngo = member_client(orgs.members["ngo"])
+    union = member_client(orgs.members["union"])
+    ngo_page, union_page = _follow(ngo, commodity="cobalt"), _follow(union, commodity="cobalt")
+    app.config["TRACKER_CACHE_SECONDS"] = 0
+    with count_statements(app) as uncached:
+        assert first in ngo.get(ngo_page).get_data(as_text=True)
+    app.config["TRACKER_CACHE_SECONDS"] = 60
+    ngo.get(ngo_page)  # reads the theme once
+    with count_statements(app) as cached:
+        assert first in union.get(union_page).get_data(as_text=True)  # another organisation, the same theme
+    assert cached.count <= uncached.count - 4  # the listing with its categories, two change queries, the counts
+    second = file_for(app, file_grievance, orgs.union)
+    admit(app, second, orgs.chair)  # a new version of the register: shown at once
+    assert second in union.get(union_page).get_data(as_text=True)
 
 
 def test_a_theme_needs_a_name_and_something_to_follow(app, orgs, member_client):

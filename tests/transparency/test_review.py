@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from portal.audit.models import AuditEntry
 from portal.cases.commitments import Commitment, CommitmentCheck
@@ -346,6 +346,25 @@ def test_the_published_review_is_frozen_at_adoption(app, seeded, staff_client, m
     assert arabic.status_code == 200 and 'dir="rtl"' in arabic.get_data(as_text=True)
     csv_text = staff_client("secretariat").get(f"/staff/reviews/{YEAR}/review.csv").get_data(as_text=True)
     assert f"{YEAR},all,,received,count,20," in csv_text
+
+
+def test_a_visit_of_the_published_review_reads_only_its_stamps(app, seeded, staff_client):
+    """The figures (a large JSON) are read when the page is rendered, once per process and adoption, not per visit."""
+    assert staff_client("chair").post(f"/staff/reviews/{YEAR}/adopt").status_code == 302
+    public = app.test_client()
+    first = public.get(f"/en/reviews/{YEAR}").get_data(as_text=True)
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listen = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        again = public.get(f"/en/reviews/{YEAR}").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert again == first
+    read = [statement for statement in statements if "annual_reviews" in statement]
+    assert len(read) == 1 and "indicators" not in read[0].split("WHERE")[0]
 
 
 def test_bad_narrative_input_is_refused_and_kept(app, world, staff_client):
