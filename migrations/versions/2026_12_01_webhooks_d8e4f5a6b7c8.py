@@ -60,7 +60,7 @@ def upgrade():
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "event IN ('case.state_changed', 'case.message', 'case.question_waiting', 'case.decision', 'test')",
+            "event IN ('case.state_changed', 'case.message', 'case.question_waiting', 'case.decision', 'case.decision_published', 'test')",
             name=op.f("ck_webhook_deliveries_valid_event"),
         ),
         sa.CheckConstraint(

@@ -49,6 +49,7 @@ class WebhookEvent(StrEnum):
     MESSAGE = "case.message"
     QUESTION_WAITING = "case.question_waiting"
     DECISION = "case.decision"
+    DECISION_PUBLISHED = "case.decision_published"
     TEST = "test"  # "send a test event": never subscribed to, always delivered to the one subscription
 
 
@@ -59,6 +60,7 @@ EVENT_LABELS = {
     WebhookEvent.MESSAGE: _l("A new message to our organisation"),
     WebhookEvent.QUESTION_WAITING: _l("A question waits for our answer"),
     WebhookEvent.DECISION: _l("A decision was given"),
+    WebhookEvent.DECISION_PUBLISHED: _l("A decision's summary was published in the public register"),
     WebhookEvent.TEST: _l("Test event"),
 }
 
@@ -311,9 +313,16 @@ def on_decision(case: Case, decision=None, **kwargs) -> None:
     )
 
 
+def on_publication(case: Case, publication=None, change: str | None = None, **kwargs) -> None:
+    """A decision's public summary went into the register (not a draft, not the case's own summary)."""
+    if change == "published" and publication is not None and publication.decision_id is not None:
+        emit(case, WebhookEvent.DECISION_PUBLISHED, decision_kind=getattr(publication.decision, "kind", None))
+
+
 def connect() -> None:
     """The signals the organisation's "Our cases" page hears (portal/orgs/receivers.py), and a case's moves."""
     signals.case_state_changed.connect(on_state_changed, weak=False)
     signals.message_to_organisation.connect(on_message, weak=False)
     signals.message_to_complainant.connect(on_message, weak=False)
     signals.decision_recorded.connect(on_decision, weak=False)
+    signals.publication_changed.connect(on_publication, weak=False)

@@ -26,6 +26,7 @@ from portal.core.db import utcnow
 from portal.core.roles import Role
 from portal.extensions import db
 from portal.orgs.operations import message_organisation
+from portal.transparency import operations as publication
 from portal.users.models import User
 from tests.api.webhook_receiver import Receiver
 from tests.organisations.fixtures_cases import *  # noqa: F403
@@ -125,17 +126,31 @@ def test_payloads_hold_no_description_identity_message_or_reasons(app, orgs, ngo
         decision.reasons = reasons
         db.session.add(decision)
         db.session.flush()
-        signals.decision_recorded.send(case, decision=decision, actor=db.session.get(User, orgs.chair.id))
+        chair = db.session.get(User, orgs.chair.id)
+        signals.decision_recorded.send(case, decision=decision, actor=chair)
+        # Its public summary drafted (no event) and then published in the register (one event).
+        summary = publication.draft_text(case, officer, "en", "The company agreed to pay back wages.", decision)
+        case_summary = publication.draft_text(case, officer, "en", "A grievance about a cobalt depot.")
+        publication.approve(case, case_summary, chair)  # the case's own summary is not a decision
+        db.session.commit()
+        run_worker(app)
+        assert "case.decision_published" not in {d.headers["Portal-Event"] for d in receiver.received}
+        publication.approve(case, summary, chair)
         db.session.commit()
     run_worker(app)
-    events = {delivery.headers["Portal-Event"] for delivery in receiver.received}
-    assert events == {e.value for e in webhooks.SUBSCRIBABLE}
+    events = [delivery.headers["Portal-Event"] for delivery in receiver.received]
+    assert set(events) == {e.value for e in webhooks.SUBSCRIBABLE}
+    assert events.count("case.decision_published") == 1
     for delivery in receiver.received:
         text = delivery.body.decode() + json.dumps(delivery.headers)
         for private in (SECRET, NAME, "Mwamba", words, "Bakari", reasons, secret):
             assert private not in text
     decided = next(json.loads(d.body) for d in receiver.received if d.headers["Portal-Event"] == "case.decision")
     assert decided["outcome"] == "founded" and decided["decision_kind"] == "outcome"
+    published = next(
+        json.loads(d.body) for d in receiver.received if d.headers["Portal-Event"] == "case.decision_published"
+    )
+    assert published["decision_kind"] == "outcome" and "back wages" not in json.dumps(published)
 
 
 def test_a_failing_receiver_is_retried_with_back_off_then_turned_off_and_the_admins_told(
