@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from portal import create_app
 from portal.config import TestConfig, database_url
+from portal.core import tasks
 from portal.extensions import db, limiter
 from tests.mailbox import Mailbox, free_port
 
@@ -65,6 +66,7 @@ def _clean_state(request):
             db.session.execute(table.delete())
         db.session.commit()
         limiter.reset()
+    tasks.queue_of(app).huey.flush()  # the app lives for the session: a task one test queued must not run in the next
     shutil.rmtree(app.config["ATTACHMENT_PATH"], ignore_errors=True)
 
 

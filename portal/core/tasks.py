@@ -19,13 +19,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
-from huey.api import TaskWrapper
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, scoped_session
+
+if TYPE_CHECKING:
+    from huey import Huey
+    from huey.api import TaskWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,10 @@ def task(name: str, *, every_minute: bool = False) -> Callable[[Callable[..., No
 
 
 def make_huey(config: dict) -> Huey:
+    # Imported here, not with the module: huey's storage imports the Redis and PostgreSQL clients it might use
+    # (15 MB), and a web worker needs none of it until it first queues a task.
+    from huey import MemoryHuey, RedisHuey, SqliteHuey
+
     url = (config.get("TASK_QUEUE_URL") or "").strip()
     if not url:
         folder = Path(config["INSTANCE_PATH"])
@@ -65,8 +71,15 @@ class TaskQueue:
 
     def __init__(self, app: Flask):
         self.app = app
-        self.huey = make_huey(app.config)
+        self._huey: Huey | None = None
         self._wrappers: dict[str, TaskWrapper] = {}
+
+    @property
+    def huey(self) -> Huey:
+        """Made at the first use (see ``make_huey``)."""
+        if self._huey is None:
+            self._huey = make_huey(self.app.config)
+        return self._huey
 
     def _wrapper(self, name: str) -> TaskWrapper:
         if name not in self._wrappers:
@@ -79,6 +92,8 @@ class TaskQueue:
             run.__module__ = "portal.tasks"  # Huey's registry key is "<module>.<name>": the same in every process
             self._wrappers[name] = self.huey.task(name=name)(run)
             if name in _EVERY_MINUTE:
+                from huey import crontab
+
                 self.huey.periodic_task(crontab(minute="*"), name=f"{name}-periodic")(run)
         return self._wrappers[name]
 

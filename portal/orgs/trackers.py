@@ -251,7 +251,7 @@ def theme_view(tracker: Tracker, now: datetime) -> ThemeView:
     seconds = current_app.config.get("TRACKER_CACHE_SECONDS", 60)
     if not seconds:
         return _theme_view(tracker, now)
-    version, _ = register_version()
+    version = register_version()  # its id and time: an id alone comes again after a database is emptied
     key = (tracker.filters, version, int(now.timestamp() // seconds))
     cache = current_app.extensions.setdefault(THEME_CACHE, OrderedDict())
     view = cache.get(key)

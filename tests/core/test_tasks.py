@@ -36,6 +36,29 @@ def _record(word: str) -> None:
     RAN.append((word, has_app_context()))
 
 
+def test_a_web_process_loads_the_queue_library_only_when_it_first_queues(tmp_path):
+    """Huey's storage imports the Redis and PostgreSQL clients (15 MB per worker): not before a task is queued."""
+    script = (
+        "import sys\n"
+        "from portal import create_app\n"
+        "app = create_app()\n"
+        "print('huey' in sys.modules)\n"
+        "from portal.core import tasks\n"
+        "tasks.queue_of(app).huey\n"
+        "print('huey' in sys.modules)\n"
+    )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        "PORTAL_INSTANCE_PATH": str(tmp_path),
+        "TASK_QUEUE_URL": "",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.split() == ["False", "True"], done.stderr
+
+
 def test_the_queue_follows_task_queue_url(tmp_path):
     default = tasks.make_huey({"TASK_QUEUE_URL": "", "INSTANCE_PATH": tmp_path})
     assert isinstance(default, SqliteHuey) and default.storage.filename == str(tmp_path / "tasks.sqlite3")
