@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction, scoped_session
+from sqlalchemy.orm import Session, scoped_session
+
+from portal.core.after_commit import AfterCommit, Pending
 
 if TYPE_CHECKING:
     from huey import Huey
@@ -33,7 +34,6 @@ logger = logging.getLogger(__name__)
 
 _FUNCTIONS: dict[str, Callable[..., None]] = {}
 _EVERY_MINUTE: set[str] = set()  # tasks the consumer also runs once a minute
-_PENDING = "portal_tasks_pending"
 EXTENSION = "portal_tasks"
 
 
@@ -131,51 +131,24 @@ def queue_of(app: Flask | None = None) -> TaskQueue:
 
 @dataclass(frozen=True)
 class _Queued:
-    app: Flask
     name: str
     args: tuple[Any, ...]
     delay: float | None
-    savepoint: SessionTransaction | None
+
+
+def _enqueue(pending: list[Pending]) -> None:
+    for queued in pending:
+        task: _Queued = queued.item
+        try:
+            queue_of(queued.app).enqueue(task.name, *task.args, delay=task.delay)
+        except Exception:  # the change is committed; the sweep queues the work again (see the module's doc)
+            logger.exception("Could not queue task %s", task.name)
+
+
+_AFTER_COMMIT = AfterCommit("tasks", _enqueue)
 
 
 def enqueue_after_commit(session: Session | scoped_session, name: str, *args: Any, delay: float | None = None) -> None:
-    """Queue task ``name`` once ``session``'s outermost transaction commits; a rollback forgets it."""
-    plain: Session = session() if isinstance(session, scoped_session) else session  # db.session: this context's
-    pending: list[_Queued] = plain.info.setdefault(_PENDING, [])
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's target
-    pending.append(_Queued(app, name, args, delay, plain.get_nested_transaction()))
-
-
-@event.listens_for(Session, "after_commit")
-def _enqueue_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
-    for queued in session.info.pop(_PENDING, []):
-        try:
-            queue_of(queued.app).enqueue(queued.name, *queued.args, delay=queued.delay)
-        except Exception:  # the change is committed; the sweep queues the work again (see the module's doc)
-            logger.exception("Could not queue task %s", queued.name)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop(_PENDING, None)
-    elif previous_transaction.nested and session.info.get(_PENDING):
-        session.info[_PENDING] = [
-            queued for queued in session.info[_PENDING] if not _within(queued.savepoint, previous_transaction)
-        ]
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_unless_committed(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_PENDING, None)
-
-
-def _within(savepoint: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
-    while savepoint is not None:
-        if savepoint is rolled_back:
-            return True
-        savepoint = savepoint.parent
-    return False
+    """Queue task ``name`` once ``session``'s outermost transaction commits; a rollback forgets it
+    (``core/after_commit.py``)."""
+    _AFTER_COMMIT.add(session, _Queued(name, args, delay))

@@ -23,13 +23,13 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import Flask, current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction, scoped_session
+from flask import Flask
+from sqlalchemy.orm import Session, scoped_session
+
+from portal.core.after_commit import AfterCommit, Pending
 
 logger = logging.getLogger(__name__)
 
-_PENDING = "portal_mail_pending"
 OUTBOX_DIRECTORY = "mail_outbox"
 SMTP_TIMEOUT_SECONDS = 30
 
@@ -45,10 +45,22 @@ class Mail:
 
 @dataclass(frozen=True)
 class _Queued:
-    app: Flask  # the listener may run outside any app context (CLI, after the request context is gone)
     mail: Mail
     once_key: Hashable | None
-    savepoint: SessionTransaction | None  # the innermost SAVEPOINT when queued, to forget it if that rolls back
+
+
+def _send(pending: list[Pending]) -> None:
+    by_app: dict[int, tuple[Flask, list[Mail]]] = {}
+    for queued in pending:
+        by_app.setdefault(id(queued.app), (queued.app, []))[1].append(queued.item.mail)
+    for app, mails in by_app.values():
+        try:
+            deliver(app, mails)
+        except Exception:  # the change is committed; a lost mail must not turn the response into an error
+            logger.exception("Could not send %d mail(s)", len(mails))
+
+
+_AFTER_COMMIT = AfterCommit("mail", _send)
 
 
 def queue_mail(
@@ -60,65 +72,23 @@ def queue_mail(
     once_key: Hashable | None = None,
     sender_name: str | None = None,
 ) -> bool:
-    """Send this mail after ``session``'s transaction commits. Returns False if it was already queued.
+    """Send this mail after ``session``'s transaction commits (``core/after_commit.py``). Returns False if it was
+    already queued.
 
     An identical mail is queued only once per transaction; so is every mail with the same ``once_key`` (for
     instance one "there is an update" mail per complainant, however many updates one request makes).
     """
-    if isinstance(session, scoped_session):  # db.session: the session of this thread / app context
-        session = session()
-    pending: list[_Queued] = session.info.setdefault(_PENDING, [])
     mail = Mail(to=to, subject=subject, body=body, sender_name=sender_name)
-    for queued in pending:
+    for queued in _AFTER_COMMIT.pending(session):
         if queued.mail == mail or (once_key is not None and queued.once_key == once_key):
             return False
-    pending.append(_Queued(current_app._get_current_object(), mail, once_key, session.get_nested_transaction()))
+    _AFTER_COMMIT.add(session, _Queued(mail, once_key))
     return True
 
 
 def pending_mails(session: Session | scoped_session) -> list[Mail]:
     """What would be sent if the transaction committed now (for tests and diagnostics)."""
-    return [queued.mail for queued in session.info.get(_PENDING, [])]
-
-
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # releasing a SAVEPOINT commits nothing yet
-        return
-    pending: list[_Queued] = session.info.pop(_PENDING, [])
-    by_app: dict[int, tuple[Flask, list[Mail]]] = {}
-    for queued in pending:
-        by_app.setdefault(id(queued.app), (queued.app, []))[1].append(queued.mail)
-    for app, mails in by_app.values():
-        try:
-            deliver(app, mails)
-        except Exception:  # the change is committed; a lost mail must not turn the response into an error
-            logger.exception("Could not send %d mail(s)", len(mails))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
-    if previous_transaction.parent is None:  # only the outermost rollback ends the transaction
-        session.info.pop(_PENDING, None)
-    elif previous_transaction.nested and session.info.get(_PENDING):
-        session.info[_PENDING] = [
-            queued for queued in session.info[_PENDING] if not _queued_within(queued.savepoint, previous_transaction)
-        ]
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_unless_committed(session: Session, transaction: SessionTransaction) -> None:
-    # Closing a session without commit or rollback ends its transaction too: whatever is left was not committed.
-    if transaction.parent is None:
-        session.info.pop(_PENDING, None)
-
-
-def _queued_within(savepoint: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
-    while savepoint is not None:
-        if savepoint is rolled_back:
-            return True
-        savepoint = savepoint.parent
-    return False
+    return [queued.mail for queued in _AFTER_COMMIT.pending(session)]
 
 
 def deliver(app: Flask, mails: list[Mail]) -> None:
