@@ -191,7 +191,9 @@ def test_a_failing_receiver_is_retried_with_back_off_then_turned_off_and_the_adm
     with app.app_context():
         changes = [
             json.loads(entry.data)["change"]
-            for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "webhook-changed"))
+            for entry in db.session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "webhook-changed").order_by(AuditEntry.id)
+            )
         ]
         assert changes == ["created", "test_sent", "auto_disabled"]
     # Turned off: nothing more is sent, and the sweep skips it.
@@ -368,7 +370,9 @@ def test_the_admin_turns_off_and_deletes_and_each_change_is_audited(app, orgs, n
     assert admin.post(f"/org/webhooks/{subscription_id}/delete").status_code == 302
     with app.app_context():
         assert db.session.get(WebhookSubscription, subscription_id) is None
-        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "webhook-changed")).all()
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "webhook-changed").order_by(AuditEntry.id)
+        ).all()
         assert [json.loads(entry.data)["change"] for entry in entries] == ["created", "disabled", "deleted"]
         assert all(entry.actor_id == ngo_admin_user.id for entry in entries)
         assert all(receiver.url not in entry.data for entry in entries)
