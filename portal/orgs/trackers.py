@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from threading import Lock
 
 from flask import current_app
 from sqlalchemy import (
@@ -224,13 +225,14 @@ def monthly_counts(tracker: Tracker, now: datetime | None = None, months: int = 
 THEME_CACHE = "portal.theme_views"
 THEME_CACHE_SIZE = 256  # themes kept per process; the least recently read goes first
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_THEME_LOCK = Lock()
 
 
 @dataclass(frozen=True)
 class ThemeView:
     """What every member of every organisation following a theme sees alike."""
 
-    changes: list[Change]  # the newest ``CHANGE_LIMIT`` changes, whenever they happened
+    changes: list[Change]  # the newest 50 changes, whenever they happened
     counts: list[MonthCount]
     rows: list  # the register's first page of the theme
     next_before: int | None
@@ -254,12 +256,16 @@ def theme_view(tracker: Tracker, now: datetime) -> ThemeView:
     version = register_version()  # its id and time: an id alone comes again after a database is emptied
     key = (tracker.filters, version, int(now.timestamp() // seconds))
     cache = current_app.extensions.setdefault(THEME_CACHE, OrderedDict())
-    view = cache.get(key)
+    with _THEME_LOCK:  # gunicorn's threads share the cache; the queries run outside the lock
+        view = cache.get(key)
+        if view is not None:
+            cache.move_to_end(key)
     if view is None:
-        view = cache[key] = _theme_view(tracker, now)
-        while len(cache) > THEME_CACHE_SIZE:
-            cache.popitem(last=False)
-    cache.move_to_end(key)
+        view = _theme_view(tracker, now)
+        with _THEME_LOCK:
+            cache[key] = view
+            while len(cache) > THEME_CACHE_SIZE:
+                cache.popitem(last=False)
     return view
 
 
