@@ -50,8 +50,9 @@ class WebhookForm(FlaskForm):
 
 
 def _admin() -> User:
+    """The organisation's admin: who may manage its members manages its webhooks (``User.can_manage_members``)."""
     member = acting()
-    if not member.organisation_admin:
+    if not member.can_manage_members:
         abort(403)
     return member
 
@@ -80,7 +81,7 @@ def _page(form: WebhookForm, *, status: int = 200, new_secret: str | None = None
         subscriptions=subscriptions,
         log=log,
         form=form,
-        admin=bool(member.organisation_admin),
+        admin=member.can_manage_members,
         new_secret=new_secret,
         new_id=new_id,
         events=EVENT_LABELS,
