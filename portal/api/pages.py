@@ -21,6 +21,7 @@ from portal.api.forms import TokenForm
 from portal.api.tokens import SCOPE_LABELS, ApiToken, Scope, TokenRefused, issue, revoke, scopes_for, tokens_of
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
+from portal.core.forms import error_links
 from portal.extensions import db
 from portal.users.forms import EmptyForm
 from portal.users.models import User
@@ -54,12 +55,6 @@ def _account_tokens() -> dict[str, Any]:
     return {"account_tokens": account_tokens}
 
 
-def _problems(form: TokenForm) -> list[tuple[str, str]]:
-    """(link, message) for the error summary, in the page's order; a list of choices links to its first box."""
-    anchors = {"name": "#name", "scopes": "#scopes-0", "lifetime": "#lifetime-0"}
-    return [(anchor, str(message)) for name, anchor in anchors.items() for message in form[name].errors]
-
-
 @api_pages.route("/new", methods=["GET", "POST"])
 @staff_required()
 def new_token():
@@ -77,7 +72,7 @@ def new_token():
             response.headers["Cache-Control"] = "no-store"
             return response
     status = 400 if form.is_submitted() else 200
-    return render_template("api/token_new.html", form=form, problems=_problems(form)), status
+    return render_template("api/token_new.html", form=form, problems=error_links(form)), status
 
 
 @api_pages.post("/<int:token_id>/revoke")

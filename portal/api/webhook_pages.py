@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired
 from portal.api import webhooks
 from portal.api.webhook_delivery import REPLAY_WINDOW
 from portal.api.webhooks import EVENT_LABELS, SUBSCRIBABLE, WebhookDelivery, WebhookRefused, WebhookSubscription
-from portal.core.forms import REQUIRED, CheckboxListField, MaxLength, options
+from portal.core.forms import REQUIRED, CheckboxListField, MaxLength, error_links, options
 from portal.extensions import db
 from portal.orgs.cases import acting, members_only
 from portal.users.models import User
@@ -81,6 +81,7 @@ def _page(form: WebhookForm, *, status: int = 200, new_secret: str | None = None
         subscriptions=subscriptions,
         log=log,
         form=form,
+        problems=error_links(form),
         admin=member.can_manage_members,
         new_secret=new_secret,
         new_id=new_id,

@@ -83,6 +83,16 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def error_links(form) -> list[tuple[str, str]]:
+    """(link, message) for the ``error_summary`` macro, field by field in the form's order. A list of choices
+    (radio buttons, checkboxes) has no element of its own name: its link goes to its first box."""
+    return [
+        (f"#{field.id}-0" if isinstance(field.widget, ListWidget) else f"#{field.id}", str(message))
+        for field in form
+        for message in field.errors
+    ]
+
+
 class QuickSelect(Select):
     """WTForms' select whose ``<option>`` markup is built once per value, label and selection and kept: a list
     page renders hundreds of options per request, and building each again was half the staff list's time.

@@ -45,7 +45,7 @@ from portal.core import signals
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
 from portal.core.errors import keeps_typed_text
-from portal.core.forms import REQUIRED, MaxLength, OneOfChoices, QuickSelect, options
+from portal.core.forms import REQUIRED, MaxLength, OneOfChoices, QuickSelect, error_links, options
 from portal.core.i18n import countries, country_name, words
 from portal.core.roles import Role
 from portal.core.routing import page_number
@@ -503,11 +503,13 @@ def _tracker_form(formdata=None) -> TrackerForm:
 @org_cases.get("/trackers")
 @members_only
 def trackers(form: TrackerForm | None = None, status: int = 200):
+    form = form or _tracker_form()
     return (
         render_template(
             "organisations/trackers.html",
             trackers=trackers_of(current_user.organisation_id),
-            form=form or _tracker_form(),
+            form=form,
+            problems=error_links(form),
             categories=words(CATEGORIES),
             commodities=words(COMMODITIES),
         ),
