@@ -45,9 +45,12 @@ def main() -> None:
     parser.add_argument("--page", choices=sorted(PAGES), default="staff_case")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--pyinstrument", action="store_true", help="print a pyinstrument profile (pip install it)")
+    parser.add_argument("--keep", metavar="FOLDER", help="seed into FOLDER once and reuse it on later runs (SQLite)")
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="portal-profile-"))
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="portal-profile-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    reuse = args.keep is not None and (folder / "p.sqlite3").exists()
     os.environ.setdefault("PORTAL_INSTANCE_PATH", str(folder))
     os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'p.sqlite3'}")
     os.environ.setdefault("RATELIMIT_ENABLED", "0")
@@ -63,19 +66,18 @@ def main() -> None:
 
     app = create_app()
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        from bench.run import _api_token, _bench_ngo, _organisation, _seed_alerts
+
+        if not reuse:
+            if db.engine.dialect.name == "postgresql":
+                db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+                db.session.commit()
+            upgrade()
+            db.session.add(User(email="profile@example.org", name="Profile", role="secretariat", password_hash="-"))
+            _bench_ngo(db)
             db.session.commit()
-        upgrade()
-        db.session.add(User(email="profile@example.org", name="Profile", role="secretariat", password_hash="-"))
-        from bench.run import _api_token, _bench_ngo, _organisation
-
-        _bench_ngo(db)
-        db.session.commit()
-        seed(args.cases, receipts_path=None)
-        from bench.run import _seed_alerts
-
-        _seed_alerts(db)
+            seed(args.cases, receipts_path=None)
+            _seed_alerts(db)
         member_id, tracker_id = _organisation(db)
         token = _api_token(db, member_id)
         user_id = db.session.scalar(select(User.id).where(User.email == "profile@example.org"))
@@ -92,10 +94,12 @@ def main() -> None:
             print(f"statistics built in {time.perf_counter() - started:.2f} s at {args.cases} cases")
 
         statements = []
+        parameters_of = []
 
         @event.listens_for(db.engine, "before_cursor_execute")
         def count(conn, cursor, statement, parameters, context, executemany):
             statements.append(statement)
+            parameters_of.append(parameters)
 
     from portal.users.sessions import stamp
 
@@ -113,11 +117,20 @@ def main() -> None:
     for _ in range(10):
         assert client.get(url).status_code == 200, url
     statements.clear()
+    parameters_of.clear()
     client.get(url)
     per_request = len(statements)
     if os.environ.get("PROFILE_SQL"):  # the statements of one request, to find repeated or avoidable round trips
         for statement in statements:
             print(" ".join(statement.split())[: int(os.environ.get("PROFILE_SQL_WIDTH", 200))])
+    if os.environ.get("PROFILE_PLAN"):  # SQLite's plan of each statement: a SCAN of a big table is a missing index
+        with app.app_context():
+            connection = db.engine.raw_connection()
+            for statement, parameters in zip(list(statements), list(parameters_of), strict=True):
+                plan = [row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + statement, parameters or ())]
+                if any(step.startswith("SCAN") for step in plan):
+                    print(" ".join(statement.split())[:300], "\n    ", " | ".join(plan))
+            connection.close()
     timings = []
     profiler = None
     if args.pyinstrument:

@@ -159,6 +159,8 @@ class Case(CreatedAtMixin, db.Model):
         Index("ix_cases_created_at_id", "created_at", "id"),
         Index("ix_cases_urgent_next_due_at", "urgent", "next_due_at"),
         Index("ix_cases_assigned_officer_id_created_at", "assigned_officer_id", "created_at"),
+        # The staff case page lists the cases merged into this one (absorbed_cases): without it, a full scan.
+        Index("ix_cases_merged_into_id", "merged_into_id"),
         # The public register filters on these and pages newest first by id (portal/transparency/queries.py).
         Index("ix_cases_country_id", "country", "id"),
         Index("ix_cases_commodity_id", "commodity", "id"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, exists, select, union
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, load_only
 
 from portal.cases import access, search
 from portal.cases.committee import PanelSeat
@@ -35,6 +35,21 @@ SORTS = {
     "country": (Case.country, Case.id),
     "country_desc": (Case.country.desc(), Case.id.desc()),
 }
+
+
+# What a row of a staff list reads of a case (staff/_macros.html ``case_table`` and ``_rows_extras``): a tenth of
+# the case's columns. Refusing the others (raiseload) makes a template that reaches for more fail in the tests rather
+# than query once per row.
+ROW_COLUMNS = (
+    Case.reference, Case.state, Case.urgent, Case.suspended, Case.country, Case.commodity, Case.created_at,
+    Case.next_due_at, Case.assigned_officer_id,
+)  # fmt: skip
+
+
+def as_rows(query: Select) -> Select:
+    """``query``'s cases with only what a row prints (the list's 51 rows and the dashboard's 100 loaded whole were
+    a third of those pages' time at 100,000 cases)."""
+    return query.options(load_only(*ROW_COLUMNS, raiseload=True))
 
 
 @dataclass(frozen=True)
@@ -151,7 +166,7 @@ def dashboard_tables(user: User, now: datetime, rows: int) -> dict[str, list[Cas
     for key, query in dashboard_sections(user, now).items():
         if shown:
             query = query.where(Case.id.notin_(shown))
-        tables[key] = list(db.session.scalars(query.limit(rows)))
+        tables[key] = list(db.session.scalars(as_rows(query).limit(rows)))
         shown += [case.id for case in tables[key]]
     return tables
 

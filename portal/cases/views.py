@@ -158,7 +158,7 @@ def case_list():
     form = _filter_form()
     now = utcnow()
     page = page_number()
-    cases, has_next = queries.page_of(queries.filtered(current_user, _filters(form), now), page)
+    cases, has_next = queries.page_of(queries.as_rows(queries.filtered(current_user, _filters(form), now)), page)
     arguments = {key: value for key, value in request.args.items() if key != "page"}
     may_bulk = current_user.is_in(CASE_STAFF)
     locale = str(get_locale())
