@@ -150,8 +150,10 @@ def dashboard_sections(user: User, now: datetime) -> dict[str, Select]:
     conditions = dashboard_conditions(user, now)
     listed = visible_to(user).where(Case.state.notin_(FINAL_STATES))
     return {
+        # NULLS LAST, as PostgreSQL orders anyway: SQLite put the cases without a deadline first, so the urgent
+        # section walked every closed urgent case (their clocks stopped) before the first open one.
         key: listed.where(conditions[key]).order_by(
-            Case.created_at if key == "unassigned" else Case.next_due_at, Case.id
+            Case.created_at if key == "unassigned" else Case.next_due_at.asc().nulls_last(), Case.id
         )
         for key in PRESSING
     }

@@ -158,3 +158,26 @@ def test_saved_filters_belong_to_one_person(app, client, officer, make_user, log
     login_as(client, officer[0])
     assert client.post(f"/staff/cases/saved/{saved.id}/delete").status_code == 302
     assert "My urgent" not in client.get("/staff/cases").get_data(as_text=True)
+
+
+def test_a_dashboard_section_lists_cases_without_a_deadline_after_those_with_one(app, client, officer):
+    """Both databases order the same way: SQLite put NULL first, PostgreSQL last (and SQLite's order made the urgent
+    section walk every closed urgent case before the first open one)."""
+    with app.app_context():
+        open_urgent = db.session.scalars(
+            select(Case).where(Case.urgent, Case.state.notin_(FINAL_STATES)).order_by(Case.id)
+        ).all()
+        for case in open_urgent[8:]:  # a section's worth, shown whole
+            case.urgent = False
+        open_urgent = open_urgent[:8]
+        for case in open_urgent:  # none overdue nor due this week: the urgent section orders them by deadline
+            case.next_due_at = utcnow() + timedelta(days=30 + case.id % 5)
+        open_urgent[0].next_due_at = None
+        db.session.commit()
+        without = open_urgent[0].reference
+        deadlines = dict(db.session.execute(select(Case.reference, Case.next_due_at)).all())
+    urgent = _sections(client)["urgent"]
+    assert without in urgent
+    assert urgent[-1] == without
+    dates = [deadlines[reference] for reference in urgent[:-1]]
+    assert None not in dates and dates == sorted(dates)
