@@ -106,9 +106,11 @@ def _one(case: Case, actor: User, action: BulkAction, officer: User | None, tag:
     return True
 
 
-def officers() -> list[User]:
-    """The officers a selection may be assigned to (the choices of the bulk form)."""
-    return list(db.session.scalars(select(User).where(User.role == Role.SECRETARIAT, User.active).order_by(User.name)))
+def officers() -> list[tuple[int, str]]:
+    """The officers a selection may be assigned to, as (id, name): the choices of the bulk form (whole accounts,
+    loaded on every list page, were a tenth of its time)."""
+    stmt = select(User.id, User.name).where(User.role == Role.SECRETARIAT, User.active).order_by(User.name)
+    return [(user_id, name) for user_id, name in db.session.execute(stmt)]
 
 
 class BulkForm(FlaskForm):
@@ -127,10 +129,13 @@ class BulkForm(FlaskForm):
     )
     tag = SelectField(_l("Tag"), validators=[Optional()], validate_choice=False, widget=QuickSelect(), id="bulk-tag")
 
-    def __init__(self, people: list[User], tag_labels: list[tuple[int, str]], *args, **kwargs):
+    def __init__(self, people: list[tuple[int, str]], tag_labels: list[tuple[int, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.officer.choices = options([("", _("Nobody")), *((str(u.id), u.name) for u in people)])
+        self.officer.choices = options([("", _("Nobody")), *((str(user_id), name) for user_id, name in people)])
         self.tag.choices = options([("", _("Choose a tag")), *((str(tag_id), label) for tag_id, label in tag_labels)])
+        # The lists themselves are the keys: the form renders once per list of people and of tags (staff list).
+        self.officer.choices_key = ("officers", tuple(people))
+        self.tag.choices_key = ("tags", tuple(tag_labels))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -88,14 +88,18 @@ class CaseFilterForm(FlaskForm):
 
     def __init__(self, entities, tag_labels, locale: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every list is built once per key and rendered once per key and selection (the list page shows them on
+        # every request). Lists read per request (sites, tags) are their own keys.
         anything = ("", _("Any"))
-        self.state.choices = options([anything, *words(STATE_NAMES).items()])
-        self.category.choices = options([anything, *words(CATEGORIES).items()])
-        self.commodity.choices = options([anything, *words(COMMODITIES).items()])
-        self.country.choices = options([anything, *countries(locale)])
-        self.country.choices_key = ("countries-any", locale)  # ~250 options, their markup built once per locale
-        self.entity.choices = options([anything, *((str(e.id), e.name) for e in entities)])
-        self.tag.choices = options([anything, *((str(tag_id), label) for tag_id, label in tag_labels)])
+        _keyed_choices(self.state, ("states-any", locale), lambda: [anything, *words(STATE_NAMES).items()])
+        _keyed_choices(self.category, ("categories-any", locale), lambda: [anything, *words(CATEGORIES).items()])
+        _keyed_choices(self.commodity, ("commodities-any", locale), lambda: [anything, *words(COMMODITIES).items()])
+        _keyed_choices(self.country, ("countries-any", locale), lambda: [anything, *countries(locale)])
+        entities, tag_labels = tuple(entities), tuple(tag_labels)
+        _keyed_choices(self.entity, ("entities-any", locale, entities),
+                       lambda: [anything, *((str(entity_id), name) for entity_id, name in entities)])  # fmt: skip
+        _keyed_choices(self.tag, ("tags-any", locale, tag_labels),
+                       lambda: [anything, *((str(tag_id), label) for tag_id, label in tag_labels)])  # fmt: skip
         if self.country.data:
             self.country.data = self.country.data.upper()
         if self.sort.data not in SORT_KEYS:
@@ -260,6 +264,8 @@ _CHOICES: dict[tuple, tuple[SelectChoice, ...]] = {}
 
 def _choices(key: tuple, pairs) -> tuple[SelectChoice, ...]:
     if key not in _CHOICES:
+        if len(_CHOICES) >= 1024:  # a bound, not a policy: keys are lists times locales, and lists change rarely
+            _CHOICES.clear()
         _CHOICES[key] = tuple(options(pairs() if callable(pairs) else pairs))
     return _CHOICES[key]
 

@@ -120,7 +120,8 @@ def _rows_extras(cases: list[Case]) -> dict:
 
 
 def _filter_form() -> CaseFilterForm:
-    entities = db.session.scalars(select(SupplyChainEntity).order_by(SupplyChainEntity.name)).all()
+    entities = [tuple(row) for row in db.session.execute(select(SupplyChainEntity.id, SupplyChainEntity.name)
+                                                          .order_by(SupplyChainEntity.name))]  # fmt: skip
     locale = str(get_locale())
     form = CaseFilterForm(entities, tags.sorted_labels(locale), locale, formdata=request.args)
     form.validate()
@@ -342,7 +343,8 @@ def _link_form(case: Case | None = None) -> LinkForm:
     companies = db.session.scalars(
         select(Organisation).where(Organisation.kind == OrganisationKind.COMPANY).order_by(Organisation.name)
     ).all()
-    entities = db.session.scalars(select(SupplyChainEntity).order_by(SupplyChainEntity.name)).all()
+    entities = [tuple(row) for row in db.session.execute(select(SupplyChainEntity.id, SupplyChainEntity.name)
+                                                          .order_by(SupplyChainEntity.name))]  # fmt: skip
     if case is None:
         return LinkForm(companies, entities)
     return LinkForm(

@@ -188,13 +188,10 @@ def _filters(form: CaseFilterForm, now: datetime) -> list[ColumnElement[bool]]:
 
 
 def _filter_form() -> CaseFilterForm:
-    entities = db.session.scalars(
-        select(SupplyChainEntity).options(load_only(SupplyChainEntity.id, SupplyChainEntity.name))
-    ).all()
+    entities = [tuple(row) for row in db.session.execute(select(SupplyChainEntity.id, SupplyChainEntity.name)
+                                                          .order_by(SupplyChainEntity.name))]  # fmt: skip
     # Staff tags are the secretariat's own words about a case: an organisation filters by none (and sees none).
-    form = CaseFilterForm(
-        sorted(entities, key=lambda entity: entity.name), (), str(get_locale()), formdata=request.args
-    )
+    form = CaseFilterForm(entities, (), str(get_locale()), formdata=request.args)
     # The state in the complainant's words, as the rest of the page says it.
     form.state.choices = options([("", _("Any")), *words({s: w[0] for s, w in STATE_FOR_COMPLAINANT.items()}).items()])
     form.validate()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bench.seed import seed
 from portal.cases.models import Case, CaseCategory, CaseEntity
+from portal.cases.tags import Tag
 from portal.cases.workflow import FINAL_STATES
 from portal.extensions import db
 from portal.organisations.models import EntityKind, SupplyChainEntity
@@ -68,3 +69,24 @@ def test_pages_cover_every_case_once(app, officer_client):
 
 def test_invalid_filter_values_are_ignored_not_errors(officer_client):
     assert officer_client.get("/staff/cases?state=nonsense&sort=weird&page=-4").status_code == 200
+
+
+def test_the_filter_and_bulk_forms_kept_in_memory_follow_every_change_of_their_lists(app, officer_client, make_user):
+    """The list's forms are rendered once per list of sites, tags and officers (core/page_cache.py): a site renamed,
+    a tag added or an officer joining shows on the next request, on this server as on any other."""
+    first = officer_client.get("/staff/cases").get_data(as_text=True)
+    assert ">Depot</option>" in first and "Child soldiers" not in first and "Ama Newcomer" not in first
+    with app.app_context():
+        db.session.scalar(select(SupplyChainEntity).where(SupplyChainEntity.name == "Depot")).name = "Kolwezi depot"
+        db.session.add(Tag(labels={"en": "Child soldiers"}))
+        db.session.commit()
+    make_user("secretariat", name="Ama Newcomer")
+    second = officer_client.get("/staff/cases").get_data(as_text=True)
+    assert ">Kolwezi depot</option>" in second and ">Depot</option>" not in second
+    assert second.count(">Child soldiers</option>") == 2  # the filter's tag list and the bulk form's
+    assert ">Ama Newcomer</option>" in second
+    # The kept form is filled in per request: its selection (and the CSRF token, where it is on: its slot never
+    # reaches the page).
+    selected = officer_client.get("/staff/cases?state=closed").get_data(as_text=True)
+    assert re.search(r'<option selected value="closed">|value="closed" selected', selected)
+    assert "\x00" not in second + selected
