@@ -318,6 +318,11 @@ class Case(CreatedAtMixin, db.Model):
         return self.state not in FINAL_STATES
 
     @property
+    def urgent_open(self) -> bool:
+        """Shown as urgent: a closed case never is, whatever its flag says (lists read it as a column too)."""
+        return self.urgent and self.is_open
+
+    @property
     def review_window_open(self) -> bool:
         return self.review_window_due_at is not None and utcnow() <= self.review_window_due_at
 

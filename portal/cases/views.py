@@ -343,8 +343,7 @@ def _link_form(case: Case | None = None) -> LinkForm:
     companies = db.session.scalars(
         select(Organisation).where(Organisation.kind == OrganisationKind.COMPANY).order_by(Organisation.name)
     ).all()
-    entities = [tuple(row) for row in db.session.execute(select(SupplyChainEntity.id, SupplyChainEntity.name)
-                                                          .order_by(SupplyChainEntity.name))]  # fmt: skip
+    entities = db.session.scalars(select(SupplyChainEntity).order_by(SupplyChainEntity.name)).all()
     if case is None:
         return LinkForm(companies, entities)
     return LinkForm(
