@@ -8,7 +8,7 @@ for another organisation's case, ``reply_as_member``) and of the filing journey 
 from __future__ import annotations
 
 from flask import abort, g, request
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from portal.cases.models import Case
 from portal.cases.workflow import State
 from portal.core.db import utcnow
 from portal.core.forms import REQUIRED
+from portal.core.i18n import day
 from portal.extensions import db
 from portal.intake import operations
 from portal.intake.forms import GrievanceForm
@@ -56,21 +57,30 @@ def invalid(errors: dict) -> None:
     raise error
 
 
-def _next_step(sentence, due) -> str | None:
-    return str(sentence) % {"date": format_date(due, "long")} if sentence and due else None
+def _said(words, said: dict[int, str]) -> str:
+    """``words`` (a lazy translation) in the reader's language, looked up once per response: a page of 25 rows
+    repeats a handful of sentences, and each lookup goes through the translation catalogue again."""
+    text = said.get(id(words))
+    if text is None:
+        text = said[id(words)] = str(words)
+    return text
 
 
-def _row(row: org_pages.OurCase) -> dict:
-    case = row.case
+def _next_step(sentence, due, said: dict[int, str]) -> str | None:
+    return _said(sentence, said) % {"date": day(due, "long")} if sentence and due else None
+
+
+def _row(row: org_pages.OurCase, said: dict[int, str] | None = None) -> dict:
+    case, said = row.case, {} if said is None else said
     return {
         "reference": case.reference,
         "state": case.state,
-        "state_label": str(row.state_words),
+        "state_label": _said(row.state_words, said),
         "received": case.created_at,
         "categories": case.categories,
         "country": case.country,
         "commodity": case.commodity,
-        "next_step": _next_step(row.next_sentence, row.next_date),
+        "next_step": _next_step(row.next_sentence, row.next_date, said),
         "next_step_due": row.next_date,
         "days_overdue": row.days_overdue,
         "unread_messages": row.unread,
@@ -100,7 +110,8 @@ def list_cases(arguments: dict):
     )
     page, size = arguments["page"], arguments["limit"]
     rows = org_pages.our_cases(org_pages.our_conditions(filters, now, user), now, page, user, size=size)
-    return numbered_page([_row(row) for row in rows[:size]], page, len(rows) > size)
+    said: dict[int, str] = {}
+    return numbered_page([_row(row, said) for row in rows[:size]], page, len(rows) > size)
 
 
 def _detail(case: Case, user: User) -> dict:
