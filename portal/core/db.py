@@ -35,6 +35,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def upsert(session, model):
+    """An INSERT of ``model`` that can say ``on_conflict_do_update``/``_nothing``, in the session's dialect (both
+    dialects spell it alike): one statement, so two requests writing the same row at once both succeed, where a
+    read-then-insert lets the second fail on the unique key."""
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return (postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(model)
+
+
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime on every database (SQLite forgets the zone otherwise)."""
 

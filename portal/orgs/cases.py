@@ -43,7 +43,7 @@ from portal.cases.models import Case, CaseCategory, CaseEntity, CaseEntry, Entry
 from portal.cases.workflow import Action, State
 from portal.core import signals
 from portal.core.auth import staff_required
-from portal.core.db import utcnow
+from portal.core.db import upsert, utcnow
 from portal.core.errors import keeps_typed_text
 from portal.core.forms import REQUIRED, MaxLength, OneOfChoices, QuickSelect, error_links, options
 from portal.core.i18n import countries, country_name, words
@@ -339,11 +339,17 @@ def org_entries(case: Case) -> list[CaseEntry]:
 def mark_read(case: Case, entries: list[CaseEntry], member: User | None = None) -> None:
     reader = acting(member)
     newest = max((entry.id for entry in entries), default=0)
-    read = db.session.get(OrgCaseRead, (reader.id, case.id))
-    if read is None:
-        db.session.add(OrgCaseRead(user_id=reader.id, case_id=case.id, last_entry_id=newest))
-    elif read.last_entry_id < newest:
-        read.last_entry_id = newest
+    # One statement, never lowering the mark: two first reads at once both succeed (a read-then-insert failed the
+    # second on the key), and an older page read late does not undo a newer one.
+    db.session.execute(
+        upsert(db.session, OrgCaseRead)
+        .values(user_id=reader.id, case_id=case.id, last_entry_id=newest)
+        .on_conflict_do_update(
+            index_elements=[OrgCaseRead.user_id, OrgCaseRead.case_id],
+            set_={"last_entry_id": newest},
+            where=OrgCaseRead.last_entry_id < newest,
+        )
+    )
 
 
 def _render_case(case: Case, form: ReplyForm | None = None, review_form: ReviewRequestForm | None = None, status=200):

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 from portal.cases.committee import Decision
 from portal.cases.models import Case, Category, Commodity
 from portal.cases.workflow import FINAL_STATES, DecisionKind
-from portal.core.db import CreatedAtMixin, UTCDateTime, one_of, utcnow
+from portal.core.db import CreatedAtMixin, UTCDateTime, one_of, upsert, utcnow
 from portal.extensions import db
 from portal.transparency.queries import RegisterFilters, listing, public_condition, register_version
 
@@ -172,12 +172,13 @@ def last_seen(user_id: int, tracker: Tracker) -> datetime | None:
 
 
 def mark_seen(user_id: int, tracker: Tracker, now: datetime) -> None:
-    visit = db.session.get(TrackerVisit, (user_id, tracker.id))
-    if visit is None:
-        db.session.add(TrackerVisit(user_id=user_id, tracker_id=tracker.id, seen_at=now))
-    else:
-        visit.seen_at = now
-    db.session.flush()
+    """One statement: a member opening the page twice at once (two tabs, a double click) made two first visits,
+    and the second failed on the key (seen under load in the bench)."""
+    db.session.execute(
+        upsert(db.session, TrackerVisit)
+        .values(user_id=user_id, tracker_id=tracker.id, seen_at=now)
+        .on_conflict_do_update(index_elements=[TrackerVisit.user_id, TrackerVisit.tracker_id], set_={"seen_at": now})
+    )
 
 
 # --- counts over time ---------------------------------------------------------------------------------------------

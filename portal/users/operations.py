@@ -15,11 +15,9 @@ from typing import Any, cast
 import pyotp
 from flask import current_app
 from sqlalchemy import CursorResult, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.core import signals
-from portal.core.db import utcnow
+from portal.core.db import upsert, utcnow
 from portal.core.roles import Role
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrganisationKind
@@ -104,10 +102,6 @@ def is_locked(user: User, client: str) -> bool:
     return failure is not None and failure.locked_until is not None and failure.locked_until > utcnow()
 
 
-def _insert_for(dialect: str):
-    return postgresql_insert if dialect == "postgresql" else sqlite_insert
-
-
 def record_failure(user: User, client: str, stage: str) -> None:
     """Count a wrong password or code from one client. From LOGIN_MAX_FAILURES on, that client is locked out of
     this account for LOGIN_LOCK_MINUTES, doubled with each further failure (at most a day); others are not."""
@@ -119,7 +113,7 @@ def record_failure(user: User, client: str, stage: str) -> None:
             or_(LoginFailure.locked_until.is_(None), LoginFailure.locked_until < now),
         )
     )
-    insert = _insert_for(db.session.get_bind().dialect.name)(LoginFailure)
+    insert = upsert(db.session, LoginFailure)
     # One statement, so that concurrent attempts all count.
     db.session.execute(
         insert.values(user_id=user.id, client_hash=client, failures=1, last_failed_at=now).on_conflict_do_update(
