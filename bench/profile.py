@@ -55,8 +55,7 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'p.sqlite3'}")
     os.environ.setdefault("RATELIMIT_ENABLED", "0")
 
-    from flask_migrate import upgrade
-    from sqlalchemy import event, select, text
+    from sqlalchemy import event, select
 
     from bench.seed import seed
     from portal import create_app
@@ -66,16 +65,10 @@ def main() -> None:
 
     app = create_app()
     with app.app_context():
-        from bench.run import _api_token, _bench_ngo, _organisation, _seed_alerts
+        from bench.run import _api_token, _organisation, _seed_alerts, fresh_database
 
         if not reuse:
-            if db.engine.dialect.name == "postgresql":
-                db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-                db.session.commit()
-            upgrade()
-            db.session.add(User(email="profile@example.org", name="Profile", role="secretariat", password_hash="-"))
-            _bench_ngo(db)
-            db.session.commit()
+            fresh_database(db, "profile@example.org")
             seed(args.cases, receipts_path=None)
             _seed_alerts(db)
         member_id, tracker_id = _organisation(db)

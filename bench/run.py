@@ -140,6 +140,23 @@ def _api_token(db, user_id: int) -> str:
     return secret
 
 
+def fresh_database(db, staff_email: str) -> None:
+    """The newest schema, empty (PostgreSQL: its ``public`` schema replaced), with a secretariat account and the
+    bench NGO (for ``make bench`` and ``bench.profile``)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from portal.users.models import User
+
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        db.session.commit()
+    upgrade()
+    db.session.add(User(email=staff_email, name="Bench", role="secretariat", password_hash="-"))
+    _bench_ngo(db)
+    db.session.commit()
+
+
 def _bench_ngo(db) -> None:
     """The bench NGO and its 12 members (bench-org0 is its admin), made with the database."""
     from portal.organisations.models import Organisation
@@ -179,7 +196,6 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
     """Seed (in this process) and mint the cookies the load needs: a staff login, a receipt holder, a form."""
     os.environ.update(env)
     from flask import session
-    from flask_migrate import upgrade
     from flask_wtf.csrf import generate_csrf
     from sqlalchemy import func, insert, select, text
 
@@ -192,13 +208,7 @@ def prepare(env: dict, cases: int, fresh: bool) -> dict:
     app = create_app()
     with app.app_context():
         if fresh:
-            if db.engine.dialect.name == "postgresql":
-                db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-                db.session.commit()
-            upgrade()
-            db.session.add(User(email="bench@example.org", name="Bench", role="secretariat", password_hash="-"))
-            _bench_ngo(db)
-            db.session.commit()
+            fresh_database(db, "bench@example.org")
         have = db.session.scalar(select(func.count()).select_from(Case))
         started = time.perf_counter()
         seed(cases - have, seed_value=have + 1, receipts_path=None)
