@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from portal.media.budget import budget
-from portal.media.documents import strip_pdf
 from portal.media.photos import PHOTO_FORMATS, PhotoLimits, PhotoTooLarge, PhotoUnreadable, clean_photo, decoded_pixels
 from portal.media.recordings import FORMATS as RECORDING_FORMATS
 from portal.media.recordings import strip_recording
@@ -94,7 +93,12 @@ def _clean(data: bytes, content_type: str, name: str) -> tuple[bytes, bool]:
             raise UploadRejected(
                 _("The photo %(name)s could not be read. Please choose another file.", name=name)
             ) from error
-    cleaned = strip_pdf(data) if content_type == "application/pdf" else None
+    cleaned = None
+    if content_type == "application/pdf":
+        # Imported on the first PDF, not with the app: pikepdf (qpdf) is 16 MB in every web worker otherwise.
+        from portal.media.documents import strip_pdf
+
+        cleaned = strip_pdf(data)
     if content_type in RECORDING_FORMATS:
         cleaned = strip_recording(data, content_type, config["MEDIA_FFMPEG_TIMEOUT"])
     return (cleaned, True) if cleaned is not None else (data, False)
