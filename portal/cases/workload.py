@@ -10,11 +10,14 @@ due with time alone): a dashboard read again and again costs one indexed ``max(i
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
+from typing import Any, TypeVar
 
-from flask_babel import format_number
+from flask import has_request_context
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
@@ -27,9 +30,10 @@ from portal.users.models import User
 
 WEEKS = 4
 AGE_BUCKETS = (30, 90, 180, 365)  # days: under 30, 30 to 89, 90 to 179, 180 to 364, a year or more
-_CACHE: dict[tuple, Workload] = {}
+_CACHE: dict[tuple, Any] = {}  # what ``kept`` keeps: the workload figures, the dashboard's open alerts
 _CACHE_LOCK = Lock()
 _CACHE_MAX = 512
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,25 +45,34 @@ class Workload:
     sections: dict[str, int]  # dashboard section → cases in it
 
 
-def _version() -> tuple:
-    """The newest audit entry (it moves whenever anything about a case changes) and the newest case (a bulk load
-    that bypasses the operations, as the bench's seed does, moves it too); one indexed round trip."""
+def version() -> tuple:
+    """The newest audit entry (it moves whenever anything about a case changes: every operation, alert and
+    registry change is audited) and the newest case (a bulk load that bypasses the operations, as the bench's seed
+    does, moves it too); one indexed round trip."""
     audit = db.metadata.tables["audit_entries"]
     newest = select(audit.c.entry_hash).order_by(audit.c.id.desc()).limit(1).scalar_subquery()
     return tuple(db.session.execute(select(newest, select(func.max(Case.id)).scalar_subquery())).one())
 
 
-def workload(user: User, now: datetime) -> Workload:
-    minute = now.replace(second=0, microsecond=0)
-    key = (user.id, _version(), minute)
+def kept(name: str, user: User, now: datetime, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this process for this reader and language until the desk's ``version`` changes or
+    the minute turns (deadlines pass without a row changing): a dashboard read again costs one indexed query.
+    What is kept must be plain data, never a database object (it outlives the request's session)."""
+    locale = str(get_locale()) if has_request_context() else None
+    key = (name, user.id, locale, version(), now.replace(second=0, microsecond=0))
     found = _CACHE.get(key)
     if found is None:
-        found = _compute(user, minute)
+        found = compute()
         with _CACHE_LOCK:
             if len(_CACHE) >= _CACHE_MAX:
                 _CACHE.clear()
             _CACHE[key] = found
     return found
+
+
+def workload(user: User, now: datetime) -> Workload:
+    minute = now.replace(second=0, microsecond=0)
+    return kept("workload", user, now, lambda: _compute(user, minute))
 
 
 def _compute(user: User, now: datetime) -> Workload:

@@ -334,3 +334,19 @@ def test_committee_members_and_administrators_have_no_alert_pages(app, registry,
         client = staff["client"](make_user(role))
         assert client.get(f"/staff/alerts/{alert.id}").status_code == 403
         assert client.get("/staff/alerts").status_code == 403
+
+
+def test_the_dashboard_keeps_its_alerts_only_until_one_changes(app, registry, staff):
+    """The dashboard's alert list is kept between requests (cases/workload.kept): an alert raised shows at once,
+    and once dismissed is gone at once, in the same minute and process."""
+    officer = staff["client"](staff["officer"])
+    assert "No open alerts." in officer.get("/staff/").get_data(as_text=True)
+    references = [file(app, days, categories=CATEGORIES[i]) for i, days in enumerate((50, 40, 30))]
+    for reference in references:
+        link(staff, reference, registry.site)
+    (alert,) = all_alerts(app)
+    dashboard = officer.get("/staff/").get_data(as_text=True)
+    assert f"/staff/alerts/{alert.id}" in dashboard and "3 grievances" in dashboard
+    assert officer.post(f"/staff/alerts/{alert.id}/dismiss").status_code == 302
+    dashboard = officer.get("/staff/").get_data(as_text=True)
+    assert f"/staff/alerts/{alert.id}" not in dashboard and "No open alerts." in dashboard

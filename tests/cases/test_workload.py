@@ -114,9 +114,9 @@ def test_the_figures_are_aggregates_not_a_loop_over_cases(app, client, reader, m
         client.get("/staff/")
         assert len(statements) == first
         statements.clear()
-        client.get("/staff/")  # nothing changed: the figures are kept, one version query instead of three
+        client.get("/staff/")  # nothing changed: figures and alerts are kept, a version query instead of each
         assert sum("GROUP BY" in s for s in statements) == 0
-        assert len(statements) == first - 3  # the two passes and the officers' names
+        assert len(statements) == first - 4  # the two passes, the officers' names and the open alerts
     finally:
         event.remove(engine, "before_cursor_execute", count)
 
