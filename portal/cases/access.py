@@ -62,17 +62,23 @@ def forget_recusals(case: Case) -> None:
         g.get("portal_seats", {}).pop(case.id, None)
 
 
-def seats_of(case: Case, user: User) -> list[PanelSeat]:
-    """The seats ``user`` holds on ``case``, read once per request like the recusals (a member's case page asks in
-    every permission check); seating and recusal drop the memo through ``forget_recusals``."""
+def case_seats(case: Case) -> list[PanelSeat]:
+    """The case's panel seats, in the order they were given, read once per request like the recusals (a member's
+    case page asks in every permission check, and the page lists them); seating and recusal drop the memo through
+    ``forget_recusals``."""
     from portal.extensions import db
 
-    memo = g.setdefault("portal_seats", {}).setdefault(case.id, {}) if has_request_context() else {}
-    if user.id not in memo:
-        memo[user.id] = list(
-            db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id, PanelSeat.user_id == user.id))
+    memo = g.setdefault("portal_seats", {}) if has_request_context() else {}
+    if case.id not in memo:
+        memo[case.id] = list(
+            db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id).order_by(PanelSeat.id))
         )
-    return memo[user.id]
+    return memo[case.id]
+
+
+def seats_of(case: Case, user: User) -> list[PanelSeat]:
+    """The seats ``user`` holds on ``case``."""
+    return [seat for seat in case_seats(case) if seat.user_id == user.id]
 
 
 def can_view(case: Case, user: User) -> bool:

@@ -356,7 +356,7 @@ def _link_form(case: Case | None = None) -> LinkForm:
 
 def render_case(case: Case, status: int = 200, **forms):
     """The case page; ``forms`` carries a form that failed, so its errors and everything typed are shown again."""
-    seats = db.session.scalars(select(PanelSeat).where(PanelSeat.case_id == case.id).order_by(PanelSeat.id)).all()
+    seats = access.case_seats(case)
     decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
     recusals = access.case_recusals(case)
     actions = access.actions_for(case, current_user)
