@@ -238,9 +238,12 @@ def decisions_atom():
 
 
 @publication.app_template_global()
-def publication_panel(case: Case) -> dict:
-    """What the staff case page's publication section shows (``transparency/_staff_publication.html``)."""
-    decisions = db.session.scalars(db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
+def publication_panel(case: Case, decisions: list[Decision] | None = None) -> dict:
+    """What the staff case page's publication section shows (``transparency/_staff_publication.html``); the page
+    passes the case's decisions it has already read, in id order."""
+    if decisions is None:
+        stmt = db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)
+        decisions = list(db.session.scalars(stmt))
     # All the case's publications in one query (not one per decision), found as ``operations.publication_for`` does.
     publications = list(db.session.scalars(db.select(Publication).where(Publication.case_id == case.id)))
     summary = next((p for p in publications if p.item == PublicItem.CASE_SUMMARY), None)
