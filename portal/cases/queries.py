@@ -165,10 +165,11 @@ def dashboard_sections(user: User, now: datetime) -> dict[str, Select]:
     }
 
 
-def dashboard_tables(user: User, now: datetime, rows: int) -> dict[str, list[Case]]:
+def dashboard_tables(user: User, now: datetime, rows: int) -> dict[str, list]:
     """The dashboard's rows: a case is listed once, in the most pressing section that shows it. Leaving out only
     the cases shown above (a short ``NOT IN``) keeps each section an index scan that stops after ``rows``; leaving
-    out every case of every earlier section cost the least pressing section a scan of all open cases."""
+    out every case of every earlier section cost the least pressing section a scan of all open cases. Each table
+    holds plain rows (``as_rows``), not cases."""
     shown: list[int] = []
     tables = {}
     for key, query in dashboard_sections(user, now).items():
