@@ -18,10 +18,12 @@ class ProblemSchema(Schema):
 
 
 def problems(blueprint, *statuses: int):
-    """Document ``statuses`` as problem answers of a view (schemathesis checks every answer against them)."""
+    """Document ``statuses`` as problem answers of a view (schemathesis checks every answer against them), and 400
+    on every view: ``core/routing.reject_malformed_input`` answers it to a NUL byte in any query string, form field
+    or file name before the view, or its token, is looked at (schemathesis found one in a multipart field)."""
 
     def decorate(view):
-        for status in statuses:
+        for status in sorted({400, *statuses}):
             view = blueprint.alt_response(status, schema=ProblemSchema, content_type=PROBLEM_MEDIA_TYPE)(view)
         return view
 

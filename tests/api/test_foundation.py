@@ -58,6 +58,23 @@ def test_errors_on_api_paths_are_problems_and_pages_stay_html(client):
     assert french["title"] != client.get("/api/v1/nowhere").get_json()["title"]
 
 
+def test_a_nul_byte_anywhere_is_a_documented_400_problem_on_every_operation(client):
+    """The malformed-input guard answers before the view and its token (core/routing.py), so every operation may
+    answer 400, and says so: schemathesis once sent a NUL in a multipart field of the evidence upload."""
+    body = b'--b\r\nContent-Disposition: form-data; name="message"\r\n\r\nhello\x00\r\n--b--\r\n'
+    response = client.post(
+        "/api/v1/org/cases/MC-2026-00001/evidence", data=body, content_type="multipart/form-data; boundary=b"
+    )
+    assert response.status_code == 400 and response.mimetype == PROBLEM
+    assert client.get("/api/v1/org/cases?state=%00").status_code == 400
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":  # the path's own parameters, not an operation
+                continue
+            assert "application/problem+json" in operation["responses"]["400"]["content"], (method, path)
+
+
 def test_the_openapi_document_is_3_1_and_names_the_bearer_scheme(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"] == "3.1.0"

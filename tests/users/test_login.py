@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import statistics
 import time
 from datetime import timedelta
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
 from portal.core import signals
@@ -187,36 +187,38 @@ def test_a_stranger_cannot_lock_the_owner_out(app, make_user):
     assert hashes and not any("198.51" in value or "203.0" in value for value in hashes)
 
 
-def test_unknown_wrong_and_locked_answer_alike(app, client, make_user):
-    """Same status and words, and the same Argon2 work, so none of the three can be told apart."""
+def test_unknown_wrong_and_locked_answer_alike(app, client, make_user, monkeypatch):
+    """Same status and words, and the same Argon2 work, so none of the three can be told apart. The work is counted
+    (one Argon2 verification per attempt, whatever the kind), not timed: with the tests' cheapest Argon2 profile a
+    wrong password's lock-out counter write outweighs the hash, and a timing ratio failed on a busy machine (CI,
+    2026-12-01: 20 ms against 6). In production the hash (RFC 9106 low-memory, ~50 ms) is what an attacker times."""
     user = make_user("secretariat")
     locked = make_user("secretariat")
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         password_step(client, locked, password="guess")
+    verified = []
+    real_verify = PasswordHasher.verify
 
-    def attempt(email, password):
-        started = time.perf_counter()
-        response = client.post("/staff/login", data={"email": email, "password": password})
-        return response, time.perf_counter() - started
+    def counting_verify(self, hash, password):
+        verified.append(hash)
+        return real_verify(self, hash, password)
 
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
     kinds = {
         "unknown": ("nobody@example.org", user.password),
         "wrong": (user.email, "not the passphrase"),
         "locked": (locked.email, locked.password),
     }
-    bodies, statuses, medians = {}, {}, {}
-    attempt(*kinds["unknown"])  # warm-up: the dummy account's hash is made once per process
+    bodies, statuses, work = {}, {}, {}
     for kind, (email, password) in kinds.items():
-        timings = []
-        for _ in range(5):
-            response, seconds = attempt(email, password)
-            timings.append(seconds)
+        verified.clear()
+        response = client.post("/staff/login", data={"email": email, "password": password})
         bodies[kind] = response.get_data(as_text=True).replace(email, "typed address")
         statuses[kind] = response.status_code
-        medians[kind] = statistics.median(timings)
+        work[kind] = len(verified)
     assert set(statuses.values()) == {401}
     assert bodies["unknown"] == bodies["wrong"] == bodies["locked"]
-    assert max(medians.values()) / min(medians.values()) < 3, medians
+    assert work == {"unknown": 1, "wrong": 1, "locked": 1}
 
 
 def test_wrong_codes_count_toward_the_lock_out(app, client, make_user):
