@@ -194,6 +194,8 @@ def _filter_form() -> CaseFilterForm:
     form = CaseFilterForm(entities, (), str(get_locale()), formdata=request.args)
     # The state in the complainant's words, as the rest of the page says it.
     form.state.choices = options([("", _("Any")), *words({s: w[0] for s, w in STATE_FOR_COMPLAINANT.items()}).items()])
+    # Its own key: the staff list's key for its state names would render the staff's option list here.
+    form.state.choices_key = ("complainant-states-any", str(get_locale()))
     form.validate()
     return form
 

@@ -138,3 +138,15 @@ def test_csv_export_holds_exactly_our_cases_and_is_audited(app, orgs, file_griev
         ids = set(db.session.scalars(select(Case.id).where(Case.reference.in_(ours))))
     assert entry.actor_id == orgs.members["ngo"].id and entry.target == f"organisation:{orgs.ngo}"
     assert set(json.loads(entry.data)["case_ids"]) == ids
+
+
+def test_the_state_filter_says_the_complainants_words_even_after_the_staff_list(
+    app, orgs, member_client, make_user, login_as
+):
+    """Both lists keep their select's options per key (core/forms.QuickSelect): the organisation's state filter has
+    its own key, so the staff list's internal state names, rendered first in the same process, never show here."""
+    staff = app.test_client()
+    login_as(staff, make_user("secretariat"))
+    assert ">Admissibility assessment</option>" in staff.get("/staff/cases?state=assessment").get_data(as_text=True)
+    page = member_client(orgs.members["union"]).get("/org/cases?state=assessment").get_data(as_text=True)
+    assert "Being assessed</option>" in page and "Admissibility assessment" not in page
