@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -133,9 +134,11 @@ class BulkForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.officer.choices = options([("", _("Nobody")), *((str(user_id), name) for user_id, name in people)])
         self.tag.choices = options([("", _("Choose a tag")), *((str(tag_id), label) for tag_id, label in tag_labels)])
-        # The lists themselves are the keys: the form renders once per list of people and of tags (staff list).
-        self.officer.choices_key = ("officers", tuple(people))
-        self.tag.choices_key = ("tags", tuple(tag_labels))
+        # The lists themselves are the keys, with the language of their first option ("Nobody"): the form renders
+        # once per language and list of people and of tags (staff list).
+        locale = str(get_locale())
+        self.officer.choices_key = ("officers", locale, tuple(people))
+        self.tag.choices_key = ("tags", locale, tuple(tag_labels))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -90,3 +90,13 @@ def test_the_filter_and_bulk_forms_kept_in_memory_follow_every_change_of_their_l
     selected = officer_client.get("/staff/cases?state=closed").get_data(as_text=True)
     assert re.search(r'<option selected value="closed">|value="closed" selected', selected)
     assert "\x00" not in second + selected
+
+
+def test_the_kept_bulk_form_speaks_each_readers_language(app, officer_client, make_user, login_as):
+    """The bulk form's option lists are kept per list and language: a French reader after an English one reads
+    « Personne », not "Nobody"."""
+    french = app.test_client()
+    login_as(french, make_user("secretariat", locale="fr"))  # first: the same officers for both readers
+    assert ">Nobody</option>" in officer_client.get("/staff/cases").get_data(as_text=True)
+    page = french.get("/staff/cases").get_data(as_text=True)
+    assert '<html lang="fr"' in page and ">Nobody</option>" not in page
