@@ -91,14 +91,14 @@ class CaseFilterForm(FlaskForm):
         # Every list is built once per key and rendered once per key and selection (the list page shows them on
         # every request). Lists read per request (sites, tags) are their own keys.
         anything = ("", _("Any"))
-        _keyed_choices(self.state, ("states-any", locale), lambda: [anything, *words(STATE_NAMES).items()])
-        _keyed_choices(self.category, ("categories-any", locale), lambda: [anything, *words(CATEGORIES).items()])
-        _keyed_choices(self.commodity, ("commodities-any", locale), lambda: [anything, *words(COMMODITIES).items()])
-        _keyed_choices(self.country, ("countries-any", locale), lambda: [anything, *countries(locale)])
+        keyed_choices(self.state, ("states-any", locale), lambda: [anything, *words(STATE_NAMES).items()])
+        keyed_choices(self.category, ("categories-any", locale), lambda: [anything, *words(CATEGORIES).items()])
+        keyed_choices(self.commodity, ("commodities-any", locale), lambda: [anything, *words(COMMODITIES).items()])
+        keyed_choices(self.country, ("countries-any", locale), lambda: [anything, *countries(locale)])
         entities, tag_labels = tuple(entities), tuple(tag_labels)
-        _keyed_choices(self.entity, ("entities-any", locale, entities),
+        keyed_choices(self.entity, ("entities-any", locale, entities),
                        lambda: [anything, *((str(entity_id), name) for entity_id, name in entities)])  # fmt: skip
-        _keyed_choices(self.tag, ("tags-any", locale, tag_labels),
+        keyed_choices(self.tag, ("tags-any", locale, tag_labels),
                        lambda: [anything, *((str(tag_id), label) for tag_id, label in tag_labels)])  # fmt: skip
         if self.country.data:
             self.country.data = self.country.data.upper()
@@ -253,7 +253,7 @@ class LanguageChoice:
             raise StopValidation(UNKNOWN_LANGUAGE)
 
 
-def _keyed_choices(field, key: tuple, pairs) -> None:
+def keyed_choices(field, key: tuple, pairs) -> None:
     """Give ``field`` a fixed list of choices, built once per ``key`` and rendered once per key and selection."""
     field.choices = list(_choices(key, pairs))
     field.choices_key = key
@@ -272,7 +272,7 @@ def _choices(key: tuple, pairs) -> tuple[SelectChoice, ...]:
 
 def _language_choices(field, locale: str, empty_label) -> None:
     empty = str(empty_label)
-    _keyed_choices(field, ("languages", locale, empty), lambda: [("", empty), *spoken_languages(locale)])
+    keyed_choices(field, ("languages", locale, empty), lambda: [("", empty), *spoken_languages(locale)])
 
 
 class LanguageForm(FlaskForm):
@@ -330,7 +330,7 @@ class MeetingForm(FlaskForm):
     def __init__(self, locale: str, zones: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)
         _language_choices(self.interpreter_language, locale, _l("No interpreter"))
-        _keyed_choices(self.timezone, ("zones", *zones), lambda: [(zone, zone.replace("_", " ")) for zone in zones])
+        keyed_choices(self.timezone, ("zones", *zones), lambda: [(zone, zone.replace("_", " ")) for zone in zones])
         if not self.timezone.data and zones:
             self.timezone.data = zones[0]
 

@@ -120,10 +120,8 @@ def _rows_extras(cases: list[Case]) -> dict:
 
 
 def _filter_form() -> CaseFilterForm:
-    entities = [tuple(row) for row in db.session.execute(select(SupplyChainEntity.id, SupplyChainEntity.name)
-                                                          .order_by(SupplyChainEntity.name))]  # fmt: skip
     locale = str(get_locale())
-    form = CaseFilterForm(entities, tags.sorted_labels(locale), locale, formdata=request.args)
+    form = CaseFilterForm(SupplyChainEntity.choices(), tags.sorted_labels(locale), locale, formdata=request.args)
     form.validate()
     return form
 

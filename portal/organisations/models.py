@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.db import CreatedAtMixin, UTCDateTime, one_of
@@ -145,6 +145,13 @@ class SupplyChainEntity(CreatedAtMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<SupplyChainEntity {self.id} {self.name!r}>"
+
+    @classmethod
+    def choices(cls) -> list[tuple[int, str]]:
+        """Every registered site as (id, name), by name: the choices of the list filters (hundreds of sites, not
+        case-sized; pairs, not objects, so a form keeps its options keyed by the list itself)."""
+        stmt = select(cls.id, cls.name).order_by(cls.name)
+        return [(entity_id, name) for entity_id, name in db.session.execute(stmt)]
 
 
 # The values of ``portal.cases.models.Commodity`` (cases sit above this package); tests/core/test_constraints.py

@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired, Optional
 
 from portal.cases.commitments import Commitment
 from portal.cases.committee import Decision
-from portal.cases.forms import CaseFilterForm
+from portal.cases.forms import CaseFilterForm, keyed_choices
 from portal.cases.labels import (
     CATEGORIES,
     COMMITMENT_FOR_COMPLAINANT,
@@ -188,14 +188,13 @@ def _filters(form: CaseFilterForm, now: datetime) -> list[ColumnElement[bool]]:
 
 
 def _filter_form() -> CaseFilterForm:
-    entities = [tuple(row) for row in db.session.execute(select(SupplyChainEntity.id, SupplyChainEntity.name)
-                                                          .order_by(SupplyChainEntity.name))]  # fmt: skip
+    locale = str(get_locale())
     # Staff tags are the secretariat's own words about a case: an organisation filters by none (and sees none).
-    form = CaseFilterForm(entities, (), str(get_locale()), formdata=request.args)
-    # The state in the complainant's words, as the rest of the page says it.
-    form.state.choices = options([("", _("Any")), *words({s: w[0] for s, w in STATE_FOR_COMPLAINANT.items()}).items()])
-    # Its own key: the staff list's key for its state names would render the staff's option list here.
-    form.state.choices_key = ("complainant-states-any", str(get_locale()))
+    form = CaseFilterForm(SupplyChainEntity.choices(), (), locale, formdata=request.args)
+    # The state in the complainant's words, as the rest of the page says it, under a key of its own: under the
+    # staff list's, the kept options would be the staff's state names.
+    said = {state: words_[0] for state, words_ in STATE_FOR_COMPLAINANT.items()}
+    keyed_choices(form.state, ("complainant-states-any", locale), lambda: [("", _("Any")), *words(said).items()])
     form.validate()
     return form
 

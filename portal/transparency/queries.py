@@ -269,12 +269,6 @@ def public_case_by_reference(reference: str) -> Case | None:
     return db.session.scalar(select(Case).where(Case.reference == reference, public_condition()))
 
 
-def entity_choices() -> list[tuple[int, str]]:
-    """Registered sites, for the filter (the registry is hundreds of sites, not case-sized)."""
-    stmt = select(SupplyChainEntity.id, SupplyChainEntity.name).order_by(SupplyChainEntity.name)
-    return [(row.id, row.name) for row in db.session.execute(stmt)]
-
-
 # --- what a listed case shows -------------------------------------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ from portal.core.routing import locale_blueprint
 from portal.core.security import mark_public_page
 from portal.extensions import db
 from portal.intake import holder
+from portal.organisations.models import SupplyChainEntity
 from portal.transparency import labels, operations, queries, statistics
 from portal.transparency.forms import ConfirmForm, DraftForm, RegisterChoiceForm
 from portal.transparency.models import Publication, PublicItem, can_approve, can_draft, can_release, can_withdraw
@@ -82,7 +83,7 @@ def _register_list() -> str:
     before = request.args.get("before", "")
     rows, next_before = queries.listing(filters, int(before) if before.isdigit() and len(before) < 10 else None)
     locale = str(get_locale())
-    entities = tuple(queries.entity_choices())
+    entities = tuple(SupplyChainEntity.choices())
     return render_template(
         "transparency/list.html",
         rows=rows,
