@@ -113,6 +113,32 @@ def main() -> None:
     parameters_of.clear()
     client.get(url)
     per_request = len(statements)
+    # Python function calls per request: unlike milliseconds, the same from run to run on a noisy machine, so a
+    # change's effect shows even when the timings' spread is larger than the change.
+    import cProfile
+    import pstats
+
+    counter = cProfile.Profile()
+    counter.runcall(client.get, url)
+    calls = pstats.Stats(counter).total_calls  # type: ignore[attr-defined]
+    if os.environ.get("PROFILE_CALLS"):  # where those calls go: the functions called most, with their own time
+        stats = pstats.Stats(counter).sort_stats(os.environ["PROFILE_CALLS"])
+        stats.print_stats(int(os.environ.get("PROFILE_CALLS_TOP", 40)))
+        by_package: dict[str, int] = {}
+        for (filename, _line, _name), (_cc, calls_of, *_rest) in stats.stats.items():  # type: ignore[attr-defined]
+            package = (
+                filename.split("site-packages/")[-1].split("/")[0]
+                if "site-packages" in filename
+                else (
+                    "portal templates" if "/templates/" in filename else "portal" if "/portal/" in filename else "other"
+                )
+            )
+            by_package[package] = by_package.get(package, 0) + calls_of
+        print("calls by package:", sorted(by_package.items(), key=lambda item: -item[1]))
+        if os.environ.get("PROFILE_CALLEES"):  # e.g. process_response: what one function's time is made of
+            stats.print_callees(os.environ["PROFILE_CALLEES"])
+        if os.environ.get("PROFILE_CALLERS"):  # e.g. gettext: who calls it, how often
+            stats.print_callers(os.environ["PROFILE_CALLERS"])
     if os.environ.get("PROFILE_SQL"):  # the statements of one request, to find repeated or avoidable round trips
         for statement in statements:
             print(" ".join(statement.split())[: int(os.environ.get("PROFILE_SQL_WIDTH", 200))])
@@ -139,7 +165,7 @@ def main() -> None:
         profiler.stop()
         print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
     print(
-        f"{args.page}: {per_request} SQL statements per request; "
+        f"{args.page}: {per_request} SQL statements and {calls:,} Python calls per request; "
         f"median {statistics.median(timings):.2f} ms, p90 {statistics.quantiles(timings, n=10)[-1]:.2f} ms "
         f"over {args.requests} requests at {args.cases} cases"
     )

@@ -10,7 +10,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date, format_time
 from flask import g, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 
@@ -79,8 +79,50 @@ def select_locale() -> str:
     return negotiate_locale()
 
 
+# Flask-Babel looks the request's locale and catalogue up through three context proxies on every call: a tenth of
+# the dashboard's time went to that, hundreds of times a page. Both are read here from Flask-Babel's own
+# per-request namespace instead, and the catalogue is remembered beside the locale it was taken for. A
+# ``force_locale`` block (e-mails in the recipient's language) puts a new locale object there and back again, so an
+# answer is reused only for the very object it was made for. Anything unusual goes to Flask-Babel itself.
+
+
+def _babel_namespace():
+    return g.get("_flask_babel") if g else None
+
+
+def request_locale() -> Locale | None:
+    """Flask-Babel's ``get_locale()``, without its lookups once the request's locale is chosen."""
+    namespace = _babel_namespace()
+    locale = getattr(namespace, "babel_locale", None)
+    return locale if locale is not None else get_locale()
+
+
+def request_translations():
+    """Flask-Babel's ``get_translations()`` for this request's locale, looked up once per locale and request."""
+    namespace = _babel_namespace()
+    locale = getattr(namespace, "babel_locale", None)
+    kept = getattr(namespace, "portal_translations", None)
+    if locale is not None and kept is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    if namespace is not None:
+        namespace.portal_translations = (getattr(namespace, "babel_locale", None), translations)
+    return translations
+
+
+def install_template_gettext(jinja_env) -> None:
+    """The templates' ``_``, ``gettext`` and ``ngettext``, as Flask-Babel installs them but with the lookup above."""
+    jinja_env.install_gettext_callables(
+        gettext=lambda text: request_translations().ugettext(text),
+        ngettext=lambda singular, plural, n: request_translations().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, text: request_translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: request_translations().unpgettext(context, singular, plural, n),
+    )
+
+
 def current_portal_locale() -> PortalLocale:
-    return LOCALES.get(str(get_locale()), LOCALES[DEFAULT_LOCALE])
+    return LOCALES.get(str(request_locale()), LOCALES[DEFAULT_LOCALE])
 
 
 # Territory codes Babel knows that are not countries one can file about.
@@ -139,7 +181,7 @@ def language_name(code: str | None, locale_code: str | None = None) -> str:
     if not code:
         return ""
     if locale_code is None:
-        return language_name(code, str(get_locale()))
+        return language_name(code, str(request_locale()))
     name = _locale(code).get_display_name(_locale(locale_code))
     return name[:1].upper() + name[1:] if name else code
 
@@ -154,7 +196,7 @@ def country_name(code: str | None, locale_code: str | None = None) -> str:
     """A country's name in the reader's language ("CD" → "Congo - Kinshasa"); an unknown code is shown as is."""
     if not code:
         return ""
-    return _country_names(locale_code or str(get_locale())).get(code, code)
+    return _country_names(locale_code or str(request_locale())).get(code, code)
 
 
 # One month form per language: CLDR's "medium" dates abbreviate the month ("30 Nov 2026") where "long" ones spell it
@@ -167,13 +209,18 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def day(value: date | datetime | None, format: str = "medium") -> str:
+def locale_code() -> str:
+    """This request's locale as a code ("pt_BR"). A table asks once and passes it to the filters of every row."""
+    return str(request_locale())
+
+
+def day(value: date | datetime | None, format: str = "medium", locale_code: str | None = None) -> str:
     """``value``'s day in the reader's language (the ``dateformat`` filter); a moment is read in UTC."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = _utc(value).date()
-    return _day(value, _MONTH_IN_WORDS.get(format, format), str(get_locale()))
+    return _day(value, _MONTH_IN_WORDS.get(format, format), locale_code or str(request_locale()))
 
 
 @lru_cache(maxsize=8192)
@@ -187,7 +234,7 @@ def moment(value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
     value = _utc(value)
-    locale = _locale(str(get_locale()))
+    locale = _locale(str(request_locale()))
     joined = locale.datetime_formats.get(format) or locale.datetime_formats["medium"]
     return str(joined).format(format_time(value, "short", locale=locale), day(value.date(), format))
 
@@ -205,7 +252,7 @@ def words(labels: Mapping[str, object]) -> dict[str, str]:
     """A module's table of lazy labels, translated once per process and language (the ``words`` filter), for lists
     and selects that print them on every row: each lazy label costs a catalogue lookup every time it is read.
     Only for tables that live as long as the process (labels.py), since they are remembered by identity."""
-    key = (id(labels), str(get_locale()))
+    key = (id(labels), str(request_locale()))
     table = _WORDS.get(key)
     if table is None:
         table = _WORDS[key] = {code: str(label) for code, label in labels.items()}
@@ -273,7 +320,7 @@ def spoken_language_name(code: str | None, locale_code: str | None = None) -> st
     """The name of an ISO 639 language in the reader's language ("qu" → "Quechua", "Kikechua" in Swahili)."""
     if not code:
         return ""
-    return _spoken_names(locale_code or str(get_locale())).get(code, code)
+    return _spoken_names(locale_code or str(request_locale())).get(code, code)
 
 
 def _folded(text: str) -> str:

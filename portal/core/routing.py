@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, g, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, request
 from werkzeug.routing import IntegerConverter
 
 from portal.core.i18n import LOCALES
+from portal.core.urls import memo_url_for
 
 ID_MAX = 2**31 - 1  # PostgreSQL INTEGER, the type of every primary key
 MAX_PAGE = 1_000_000  # 50 rows a page: far beyond any list; filter instead
@@ -76,8 +77,8 @@ def language_url(code: str) -> str:
     with errors) links to the GET page of the same address, or to the landing page where the address has none."""
     endpoint = request.endpoint or "public.landing"
     if request.method in ("GET", "HEAD") or any("GET" in (rule.methods or ()) for rule in _rules(endpoint)):
-        return url_for(endpoint, **dict(request.view_args or {}, locale=code))
-    return url_for("public.landing", locale=code)
+        return memo_url_for(endpoint, **dict(request.view_args or {}, locale=code))
+    return memo_url_for("public.landing", locale=code)
 
 
 def _rules(endpoint: str):

@@ -32,6 +32,10 @@ STAFF_SESSION_KEY = "_user_id"
 PENDING_LOGIN_KEY = "pending_user_id"
 HOLDER_SESSION_KEY = "receipt_holder"
 _IDENTITY_KEYS = (STAFF_SESSION_KEY, PENDING_LOGIN_KEY, HOLDER_SESSION_KEY)
+# A session's last request (staff and receipt holder alike) is stamped at most every SEEN_STEP seconds: a cookie
+# that does not change is not signed and sent again on every page (a fifth of a small page's time). An idle
+# session may so end up to SEEN_STEP seconds before its idle minutes have passed, never after.
+SEEN_STEP = 30
 
 
 def keyed_hash(value: str, purpose: str) -> str:

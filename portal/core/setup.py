@@ -26,7 +26,7 @@ def load_configuration(app: Flask) -> None:
 
 def init_extensions(app: Flask) -> None:
     from portal.core.db import engine_options
-    from portal.core.i18n import select_locale
+    from portal.core.i18n import install_template_gettext, select_locale
     from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
@@ -40,6 +40,7 @@ def init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app.jinja_env)  # after Flask-Babel's own, which it replaces
     login_manager.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)
@@ -48,7 +49,7 @@ def init_extensions(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from flask_babel import format_currency
 
-    from portal.core import contact, routing, transaction
+    from portal.core import contact, routing, transaction, urls
     from portal.core.errors import register_error_handlers
     from portal.core.i18n import (
         LOCALES,
@@ -57,6 +58,7 @@ def register_request_hooks(app: Flask) -> None:
         day,
         label,
         language_name,
+        locale_code,
         moment,
         spoken_language_name,
         words,
@@ -66,6 +68,7 @@ def register_request_hooks(app: Flask) -> None:
     init_security(app)
     register_error_handlers(app)
     routing.init_app(app)
+    urls.init_app(app)
 
     transaction.init_app(app)
     contact.init_app(app)
@@ -87,6 +90,7 @@ def register_request_hooks(app: Flask) -> None:
     app.add_template_filter(moment, "datetimeformat")  # dates with the month in words, as dateformat (core/i18n.py)
     app.add_template_filter(day, "dateformat")  # Flask-Babel's, cached per day and locale (core/i18n.py)
     app.add_template_filter(format_currency, "currencyformat")
+    app.add_template_global(locale_code)  # asked once per table, passed to each row's filters
     app.add_template_global(cached_fragment)  # a form's fields rendered once per locale (core/page_cache.py)
 
     @app.context_processor

@@ -16,7 +16,7 @@ from sqlalchemy import delete
 
 from portal.cases.models import Case
 from portal.core.db import utcnow
-from portal.core.security import HOLDER_SESSION_KEY, keyed_hash
+from portal.core.security import HOLDER_SESSION_KEY, SEEN_STEP, keyed_hash
 from portal.extensions import db
 from portal.intake.models import EndedHolderSession
 
@@ -67,5 +67,6 @@ def current_case() -> Case | None:
     if not _still_valid(holder, now):
         session.pop(_KEY, None)
         return None
-    session[_KEY] = {**holder, "seen": now}
+    if now - holder.get("seen", 0) >= SEEN_STEP:  # as for staff: a cookie re-signed at most every SEEN_STEP
+        session[_KEY] = {**holder, "seen": now}
     return db.session.get(Case, holder["case"])

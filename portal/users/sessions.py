@@ -17,7 +17,7 @@ from flask import Flask, current_app, flash, g, redirect, request, session, url_
 from flask_babel import gettext as _
 from flask_login import logout_user
 
-from portal.core.security import STAFF_SESSION_KEY
+from portal.core.security import SEEN_STEP, STAFF_SESSION_KEY
 from portal.extensions import db, login_manager
 from portal.users.models import User
 
@@ -95,7 +95,8 @@ def check_session():
     user = _session_user()
     reason = end_reason(user, session, now)
     if reason is None:
-        session[SEEN_KEY] = now
+        if now - session.get(SEEN_KEY, 0) >= SEEN_STEP:
+            session[SEEN_KEY] = now
         must_change = user.must_change_password and request.blueprint in SIGNED_IN_BLUEPRINTS
         if must_change and request.endpoint not in _WHILE_CHANGING_PASSWORD:
             return redirect(url_for("users.new_password"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from flask import render_template_string
 from flask_babel import force_locale, format_date
 from wtforms import Form, SelectField
 from wtforms.widgets import Select
 
 from portal.cases.labels import STATE_NAMES
 from portal.core.forms import QuickSelect, options
-from portal.core.i18n import day, language_name, words
+from portal.core.i18n import day, language_name, locale_code, words
 
 LOCALES = ["en", "nl", "fr", "es", "pt_BR", "id", "sw", "zh_Hans", "hi", "ar"]
 MOMENTS = [
@@ -85,3 +86,22 @@ def test_a_keyed_option_list_renders_what_wtforms_renders_for_each_selection(val
     quick.pick.choices_key = ("test-list",)
     assert str(quick.pick(required=False)) == str(plain.pick(required=False))
     assert str(quick.pick(**{"aria-invalid": "true"})) == str(plain.pick(**{"aria-invalid": "true"}))
+
+
+def test_the_templates_words_follow_a_forced_locale_and_come_back(app):
+    """The templates' catalogue is kept per request beside the locale it was taken for (core/i18n.py): an e-mail
+    written in the recipient's language in the middle of a page must not leave the page in that language."""
+    page = "{{ _('Dashboard') }} {{ ngettext('%(num)d case', '%(num)d cases', 2) }}"
+    with app.test_request_context("/staff/"):
+        english = render_template_string(page)
+        with force_locale("fr"):
+            french = render_template_string(page)
+            with force_locale("sw"):
+                swahili = render_template_string(page)
+            assert render_template_string(page) == french
+        assert render_template_string(page) == english
+    assert english == "Dashboard 2 cases"
+    assert french.startswith("Tableau de bord") and french != english
+    assert swahili not in (english, french)
+    with app.test_request_context("/staff/"), force_locale("ar"):
+        assert locale_code() == "ar" and day(date(2027, 2, 28)) == format_date(date(2027, 2, 28), "long")

@@ -7,6 +7,7 @@ import time
 
 from sqlalchemy import select
 
+from portal.core.security import SEEN_STEP
 from portal.extensions import db
 from portal.intake.models import EndedHolderSession
 
@@ -50,3 +51,18 @@ def test_a_holder_cookie_of_the_old_shape_opens_nothing(client, file_grievance, 
         holder = session["receipt_holder"]
         session["receipt_holder"] = {"case": holder["case"], "seen": int(time.time())}
     assert client.get("/en/follow-up/case").status_code == 302
+
+
+def test_the_holder_cookie_is_signed_again_only_when_its_stamp_is_due(client, file_grievance, open_case):
+    """A worker on a slow connection is not sent a new cookie on every page; activity still keeps it alive."""
+    _, _, receipt = file_grievance()
+    open_case(receipt)
+    client.get("/en/follow-up/case")  # the first page adds the form's CSRF token to the session
+    with client.session_transaction() as session:
+        session["receipt_holder"] = {**session["receipt_holder"], "seen": int(time.time()) - 2}
+    assert "Set-Cookie" not in client.get("/en/follow-up/case").headers
+    with client.session_transaction() as session:
+        session["receipt_holder"] = {**session["receipt_holder"], "seen": int(time.time()) - SEEN_STEP - 1}
+    assert "Set-Cookie" in client.get("/en/follow-up/case").headers
+    with client.session_transaction() as session:
+        assert session["receipt_holder"]["seen"] >= int(time.time()) - 1

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from portal.core import signals
 from portal.core.db import utcnow
+from portal.core.security import SEEN_STEP
 from portal.extensions import db
 from portal.users import operations
 from portal.users.models import LoginFailure, RecoveryCode, User
@@ -409,3 +410,18 @@ def test_login_is_throttled_per_client(app, client, make_user):
         app.config["RATELIMIT_LOGIN_CLIENT"] = saved
     assert statuses == [401, 401, 429]
     assert client.get("/staff/login").status_code == 200  # only attempts are limited
+
+
+def test_a_page_within_seconds_of_the_last_does_not_sign_the_cookie_again(app, client, make_user, login_as):
+    """The last request is stamped at most every SEEN_STEP seconds: an unchanged session sends no new cookie."""
+    login_as(client, make_user("secretariat"))
+    client.get("/staff/account")  # the first page adds its forms' CSRF token to the session
+    with client.session_transaction() as session:
+        session["staff_seen"] = int(time.time()) - 2
+    assert "Set-Cookie" not in client.get("/staff/account").headers
+    with client.session_transaction() as session:
+        session["staff_seen"] = int(time.time()) - SEEN_STEP - 1
+    response = client.get("/staff/account")
+    assert "Set-Cookie" in response.headers
+    with client.session_transaction() as session:
+        assert session["staff_seen"] >= int(time.time()) - 1
