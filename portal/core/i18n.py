@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from flask import g, request
-from flask_babel import get_locale, get_translations
+from flask_babel import Babel, Domain, get_locale, get_translations
 from flask_login import current_user
 
 
@@ -97,17 +98,35 @@ def request_locale() -> Locale | None:
     return locale if locale is not None else get_locale()
 
 
-def request_translations():
-    """Flask-Babel's ``get_translations()`` for this request's locale, looked up once per locale and request."""
+def _kept_translations(look_up: Callable[[], Any]):
     namespace = _babel_namespace()
     locale = getattr(namespace, "babel_locale", None)
     kept = getattr(namespace, "portal_translations", None)
     if locale is not None and kept is not None and kept[0] is locale:
         return kept[1]
-    translations = get_translations()
+    translations = look_up()
     if namespace is not None:
         namespace.portal_translations = (getattr(namespace, "babel_locale", None), translations)
     return translations
+
+
+def request_translations():
+    """Flask-Babel's ``get_translations()`` for this request's locale, looked up once per locale and request."""
+    return _kept_translations(get_translations)
+
+
+class RequestDomain(Domain):
+    """The portal's one message domain: Python's ``gettext`` and every lazy label (a form's field labels, read on
+    each render) take the catalogue kept above instead of Flask-Babel's three lookups."""
+
+    def get_translations(self):
+        return _kept_translations(super().get_translations)
+
+
+class PortalBabel(Babel):
+    @cached_property
+    def domain_instance(self) -> Domain:
+        return RequestDomain(domain=self.domain)
 
 
 def install_template_gettext(jinja_env) -> None:
