@@ -204,7 +204,7 @@ class PanelSeatForm(FlaskForm):
 
     def __init__(self, members, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user_id.choices = options([("", _l("Choose")), *((str(m.id), m.name) for m in members)])
+        _keyed_people(self.user_id, "panel-members", members, _l("Choose"))
         if not self.seat.data:
             self.seat.data = SeatKind.CHAIR
 
@@ -213,10 +213,14 @@ class LinkForm(FlaskForm):
     respondent = SelectField(_l("Respondent company"), validators=[Optional(), OneOfChoices()], validate_choice=False)
     entities = CheckboxListField(_l("Sites concerned"), validators=[Optional(), OneOfChoices()], validate_choice=False)
 
-    def __init__(self, company_choices, entity_choices, *args, **kwargs):
+    def __init__(self, company_pairs, entity_pairs, *args, **kwargs):
+        """``company_pairs`` and ``entity_pairs``: (id, name) of every company and registered site, by name."""
         super().__init__(*args, **kwargs)
-        self.respondent.choices = options([("", _l("Not named yet")), *((str(c.id), c.name) for c in company_choices)])
-        self.entities.choices = options((str(e.id), e.name) for e in entity_choices)
+        not_named = str(_l("Not named yet"))
+        companies = tuple((str(company_id), name) for company_id, name in company_pairs)
+        sites = tuple((str(entity_id), name) for entity_id, name in entity_pairs)
+        keyed_choices(self.respondent, ("respondents", not_named, companies), lambda: [("", not_named), *companies])
+        keyed_choices(self.entities, ("sites", sites), sites)
 
 
 class AssignForm(FlaskForm):
@@ -224,7 +228,7 @@ class AssignForm(FlaskForm):
 
     def __init__(self, officers, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.officer.choices = options([("", _l("Nobody")), *((str(o.id), o.name) for o in officers)])
+        _keyed_people(self.officer, "officers", officers, _l("Nobody"))
 
 
 class SummaryForm(FlaskForm):
@@ -257,6 +261,14 @@ def keyed_choices(field, key: tuple, pairs) -> None:
     """Give ``field`` a fixed list of choices, built once per ``key`` and rendered once per key and selection."""
     field.choices = list(_choices(key, pairs))
     field.choices_key = key
+
+
+def _keyed_people(field, name: str, people, empty_label) -> None:
+    """A select of accounts, "nobody" first: keyed by the accounts' ids and names and the empty option's words, so
+    the case page keeps its rendered form until someone joins, leaves or is renamed (core/page_cache.py)."""
+    empty = str(empty_label)
+    pairs = tuple((str(person.id), person.name) for person in people)
+    keyed_choices(field, (name, empty, pairs), lambda: [("", empty), *pairs])
 
 
 _CHOICES: dict[tuple, tuple[SelectChoice, ...]] = {}

@@ -338,10 +338,12 @@ def _active(roles) -> list[User]:
 
 
 def _link_form(case: Case | None = None) -> LinkForm:
-    companies = db.session.scalars(
-        select(Organisation).where(Organisation.kind == OrganisationKind.COMPANY).order_by(Organisation.name)
+    companies = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.kind == OrganisationKind.COMPANY)
+        .order_by(Organisation.name)
     ).all()
-    entities = db.session.scalars(select(SupplyChainEntity).order_by(SupplyChainEntity.name)).all()
+    entities = SupplyChainEntity.choices()
     if case is None:
         return LinkForm(companies, entities)
     return LinkForm(

@@ -16,6 +16,7 @@ from collections.abc import MutableMapping
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import logout_user
+from sqlalchemy.orm import joinedload
 
 from portal.core.security import SEEN_STEP, STAFF_SESSION_KEY
 from portal.extensions import db, login_manager
@@ -64,7 +65,10 @@ def _session_user() -> User | None:
     # holds objects only weakly).
     if "portal_session_user" not in g:
         try:
-            g.portal_session_user = db.session.get(User, int(session[STAFF_SESSION_KEY]))
+            # One statement with the affiliations (every staff list reads them for recusal), not two.
+            g.portal_session_user = db.session.get(
+                User, int(session[STAFF_SESSION_KEY]), options=[joinedload(User.affiliations)]
+            )
         except (KeyError, TypeError, ValueError):
             g.portal_session_user = None
     return g.portal_session_user

@@ -12,7 +12,7 @@ from portal.cases.models import Case, CaseCategory, CaseEntity
 from portal.cases.tags import Tag
 from portal.cases.workflow import FINAL_STATES
 from portal.extensions import db
-from portal.organisations.models import EntityKind, SupplyChainEntity
+from portal.organisations.models import EntityKind, Organisation, OrganisationKind, SupplyChainEntity
 
 REFERENCE = re.compile(r">(MC-\d{4}-\d{5,})</a>")
 
@@ -100,3 +100,30 @@ def test_the_kept_bulk_form_speaks_each_readers_language(app, officer_client, ma
     assert ">Nobody</option>" in officer_client.get("/staff/cases").get_data(as_text=True)
     page = french.get("/staff/cases").get_data(as_text=True)
     assert '<html lang="fr"' in page and ">Nobody</option>" not in page
+
+
+def test_the_case_pages_kept_forms_follow_their_lists_and_each_cases_choice(app, officer_client, make_user):
+    """The case page's link, officer and panel forms are rendered once per list and selection (core/page_cache.py):
+    a site renamed, a company or a person added shows at the next request, and each case shows its own choice."""
+    with app.app_context():
+        first_case, second_case = db.session.scalars(select(Case.reference).order_by(Case.id).limit(2)).all()
+    page = officer_client.get(f"/staff/cases/{first_case}").get_data(as_text=True)
+    assert ">Depot</label>" in page and "Newco Mining" not in page and "Ama Newcomer" not in page
+    with app.app_context():
+        db.session.scalar(select(SupplyChainEntity).where(SupplyChainEntity.name == "Depot")).name = "Kolwezi depot"
+        company = Organisation(name="Newco Mining", kind=OrganisationKind.COMPANY)
+        db.session.add(company)
+        db.session.flush()
+        db.session.scalar(select(Case).where(Case.reference == first_case)).respondent_organisation_id = company.id
+        db.session.commit()
+        company_id = company.id
+    make_user("secretariat", name="Ama Newcomer")
+    make_user("member", name="Kofi Panelist")
+    page = officer_client.get(f"/staff/cases/{first_case}").get_data(as_text=True)
+    assert ">Kolwezi depot</label>" in page and ">Depot</label>" not in page
+    assert ">Ama Newcomer</option>" in page and page.count(">Kofi Panelist</option>") == 1
+    chosen = re.compile(rf'<option selected value="{company_id}">|value="{company_id}" selected')
+    assert chosen.search(page)
+    other = officer_client.get(f"/staff/cases/{second_case}").get_data(as_text=True)
+    assert ">Newco Mining</option>" in other and not chosen.search(other)
+    assert "\x00" not in page + other
