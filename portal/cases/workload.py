@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from threading import Lock
 from typing import Any, TypeVar
 
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -49,9 +49,14 @@ def version() -> tuple:
     """The newest audit entry (it moves whenever anything about a case changes: every operation, alert and
     registry change is audited) and the newest case (a bulk load that bypasses the operations, as the bench's seed
     does, moves it too); one indexed round trip."""
+    if has_request_context() and "desk_version" in g:  # read once per request: the charts and the alerts share it
+        return g.desk_version
     audit = db.metadata.tables["audit_entries"]
     newest = select(audit.c.entry_hash).order_by(audit.c.id.desc()).limit(1).scalar_subquery()
-    return tuple(db.session.execute(select(newest, select(func.max(Case.id)).scalar_subquery())).one())
+    found = tuple(db.session.execute(select(newest, select(func.max(Case.id)).scalar_subquery())).one())
+    if has_request_context():
+        g.desk_version = found
+    return found
 
 
 def kept(name: str, user: User, now: datetime, compute: Callable[[], T]) -> T:
