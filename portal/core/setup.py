@@ -26,7 +26,7 @@ def load_configuration(app: Flask) -> None:
 
 def init_extensions(app: Flask) -> None:
     from portal.core.db import engine_options
-    from portal.core.i18n import install_template_gettext, select_locale
+    from portal.core.i18n import PortalRequest, install_template_gettext, select_locale
     from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
@@ -41,6 +41,7 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_template_gettext(app.jinja_env)  # after Flask-Babel's own, which it replaces
+    app.request_class = PortalRequest  # WTForms' messages read once per process and language
     login_manager.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)

@@ -110,3 +110,29 @@ def test_the_templates_words_follow_a_forced_locale_and_come_back(app):
     assert swahili not in (english, french)
     with app.test_request_context("/staff/"), force_locale("ar"):
         assert locale_code() == "ar" and day(date(2027, 2, 28)) == format_date(date(2027, 2, 28), "long")
+
+
+def test_wtforms_messages_are_read_once_per_process_in_the_readers_language(app, monkeypatch):
+    """Flask-WTF read WTForms' catalogue from disk on every request that built a form (0.3 ms); it is kept per
+    process and language now (core/i18n.PortalRequest), and still speaks the reader's language."""
+    from babel import support
+    from flask_wtf import FlaskForm
+
+    from portal.core.i18n import wtforms_catalogue
+
+    loads = []
+    real_load = support.Translations.load.__func__
+
+    def counting_load(cls, *args, **kwargs):
+        loads.append(kwargs.get("domain"))
+        return real_load(cls, *args, **kwargs)
+
+    monkeypatch.setattr(support.Translations, "load", classmethod(counting_load))
+    wtforms_catalogue.cache_clear()
+    said = []
+    for code in ("fr", "fr", "fr", "zh_Hans", "fr"):
+        with app.test_request_context(f"/{code}/report/what"):
+            form = FlaskForm()
+            said.append(form.meta.get_translations(form).gettext("Not a valid choice."))
+    assert said == ["N'est pas un choix valide."] * 3 + ["不是有效的选择。", "N'est pas un choix valide."]
+    assert loads.count("wtforms") == 2  # French once, Chinese once
