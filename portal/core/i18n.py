@@ -150,8 +150,8 @@ def wtforms_catalogue(locale_code: str):
 class PortalRequest(Request):
     """Flask's request, with WTForms' catalogue taken from the per-process copy above. Flask-WTF reads it from
     ``request.wtforms_translations`` and, when that is unset, loads the ``.mo`` file again: 0.3 to 0.4 ms on every
-    request that builds a form, which is nearly every page. Read on first use, once the request's locale is
-    chosen."""
+    request that shows one of WTForms' own messages (a form sent back with an error, the page a person who made a
+    mistake waits for). Read on first use, once the request's locale is chosen."""
 
     @cached_property
     def wtforms_translations(self):

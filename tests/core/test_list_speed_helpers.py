@@ -113,7 +113,7 @@ def test_the_templates_words_follow_a_forced_locale_and_come_back(app):
 
 
 def test_wtforms_messages_are_read_once_per_process_in_the_readers_language(app, monkeypatch):
-    """Flask-WTF read WTForms' catalogue from disk on every request that built a form (0.3 ms); it is kept per
+    """Flask-WTF read WTForms' catalogue from disk on every request that showed one of its messages (0.3 ms); kept per
     process and language now (core/i18n.PortalRequest), and still speaks the reader's language."""
     from babel import support
     from flask_wtf import FlaskForm
