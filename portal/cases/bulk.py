@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,6 +19,7 @@ from wtforms import SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from portal.cases import access, casework, labels, queries
+from portal.cases.forms import keyed_pairs
 from portal.cases.models import Case
 from portal.cases.operations import ActionInput, take_action
 from portal.cases.refusals import CaseworkRefused
@@ -132,13 +132,10 @@ class BulkForm(FlaskForm):
 
     def __init__(self, people: list[tuple[int, str]], tag_labels: list[tuple[int, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.officer.choices = options([("", _("Nobody")), *((str(user_id), name) for user_id, name in people)])
-        self.tag.choices = options([("", _("Choose a tag")), *((str(tag_id), label) for tag_id, label in tag_labels)])
-        # The lists themselves are the keys, with the language of their first option ("Nobody"): the form renders
-        # once per language and list of people and of tags (staff list).
-        locale = str(get_locale())
-        self.officer.choices_key = ("officers", locale, tuple(people))
-        self.tag.choices_key = ("tags", locale, tuple(tag_labels))
+        # The lists themselves are the keys, with the words of their first option ("Nobody", in the reader's
+        # language): the form renders once per language and list of people and of tags (staff list).
+        keyed_pairs(self.officer, "officers", _("Nobody"), people)
+        keyed_pairs(self.tag, "tags", _("Choose a tag"), tag_labels)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

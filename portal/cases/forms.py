@@ -204,7 +204,7 @@ class PanelSeatForm(FlaskForm):
 
     def __init__(self, members, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _keyed_people(self.user_id, "panel-members", members, _l("Choose"))
+        keyed_pairs(self.user_id, "panel-members", _l("Choose"), ((member.id, member.name) for member in members))
         if not self.seat.data:
             self.seat.data = SeatKind.CHAIR
 
@@ -216,10 +216,8 @@ class LinkForm(FlaskForm):
     def __init__(self, company_pairs, entity_pairs, *args, **kwargs):
         """``company_pairs`` and ``entity_pairs``: (id, name) of every company and registered site, by name."""
         super().__init__(*args, **kwargs)
-        not_named = str(_l("Not named yet"))
-        companies = tuple((str(company_id), name) for company_id, name in company_pairs)
+        keyed_pairs(self.respondent, "respondents", _l("Not named yet"), company_pairs)
         sites = tuple((str(entity_id), name) for entity_id, name in entity_pairs)
-        keyed_choices(self.respondent, ("respondents", not_named, companies), lambda: [("", not_named), *companies])
         keyed_choices(self.entities, ("sites", sites), sites)
 
 
@@ -228,7 +226,7 @@ class AssignForm(FlaskForm):
 
     def __init__(self, officers, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _keyed_people(self.officer, "officers", officers, _l("Nobody"))
+        keyed_pairs(self.officer, "officers", _l("Nobody"), ((officer.id, officer.name) for officer in officers))
 
 
 class SummaryForm(FlaskForm):
@@ -263,11 +261,12 @@ def keyed_choices(field, key: tuple, pairs) -> None:
     field.choices_key = key
 
 
-def _keyed_people(field, name: str, people, empty_label) -> None:
-    """A select of accounts, "nobody" first: keyed by the accounts' ids and names and the empty option's words, so
-    the case page keeps its rendered form until someone joins, leaves or is renamed (core/page_cache.py)."""
+def keyed_pairs(field, name: str, empty_label, pairs) -> None:
+    """A select of rows read per request, as ``(id, name)`` pairs, after an empty option ("Nobody", "Choose"):
+    keyed by the pairs and the empty option's words (its language), so a kept form renders again as soon as a row
+    is added, removed or renamed, on every server (core/page_cache.py)."""
     empty = str(empty_label)
-    pairs = tuple((str(person.id), person.name) for person in people)
+    pairs = tuple((str(row_id), row_name) for row_id, row_name in pairs)
     keyed_choices(field, (name, empty, pairs), lambda: [("", empty), *pairs])
 
 
