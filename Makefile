@@ -48,10 +48,12 @@ typecheck: $(STAMP)
 # Line coverage of portal/ over the whole suite, SQLite alone included; the floor is the measured figure rounded
 # down. PYTEST_ARGS stays free for extra flags; a partial run (a folder, -k) adds --no-cov or sets COVERAGE_ARGS=.
 COVERAGE_ARGS ?= --cov=portal --cov-report=term-missing:skip-covered --cov-fail-under=96
+# One test process per core (pytest-xdist); each has its own databases (tests/conftest.py). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
 
 test: $(STAMP) compile-messages lint typecheck
 	$(PY) -m portal.core.catalogs
-	$(VENV)/bin/pytest $(COVERAGE_ARGS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses=$(TEST_WORKERS) $(COVERAGE_ARGS) $(PYTEST_ARGS)
 
 # Re-extract the strings marked in the code and merge them into every catalog.
 messages: $(STAMP)

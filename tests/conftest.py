@@ -2,6 +2,9 @@
 
 Every test runs on SQLite; when TEST_DATABASE_URL is set (CI sets it to PostgreSQL) every test runs there too.
 The schema is built by the real migrations, so the suite also proves they match the models.
+
+`make test` runs the suite in one process per core (pytest-xdist). Each worker gets a database and a Redis
+database of its own (see `pytest_configure`), so that one worker emptying its tables never touches another's.
 """
 
 from __future__ import annotations
@@ -14,13 +17,43 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from portal import create_app
 from portal.config import TestConfig, database_url
 from portal.core import tasks
 from portal.extensions import db, limiter
 from tests.mailbox import Mailbox, free_port
+
+
+def pytest_configure(config):
+    """Under pytest-xdist, point this worker at its own PostgreSQL database and Redis database.
+
+    The environment is rewritten before any test module is imported, so the tests that start servers (two app
+    servers, gunicorn) hand the worker's own URLs to them. Worker gw0 keeps the configured Redis database; gw1
+    takes the next one. The PostgreSQL database `<name>_gw1` is created on first use next to the configured one.
+    """
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if not worker:
+        return
+    number = int(worker.removeprefix("gw"))
+    if os.environ.get("TEST_DATABASE_URL"):
+        configured = make_url(database_url(os.environ["TEST_DATABASE_URL"]))
+        own = configured.set(database=f"{configured.database}_{worker}")
+        engine = create_engine(configured, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database})
+            if exists.first() is None:
+                connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+        engine.dispose()
+        os.environ["TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+    if os.environ.get("TEST_REDIS_URL"):
+        redis = make_url(os.environ["TEST_REDIS_URL"])
+        base = int(redis.database or 0)
+        os.environ["TEST_REDIS_URL"] = redis.set(database=str((base + number) % 16)).render_as_string(
+            hide_password=False
+        )
+
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

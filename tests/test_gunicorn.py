@@ -103,7 +103,8 @@ def _wrong_receipt_attempts(served: Served, attempts: int) -> list[int]:
     return statuses
 
 
-@pytest.mark.parametrize("storage", STORAGES)
+# Named ids: each pytest-xdist worker has a Redis database of its own, and the workers must collect the same names.
+@pytest.mark.parametrize("storage", STORAGES, ids=["memory", "redis"][: len(STORAGES)])
 def test_five_a_minute_lets_exactly_five_through_with_two_workers_configured(serve, storage):
     if storage.startswith("redis"):
         import redis
