@@ -20,16 +20,14 @@ from portal.api.idempotency import KEY_MAX, KeyReused, file_once, fingerprint
 from portal.api.schemas import entry_json, numbered_page, problems
 from portal.api.tokens import Scope, require
 from portal.cases.committee import Decision
-from portal.cases.labels import STATE_FOR_COMPLAINANT
 from portal.cases.models import Case
-from portal.cases.workflow import State
 from portal.core.db import utcnow
 from portal.core.forms import REQUIRED
 from portal.core.i18n import day
 from portal.extensions import db
 from portal.intake import operations
 from portal.intake.forms import GrievanceForm
-from portal.intake.progress import case_progress, open_question
+from portal.intake.progress import open_question
 from portal.intake.report import grievance_input, with_organisation
 from portal.organisations.models import OrganisationKind
 from portal.orgs import cases as org_pages
@@ -71,15 +69,15 @@ def _next_step(sentence, due, said: dict[int, str]) -> str | None:
 
 
 def _row(row: org_pages.OurCase, said: dict[int, str] | None = None) -> dict:
-    case, said = row.case, {} if said is None else said
+    said = {} if said is None else said
     return {
-        "reference": case.reference,
-        "state": case.state,
+        "reference": row.reference,
+        "state": row.state,
         "state_label": _said(row.state_words, said),
-        "received": case.created_at,
-        "categories": case.categories,
-        "country": case.country,
-        "commodity": case.commodity,
+        "received": row.received,
+        "categories": list(row.categories),
+        "country": row.country,
+        "commodity": row.commodity,
         "next_step": _next_step(row.next_sentence, row.next_date, said),
         "next_step_due": row.next_date,
         "days_overdue": row.days_overdue,
@@ -117,23 +115,10 @@ def list_cases(arguments: dict):
 def _detail(case: Case, user: User) -> dict:
     entries = org_pages.org_entries(case)
     org_pages.mark_read(case, entries, user)  # as opening the page does: these messages are read now
-    now = utcnow()
-    progress = case_progress(case)
-    due = case.next_due_at
     question = open_question(case, entries)
     decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id))
     return {
-        **_row(
-            org_pages.OurCase(
-                case=case,
-                state_words=STATE_FOR_COMPLAINANT[State(case.state)][0],
-                next_sentence=progress.next_sentence,
-                next_date=progress.next_date,
-                days_overdue=max(1, (now - due).days) if due is not None and due < now else 0,
-                unread=0,
-                question=case.state == State.INFO_REQUESTED,
-            )
-        ),
+        **_row(org_pages.our_row(case, tuple(case.categories), 0, utcnow())),
         "question": (
             {"entry_id": question.entry.id, "text": question.entry.text_for_complainant, "answer_by": question.due}
             if question

@@ -81,6 +81,29 @@ def test_the_detail_shows_what_the_members_read_and_the_question(app, client, or
     assert client.get("/api/v1/org/cases", headers=headers).get_json()["cases"][0]["unread_messages"] == 0
 
 
+def test_a_row_of_the_list_says_each_field_as_the_case_itself_does(app, client, orgs, file_grievance, token_for):
+    """The list is read as plain rows, a case's detail from the case: each field of a row must come out the same,
+    for a case waiting for an answer, an overdue one with two categories, and a closed one (nothing comes next)."""
+    asked = file_for(app, file_grievance, orgs.ngo)
+    ask(app, asked, orgs.secretariat)
+    overdue = file_for(app, file_grievance, orgs.ngo, categories=["wages_hours", "child_labour"], commodity="nickel")
+    closed = file_for(app, file_grievance, orgs.ngo, country="ID")
+    with app.app_context():
+        late = db.session.scalar(select(Case).where(Case.reference == overdue))
+        late.acknowledge_due_at = late.next_due_at = utcnow() - timedelta(days=3)
+        db.session.scalar(select(Case).where(Case.reference == closed)).state = State.WITHDRAWN
+        db.session.commit()
+    headers = token_for(orgs.members["ngo"], READ)
+    rows = {row["reference"]: row for row in client.get("/api/v1/org/cases", headers=headers).get_json()["cases"]}
+    assert rows[overdue]["categories"] == ["child_labour", "wages_hours"] and rows[overdue]["days_overdue"] == 3
+    assert rows[overdue]["next_step"] and rows[asked]["question_waiting"] and rows[closed]["next_step"] is None
+    for reference, row in rows.items():
+        detail = client.get(f"/api/v1/org/cases/{reference}", headers=headers).get_json()
+        assert {key: detail[key] for key in row if key != "unread_messages"} == {
+            key: value for key, value in row.items() if key != "unread_messages"
+        }
+
+
 def test_another_organisations_token_cannot_reach_staff_endpoints(client, orgs, token_for):
     headers = token_for(orgs.members["ngo"], READ, WRITE)
     _problem(client.get("/api/v1/staff/cases", headers=headers), 403)
