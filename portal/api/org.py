@@ -65,7 +65,8 @@ def _said(words, said: dict[int, str]) -> str:
 
 
 def _next_step(sentence, due, said: dict[int, str]) -> str | None:
-    return _said(sentence, said) % {"date": day(due, "long")} if sentence and due else None
+    # "is not None", not truth: the truth of a lazy sentence is its length, a translation each time.
+    return _said(sentence, said) % {"date": day(due, "long")} if sentence is not None and due else None
 
 
 def _row(row: org_pages.OurCase, said: dict[int, str] | None = None) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from portal.audit.models import AuditEntry
 from portal.cases.models import Case, CaseEntry, EntryKind
 from portal.cases.workflow import State
 from portal.extensions import db
+from portal.organisations.models import EntityKind, SupplyChainEntity
 from tests.organisations.fixtures_cases import *  # noqa: F403
 from tests.organisations.fixtures_cases import SECRET, ask, count_statements, file_for
 
@@ -150,3 +152,28 @@ def test_the_state_filter_says_the_complainants_words_even_after_the_staff_list(
     assert ">Admissibility assessment</option>" in staff.get("/staff/cases?state=assessment").get_data(as_text=True)
     page = member_client(orgs.members["union"]).get("/org/cases?state=assessment").get_data(as_text=True)
     assert "Being assessed</option>" in page and "Admissibility assessment" not in page
+
+
+def _chosen(html: str, value: str) -> bool:
+    option = re.search(rf'<option[^>]*value="{value}"[^>]*>', html)
+    return option is not None and "selected" in option.group(0)
+
+
+def test_the_kept_filters_follow_the_choice_each_readers_language_and_a_new_site(app, orgs, member_client):
+    """The filter form is rendered once per language and choice of filters (core/page_cache.cached_fragment): the
+    chosen metal stays chosen when another is chosen, a site registered since shows at once, and the French member
+    reads French, the English one English, whoever rendered it first."""
+    english, french = member_client(orgs.members["union"]), member_client(orgs.members["ngo"])
+    page = english.get("/org/cases?commodity=nickel").get_data(as_text=True)
+    assert _chosen(page, "nickel") and not _chosen(page, "cobalt") and ">Metal or mineral<" in page
+    page = english.get("/org/cases?commodity=cobalt").get_data(as_text=True)
+    assert _chosen(page, "cobalt") and not _chosen(page, "nickel")
+    assert "Métal ou minerai" in french.get("/org/cases?commodity=cobalt").get_data(as_text=True)
+    with app.app_context():
+        site = SupplyChainEntity(name="Kipushi Tailings Depot", kind=EntityKind.DEPOT, country="CD")
+        db.session.add(site)
+        db.session.commit()
+        site_id = site.id
+    page = english.get("/org/cases?commodity=cobalt").get_data(as_text=True)
+    assert "Kipushi Tailings Depot</option>" in page and _chosen(page, "cobalt")
+    assert _chosen(english.get(f"/org/cases?entity={site_id}").get_data(as_text=True), str(site_id))
