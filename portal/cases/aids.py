@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired
 
@@ -34,7 +33,7 @@ from portal.cases.message_templates import (
     fill,
     save_template,
 )
-from portal.cases.models import Attachment, Case, CaseEntry
+from portal.cases.models import Attachment, Case
 from portal.cases.refusals import CaseworkRefused
 from portal.cases.translations import description_translation, set_description_translation
 from portal.cases.views import render_case
@@ -96,14 +95,10 @@ def aid_template_steps() -> dict:
 
 
 @aids.app_template_global()
-def aid_thumbnails(case: Case) -> list[tuple[Attachment, Thumbnail]]:
-    """The case's photos that have a preview and that the reader may download, oldest first (one query each)."""
-    photos = db.session.scalars(
-        select(Attachment)
-        .join(CaseEntry, Attachment.entry_id == CaseEntry.id)
-        .where(CaseEntry.case_id == case.id, Attachment.content_type.like("image/%"))
-        .order_by(Attachment.id)
-    ).all()
+def aid_thumbnails(attachments: list[Attachment]) -> list[tuple[Attachment, Thumbnail]]:
+    """Of the case's files (``attachments``, oldest first), the photos that have a preview and that the reader may
+    download."""
+    photos = [file for file in attachments if file.content_type.startswith("image/")]
     found = thumbnails_of([photo.id for photo in photos])
     return [(photo, found[photo.id]) for photo in photos if photo.id in found and may_download(photo, current_user)]
 

@@ -297,16 +297,6 @@ class Case(CreatedAtMixin, db.Model):
     def is_representative(self) -> bool:
         return self.filer_type in REPRESENTATIVE_FILERS
 
-    def mandate_documents(self) -> list[Attachment]:
-        """The files given as the representative's mandate, at intake or later, oldest first."""
-        stmt = (
-            select(Attachment)
-            .join(CaseEntry, Attachment.entry_id == CaseEntry.id)
-            .where(CaseEntry.case_id == self.id, Attachment.purpose == AttachmentPurpose.MANDATE)
-            .order_by(Attachment.id)
-        )
-        return list(db.session.scalars(stmt))
-
     @property
     def written_locale(self) -> str:
         """The interface language we write to the complainant in: the one they asked for, else the one they filed in."""

@@ -52,7 +52,7 @@ from portal.cases.meetings import (
     schedule_meeting,
     set_language_needs,
 )
-from portal.cases.models import Attachment, Case, CaseEntry
+from portal.cases.models import Attachment, AttachmentPurpose, Case, CaseEntry
 from portal.cases.operations import (
     ActionInput,
     Finding,
@@ -364,18 +364,23 @@ def render_case(case: Case, status: int = 200, **forms):
     people = _active(COMMITTEE | {Role.SECRETARIAT})  # one query for the panel and the officer choices
     failed_action = forms.get("failed_action")
     can_record_commitments = remedy.can_record_commitments(case)
+    entries = db.session.scalars(
+        select(CaseEntry)
+        .where(CaseEntry.case_id == case.id)
+        .options(selectinload(CaseEntry.author))
+        .order_by(CaseEntry.id)
+    ).all()
+    # Every file of the case hangs from an entry, and the entries come with their files: the mandate and the photos
+    # are picked from those, not read again.
+    attachments = sorted((file for entry in entries for file in entry.attachments), key=lambda file: file.id)
     return (
         render_template(
             "staff/case.html",
             case=case,
             labels=labels,
             now=utcnow(),
-            entries=db.session.scalars(
-                select(CaseEntry)
-                .where(CaseEntry.case_id == case.id)
-                .options(selectinload(CaseEntry.author))
-                .order_by(CaseEntry.id)
-            ).all(),
+            entries=entries,
+            attachments=attachments,
             seats=seats,
             decisions=decisions,
             recusals=recusals,
@@ -409,7 +414,9 @@ def render_case(case: Case, status: int = 200, **forms):
             can_record_commitments=can_record_commitments,
             findings=forms.get("findings") or {},
             urgency_form=forms.get("urgency_form") or UrgencyForm(urgent="0" if case.urgent else "1"),
-            mandate_documents=case.mandate_documents() if case.is_representative else [],
+            mandate_documents=[file for file in attachments if file.purpose == AttachmentPurpose.MANDATE]
+            if case.is_representative
+            else [],
             mandate_verify_form=forms.get("mandate_verify_form") or MandateVerifyForm(),
             mandate_request_form=forms.get("mandate_request_form") or MandateRequestForm(),
             identity=forms.get("identity"),

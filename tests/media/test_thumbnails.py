@@ -7,7 +7,7 @@ import io
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from portal.cases.attachments import attach_files
 from portal.cases.models import Attachment, Case, CaseEntry, EntryKind
@@ -81,6 +81,27 @@ def test_the_thumbnail_is_served_to_staff_who_see_the_case(app, world, client_as
     page = client_as("secretariat").get(f"/staff/cases/{world.reference}").get_data(as_text=True)
     assert f"/staff/cases/{world.reference}/attachments/{attachment_id}/thumbnail" in page
     assert 'id="photos"' in page
+
+
+def test_the_case_page_reads_the_cases_files_once_for_timeline_and_photos(app, world, client_as):
+    """The entries come with their files; the photos panel picks its photos from those instead of asking again."""
+    attachment_id = _add_photo(app, world.reference)
+    client = client_as("secretariat")
+    read: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if "FROM attachments" in statement:
+            read.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = client.get(f"/staff/cases/{world.reference}").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert f"/attachments/{attachment_id}/thumbnail" in page
+    assert len(read) == 1, read
 
 
 @pytest.mark.parametrize("role", ROLES)
