@@ -159,7 +159,7 @@ class Case(CreatedAtMixin, db.Model):
         Index("ix_cases_created_at_id", "created_at", "id"),
         Index("ix_cases_urgent_next_due_at", "urgent", "next_due_at"),
         Index("ix_cases_assigned_officer_id_created_at", "assigned_officer_id", "created_at"),
-        # The staff case page lists the cases merged into this one (absorbed_cases): without it, a full scan.
+        # The staff case page lists the cases merged into this one (absorbed_references): without it, a full scan.
         Index("ix_cases_merged_into_id", "merged_into_id"),
         # The public register filters on these and pages newest first by id (portal/transparency/queries.py).
         Index("ix_cases_country_id", "country", "id"),
@@ -362,8 +362,9 @@ class Case(CreatedAtMixin, db.Model):
         """The holder may write while the case, or the joint case it was merged into, is open."""
         return self.joint_case().is_open
 
-    def absorbed_cases(self) -> list[Case]:
-        return list(db.session.scalars(select(Case).where(Case.merged_into_id == self.id).order_by(Case.id)))
+    def absorbed_references(self) -> list[str]:
+        """The references of the cases merged into this one (the staff page links them), oldest first."""
+        return list(db.session.scalars(select(Case.reference).where(Case.merged_into_id == self.id).order_by(Case.id)))
 
     def _joint_news(self) -> list[CaseEntry]:
         """What an absorbed case's complainant reads of the joint case since the merge: the secretariat's messages

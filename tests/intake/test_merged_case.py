@@ -81,3 +81,9 @@ def test_the_absorbed_complainant_does_not_read_what_was_said_to_the_other_befor
         db.session.commit()
     assert open_case(receipt, "sw").status_code == 302
     assert "Only for the first complainant." not in client.get("/sw/follow-up/case").get_data(as_text=True)
+
+
+def test_the_joint_cases_staff_page_links_the_case_it_absorbed(merged):
+    officer, _user, first, second, _receipt = merged
+    page = officer.get(f"/staff/cases/{first}").get_data(as_text=True)
+    assert f'<a href="/staff/cases/{second}">{second}</a>' in page
