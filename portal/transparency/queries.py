@@ -23,8 +23,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import cache
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, not_, or_, select
 from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from portal.audit.models import AuditEntry
@@ -129,8 +130,15 @@ def public_condition() -> ColumnElement[bool]:
     )
 
 
+@cache
+def _is_public_statement() -> Select:
+    # Built once per process: the rule is fixed, only the case changes (the staff case page asks on every visit,
+    # and building the rule's expression cost more than running it).
+    return select(exists().where(Case.id == bindparam("case_id"), public_condition()))
+
+
 def is_public(case_id: int) -> bool:
-    return bool(db.session.scalar(select(exists().where(Case.id == case_id, public_condition()))))
+    return bool(db.session.scalar(_is_public_statement(), {"case_id": case_id}))
 
 
 def is_flagged(case: Case) -> bool:

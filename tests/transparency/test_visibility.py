@@ -102,3 +102,20 @@ def test_an_inadmissible_case_appears_only_with_public_reasons(client, app, worl
         operations.withdraw(case, publication, person("secretariat"))
         db.session.commit()
         assert outputs(client, reference) == NOWHERE
+
+
+def test_the_staff_page_says_whether_the_case_is_listed_as_the_register_does(
+    client, app, make_case, staff_client, case, person
+):
+    """The publication panel asks the register's own rule (prepared once per process, per case a parameter)."""
+    listed, unlisted = "This case is listed in the public register.", "This case is not listed in the public register."
+    secretariat = staff_client("secretariat")
+    with app.app_context():
+        not_admitted = make_case(admitted=False, state=State.ASSESSMENT)
+    assert unlisted in secretariat.get(f"/staff/cases/{not_admitted}").get_data(as_text=True)
+    assert outputs(client, case.reference)["page"]
+    assert listed in secretariat.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    operations.set_register_choice(case, False)
+    db.session.commit()
+    assert not outputs(client, case.reference)["page"]
+    assert unlisted in secretariat.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
