@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, or_, select
@@ -226,7 +227,14 @@ def suggest(case: Case) -> list[DuplicateSuggestion]:
 _OTHER = aliased(Case, flat=True)
 
 
-def suggestions_for(case: Case, user: User) -> list[tuple[DuplicateSuggestion, Case]]:
+class OtherCase(NamedTuple):
+    """The other case of a suggestion, as the case page links it (not the whole case: eighty columns)."""
+
+    id: int
+    reference: str
+
+
+def suggestions_for(case: Case, user: User) -> list[tuple[DuplicateSuggestion, OtherCase]]:
     """The open suggestions of ``case`` whose other case is still open and ``user`` may see, best first: one query
     for the pairs, one for which of those few cases ``user`` may see."""
     other = _OTHER
@@ -235,12 +243,12 @@ def suggestions_for(case: Case, user: User) -> list[tuple[DuplicateSuggestion, C
         and_(DuplicateSuggestion.second_case_id == case.id, DuplicateSuggestion.first_case_id == other.id),
     )
     query = (
-        select(DuplicateSuggestion, other)
+        select(DuplicateSuggestion, other.id, other.reference)
         .join(other, involving)
         .where(DuplicateSuggestion.status == SuggestionStatus.SUGGESTED, other.state.notin_(FINAL_STATES))
         .order_by(DuplicateSuggestion.score.desc(), DuplicateSuggestion.id)
     )
-    rows = [(row[0], row[1]) for row in db.session.execute(query).all()]
+    rows = [(row[0], OtherCase(row[1], row[2])) for row in db.session.execute(query).all()]
     if not rows:
         return []
     ids = [found.id for _, found in rows]
