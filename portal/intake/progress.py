@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 
@@ -101,7 +102,28 @@ def _position(case: Case, state: State) -> tuple[int, bool]:
     return index, state is State.INADMISSIBLE
 
 
-def _road_state(case: Case) -> State:
+class Clocks(Protocol):
+    """What "what comes next" reads of a case: a ``Case``, or a plain row whose columns have the same names (the
+    lists read rows: portal/orgs/cases._ROW_COLUMNS, ``is_open`` a labelled column there). The ``<clock>_due_at``
+    it names are read by name."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def state_before_question(self) -> str | None: ...
+    @property
+    def is_open(self) -> bool: ...
+    @property
+    def paused_at(self) -> datetime | None: ...
+    @property
+    def urgent(self) -> bool: ...
+    @property
+    def triage_due_at(self) -> datetime | None: ...
+    @property
+    def feedback_due_at(self) -> datetime | None: ...
+
+
+def _road_state(case: Clocks) -> State:
     """The state whose stage the case is at: a question pauses the case where it was."""
     state = State(case.state)
     if state is State.INFO_REQUESTED:
@@ -109,7 +131,7 @@ def _road_state(case: Case) -> State:
     return state
 
 
-def next_step(case: Case) -> tuple[object | None, datetime | None]:
+def next_step(case: Clocks) -> tuple[object | None, datetime | None]:
     """What comes next and by when, as ``case_progress`` says it, without the road: lists print only this, and it
     needs none of the case's timeline."""
     return _next_step(case, _road_state(case))
@@ -130,7 +152,7 @@ def case_progress(case: Case) -> Progress:
     return Progress(stages, index + 1, len(stages), stopped, sentence, due)
 
 
-def _next_step(case: Case, state: State) -> tuple[object | None, datetime | None]:
+def _next_step(case: Clocks, state: State) -> tuple[object | None, datetime | None]:
     if not case.is_open or case.paused_at is not None or state is State.INADMISSIBLE:
         # Nothing due; or a question is open (its own date is shown at the top); or only the review window runs
         # (shown with the decision).
