@@ -274,8 +274,9 @@ class Case(CreatedAtMixin, db.Model):
     guardian_consent_by = EncryptedText("guardian_consent_by_encrypted")
     staff_summary = EncryptedText("staff_summary_encrypted")
 
+    # In a fixed order (PostgreSQL returns rows in no promised order): every page and list says them alike.
     category_rows: Mapped[list[CaseCategory]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin", order_by="CaseCategory.category"
     )
     entries: Mapped[list[CaseEntry]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseEntry.id", foreign_keys="CaseEntry.case_id"
