@@ -18,6 +18,7 @@ _axe = Axe()
 
 
 def axe_violations(page) -> list[str]:
+    page.wait_for_load_state()  # axe reads the whole document; a page still loading has none yet
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     return [
         f"{violation['id']}: {node['target']} {violation['help']}"

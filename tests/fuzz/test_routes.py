@@ -60,9 +60,10 @@ NASTY = {
 }
 ALL_NASTY = [value for values in NASTY.values() for value in values]
 
-# ~3,000 requests: 60-90 s per database on a busy 2-core machine; far less when idle. Counts bound the work; this
-# only catches a runaway (a request that hangs).
-WORST_CASE_SECONDS = 300
+# ~8,300 requests: 2-5 minutes per database, depending on how busy the two cores are (two test workers share them).
+# Counts bound the work; a wall-clock bound on the whole run measured the machine's load (CI once took 310 s), so the
+# bound is on one request: it catches a runaway (a request that hangs or loops), whatever else the machine is doing.
+WORST_REQUEST_SECONDS = 20
 
 
 class FormParser(HTMLParser):
@@ -160,6 +161,7 @@ class Fuzzer:
         self.cookies: dict = {}
         self.cookie_name = app.config["SESSION_COOKIE_NAME"]
         self.seconds: dict[tuple[str, str], float] = defaultdict(float)
+        self.longest: tuple[float, str] = (0.0, "")  # the slowest single request and what it was
         self.defaults = {
             "locale": "en",
             "reference": world.reference,
@@ -293,7 +295,9 @@ class Fuzzer:
         except Exception:
             status = 599  # an exception that escaped every handler
             value = f"{value[:40]!r} {traceback.format_exc(limit=-1).strip().splitlines()[-1]}"
-        self.seconds[target.endpoint, target.method] += time.monotonic() - began
+        took = time.monotonic() - began
+        self.seconds[target.endpoint, target.method] += took
+        self.longest = max(self.longest, (took, f"{target.method} {target.endpoint} {param}"))
         self.count(status, role, target.method, url, param, value)
 
     def parameters(self, target: Target) -> list[str]:
@@ -388,4 +392,4 @@ def test_no_route_answers_5xx_to_bad_input(app, fuzzer):
     )
     assert tally.failures == [], "\n".join(tally.failures[:40])
     assert tally.requests >= 2_500
-    assert elapsed < WORST_CASE_SECONDS
+    assert fuzzer.longest[0] < WORST_REQUEST_SECONDS, fuzzer.longest
