@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
@@ -109,6 +110,13 @@ def set_staff_summary(case: Case, text: str | None, actor: User) -> None:
     signals.staff_summary_written.send(case, actor=actor)
 
 
+@lru_cache(maxsize=16)
+def _country_names(locale: str) -> tuple[tuple[str, str, str], ...]:
+    """(code in lower case, code, normalised name) of every country in ``locale``: normalising some 250 names on
+    every search was a tenth of its Python calls."""
+    return tuple((code.lower(), code, normalise(name)) for code, name in countries(locale))
+
+
 def reference_in(text: str) -> str | None:
     """The case reference ``text`` names exactly ("MC-2026-00042", "mc-2026-00042" or "2026-00042"), or None."""
     candidate = (text or "").strip().upper()
@@ -144,8 +152,8 @@ def matching(text: str, locale: str):
         found.append(select(CaseTag.case_id).where(CaseTag.tag_id.in_(tag_ids)))
     codes = [
         code
-        for code, name in countries(locale)
-        if query == code.lower() or (len(query) >= PREFIX_MIN and query in normalise(name))
+        for lower, code, name in _country_names(locale)
+        if query == lower or (len(query) >= PREFIX_MIN and query in name)
     ]
     if codes:
         found.append(select(Case.id).where(Case.country.in_(codes)))
