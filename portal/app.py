@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.audit.views import audit
     from portal.cases.aids import aids
     from portal.cases.desk_views import desk
+    from portal.cases.meeting_views import meetings
     from portal.cases.views import staff
     from portal.company.views import company
     from portal.core.health import health
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (register, open_data, publication, reviews, review_staff, satisfaction, org, org_staff):
         app.register_blueprint(blueprint)
     app.register_blueprint(desk)
+    app.register_blueprint(meetings)  # the language and meeting forms of a case, each on a page of its own
     app.register_blueprint(org_webhooks)  # HTML pages of the organisation, kept beside the webhooks (portal/api)
     sessions.init_app(app)  # the user loader and the per-request session check
 

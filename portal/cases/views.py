@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
@@ -28,11 +27,9 @@ from portal.cases.forms import (
     AssignForm,
     CaseFilterForm,
     CommitmentForm,
-    LanguageForm,
     LinkForm,
     MandateRequestForm,
     MandateVerifyForm,
-    MeetingForm,
     MessageForm,
     MonitoringForm,
     NoteForm,
@@ -42,16 +39,7 @@ from portal.cases.forms import (
     UrgencyForm,
 )
 from portal.cases.loading import REFERENCE, with_case
-from portal.cases.meetings import (
-    Meeting,
-    MeetingInput,
-    MeetingKind,
-    cancel_meeting,
-    change_meeting,
-    meetings_of,
-    schedule_meeting,
-    set_language_needs,
-)
+from portal.cases.meetings import meetings_of
 from portal.cases.models import Attachment, AttachmentPurpose, Case, CaseEntry
 from portal.cases.operations import (
     ActionInput,
@@ -68,7 +56,7 @@ from portal.core import signals
 from portal.core.auth import staff_required
 from portal.core.db import utcnow
 from portal.core.forms import text_of
-from portal.core.i18n import LOCALES, time_zones
+from portal.core.i18n import LOCALES
 from portal.core.roles import CASE_STAFF, CASEWORK, COMMITTEE, Role
 from portal.core.routing import page_number
 from portal.extensions import db
@@ -313,7 +301,7 @@ def untag_case(case: Case, tag_id: int):
     if tag is None or not FlaskForm().validate_on_submit():
         abort(404)
     tags.remove_tag(case, tag, current_user)
-    return _back(case, "#tags")
+    return back_to_case(case, "#tags")
 
 
 @staff.post("/cases/<reference>/staff-summary")
@@ -422,16 +410,7 @@ def render_case(case: Case, status: int = 200, **forms):
             identity=forms.get("identity"),
             failed_action=failed_action,
             quorum_help=forms.get("quorum_help", False),
-            language_form=forms.get("language_form") or _language_form(case),
             meetings=meetings,
-            meeting_forms={
-                meeting.id: (
-                    forms["meeting_form"] if forms.get("failed_meeting") == meeting.id else _meeting_form(case, meeting)
-                )
-                for meeting in meetings
-                if meeting.cancelled_at is None
-            },
-            new_meeting_form=forms.get("new_meeting_form") or _meeting_form(case),
             meeting_kinds=labels.MEETING_KINDS,
             case_tag_ids=tags.tags_of([case.id]).get(case.id, []),
             tag_names=dict(tags.sorted_labels(str(get_locale()))),
@@ -446,84 +425,35 @@ def render_case(case: Case, status: int = 200, **forms):
     )
 
 
-def _language_form(case: Case, formdata=None) -> LanguageForm:
-    locale = str(get_locale())
-    if formdata is not None:
-        return LanguageForm(locale)
-    return LanguageForm(
-        locale,
-        formdata=None,
-        language=case.language or "",
-        interpreter_needed=case.interpreter_needed,
-        interpreter_language=case.interpreter_language or "",
-        interpreter_note=case.interpreter_note or "",
-    )
-
-
-def _meeting_form(case: Case, meeting: Meeting | None = None, posted: bool = False) -> MeetingForm:
-    """The form to plan a meeting, or to change ``meeting`` (its fields filled in, in the meeting's own zone)."""
-    locale, zones = str(get_locale()), time_zones(case.country)
-    prefix = f"meeting-{meeting.id}" if meeting else "meeting"
-    if posted:
-        return MeetingForm(locale, zones, prefix=prefix)
-    if meeting is None:
-        return MeetingForm(locale, zones, prefix=prefix, formdata=None)
-    local = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))
-    return MeetingForm(
-        locale,
-        zones,
-        prefix=prefix,
-        formdata=None,
-        kind=meeting.kind,
-        date=local.date().isoformat(),
-        time=local.strftime("%H:%M"),
-        timezone=meeting.timezone,
-        duration=str(meeting.duration_minutes),
-        place=meeting.place or "",
-        joining=meeting.joining or "",
-        interpreter_language=meeting.interpreter_language or "",
-        participants=meeting.participants or "",
-        company_invited=meeting.company_invited,
-    )
-
-
-def _meeting_input(form: MeetingForm) -> MeetingInput:
-    return MeetingInput(
-        kind=MeetingKind(form.kind.data),
-        starts_at=form.starts_at(),
-        timezone=form.timezone.data,
-        duration_minutes=int(form.duration.data),
-        place=text_of(form.place),
-        joining=text_of(form.joining),
-        interpreter_language=form.interpreter_language.data or None,
-        participants=text_of(form.participants),
-        company_invited=bool(form.company_invited.data),
-    )
-
-
-def _meeting_of(case: Case, meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.case_id != case.id:
-        abort(404)
-    return meeting
-
-
-def _back(case: Case, anchor: str = ""):
+def back_to_case(case: Case, anchor: str = ""):
     return redirect(url_for("staff.case_page", reference=case.reference) + anchor)
 
 
-def submit(case: Case, form: FlaskForm, slot: str, apply: Callable[[], object], anchor: str = "", error_field=None):
-    """The one way a case-page form is handled: invalid → the page again with the form's errors (400); refused by
-    the rules → the page again with the reason (409); done → back to the case. Nothing typed is lost."""
+def submit(
+    case: Case,
+    form: FlaskForm,
+    again: str | Callable[[int], object],
+    apply: Callable[[], object],
+    anchor: str = "",
+    error_field=None,
+):
+    """The one way a case's form is handled: invalid → the form again with its errors (400); refused by the rules →
+    the form again with the reason (409); done → back to the case. Nothing typed is lost. ``again`` is where the form
+    is shown again: its name on the case page, or a function that renders the form's own page with a status
+    (cases/meeting_views.py)."""
+
+    def shown_again(status: int):
+        return render_case(case, status, **{again: form}) if isinstance(again, str) else again(status)
+
     if not form.validate_on_submit():
-        return render_case(case, 400, **{slot: form})
+        return shown_again(400)
     try:
         apply()
     except CaseworkRefused as refused:
         errors = error_field.errors if error_field is not None else form.form_errors
         errors.append(str(labels.CASEWORK_REASONS[refused.reason]))
-        return render_case(case, 409, **{slot: form})
-    return _back(case, anchor)
+        return shown_again(409)
+    return back_to_case(case, anchor)
 
 
 @staff.get("/cases/<reference>")
@@ -573,7 +503,7 @@ def set_translation(case: Case, entry_id: int):
     form = TranslationForm()
     if form.validate_on_submit():
         casework.set_working_translation(entry, current_user, text_of(form.translation))
-    return _back(case, f"#entry-{entry.id}")
+    return back_to_case(case, f"#entry-{entry.id}")
 
 
 def _votes_from_request(case: Case, panel: PanelKind | None) -> dict[int, VoteChoice]:
@@ -632,7 +562,7 @@ def act(case: Case, action: str):
                 quorum_help = True
         return render_case(case, 409, action_form=form, failed_action=action, quorum_help=quorum_help)
     flash(_("Done: %(action)s.", action=labels.ACTIONS[action]))
-    return _back(case)
+    return back_to_case(case)
 
 
 @staff.post("/cases/<reference>/panel")
@@ -660,7 +590,7 @@ def link(case: Case):
     if not access.can_view(case, current_user):
         flash(_("You are tied to what this case now names, so you are recused from it."))
         return redirect(url_for("staff.dashboard"))
-    return _back(case, "#links")
+    return back_to_case(case, "#links")
 
 
 @staff.post("/cases/<reference>/assign")
@@ -695,7 +625,7 @@ def company_summary(case: Case):
 @with_case(access.can_suspend)
 def suspension(case: Case):
     set_suspended(case, request.form.get("suspend") == "1", current_user)
-    return _back(case)
+    return back_to_case(case)
 
 
 @staff.post("/cases/<reference>/urgency")
@@ -761,7 +691,7 @@ def monitoring_check(case: Case):
     except CaseworkRefused as refused:
         form.note.errors.append(str(labels.CASEWORK_REASONS[refused.reason]))
         return render_case(case, 409, monitoring_form=form, findings=findings)
-    return _back(case, "#commitments")
+    return back_to_case(case, "#commitments")
 
 
 @staff.post("/cases/<reference>/commitments")
@@ -794,74 +724,7 @@ def remove_commitment(case: Case, commitment_id: int):
         remedy.remove_commitment(case, commitment, current_user)
     except CaseworkRefused as refused:
         flash(str(labels.CASEWORK_REASONS[refused.reason]))
-    return _back(case, "#commitments")
-
-
-@staff.post("/cases/<reference>/language")
-@staff_required(CASE_STAFF)
-@with_case(access.can_manage)
-def language(case: Case):
-    form = _language_form(case, formdata=request.form)
-    return submit(
-        case,
-        form,
-        "language_form",
-        lambda: set_language_needs(
-            case,
-            current_user,
-            form.language.data or None,
-            bool(form.interpreter_needed.data),
-            form.interpreter_language.data or None,
-            text_of(form.interpreter_note),
-        ),
-        "#interpreter",
-        error_field=form.interpreter_language,
-    )
-
-
-@staff.post("/cases/<reference>/meetings")
-@staff_required(CASE_STAFF)
-@with_case(access.can_manage)
-def plan_meeting(case: Case):
-    form = _meeting_form(case, posted=True)
-
-    def plan():
-        schedule_meeting(case, current_user, _meeting_input(form))
-        flash(_("The meeting is planned. The complainant has been told."))
-
-    return submit(case, form, "new_meeting_form", plan, "#meetings", error_field=form.date)
-
-
-@staff.post("/cases/<reference>/meetings/<int:meeting_id>")
-@staff_required(CASE_STAFF)
-@with_case(access.can_manage)
-def edit_meeting(case: Case, meeting_id: int):
-    meeting = _meeting_of(case, meeting_id)
-    form = _meeting_form(case, meeting, posted=True)
-    if not form.validate_on_submit():
-        return render_case(case, 400, meeting_form=form, failed_meeting=meeting.id)
-    try:
-        change_meeting(meeting, current_user, _meeting_input(form))
-    except CaseworkRefused as refused:
-        form.date.errors.append(str(labels.CASEWORK_REASONS[refused.reason]))
-        return render_case(case, 409, meeting_form=form, failed_meeting=meeting.id)
-    flash(_("The meeting is changed. The complainant has been told."))
-    return _back(case, "#meetings")
-
-
-@staff.post("/cases/<reference>/meetings/<int:meeting_id>/cancel")
-@staff_required(CASE_STAFF)
-@with_case(access.can_manage)
-def cancel(case: Case, meeting_id: int):
-    meeting = _meeting_of(case, meeting_id)
-    form = FlaskForm()
-    if form.validate_on_submit():
-        try:
-            cancel_meeting(meeting, current_user)
-        except CaseworkRefused:
-            return _back(case, "#meetings")  # cancelled already, by someone else a moment ago
-        flash(_("The meeting is cancelled. The complainant has been told."))
-    return _back(case, "#meetings")
+    return back_to_case(case, "#commitments")
 
 
 @staff.get("/cases/<reference>/attachments/<int:attachment_id>")

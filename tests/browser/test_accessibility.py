@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.helpers import file_in_browser, words
 from tests.samples import upload  # noqa: F401 - keeps the samples module importable for the journeys
@@ -175,4 +176,17 @@ def test_meetings_on_the_staff_case_page_and_the_follow_up_page_have_no_violatio
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     assert page.locator("#interpreter").is_visible() and page.locator("#meetings").is_visible()
     assert axe_violations(page) == []
+    # The forms' own pages (portal/cases/meeting_views.py), reached from the case page's links, and one with errors.
+    found = {}
+    for link in ("#interpreter a", "#meetings article a", "#meetings > p a.button"):
+        page.goto(f"{live_server.url}/staff/cases/{reference}")
+        page.locator(link).first.click()
+        expect(page.locator("main form[novalidate]")).to_be_visible()
+        if violations := axe_violations(page):
+            found[link] = violations
+    page.locator("main form[novalidate] button[type=submit]").click()  # the new meeting, empty: errors
+    expect(page.locator(".error-summary")).to_be_visible()
+    if violations := axe_violations(page):
+        found["errors"] = violations
+    assert found == {}
     page.locator("form[action$=logout] button").click()

@@ -50,6 +50,9 @@ GET_MATRIX = {
     # The desk (portal/cases/desk_views.py): case staff only; an alert none of whose cases one may see is not found.
     "/staff/alerts": [R, F, OK, OK, OK, F, F, F, F, F],
     "/staff/alerts/999": [R, F, N, N, N, F, F, F, F, F],
+    # The language and meeting forms' own pages (portal/cases/meeting_views.py): who may manage the case.
+    "/staff/cases/{ref}/language": [R, F, OK, N, OK, F, F, F, F, F],
+    "/staff/cases/{ref}/meetings/new": [R, F, OK, N, OK, F, F, F, F, F],
 }
 
 POST_MATRIX = {

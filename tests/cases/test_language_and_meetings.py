@@ -279,3 +279,55 @@ def test_the_rows_hold_no_place_participants_or_interpreter_note_in_plaintext(ap
         )
     for secret in ("Kolwezi", "Neema", "Signal group", "Lumumba"):
         assert secret not in dump
+
+
+# --- the forms' own pages ----------------------------------------------------------------------------------------
+
+
+def test_the_language_and_meeting_forms_are_pages_of_their_own_and_the_case_page_stays_light(app, world, client_as):
+    """Each form lists some 600 languages (the meeting form every time zone too): inline on the case page they were
+    100 KB of its 124 KB, plus 50 KB for every planned meeting. The case page links to them instead."""
+    staff = client_as("secretariat")
+    for days in (20, 40):
+        planned = staff.post(f"/staff/cases/{world.reference}/meetings", data=_meeting(date=_future(days)))
+        assert planned.status_code == 302
+    with app.app_context():
+        meeting_ids = list(db.session.scalars(select(Meeting.id).join(Case).where(Case.reference == world.reference)))
+    case_page = _text(staff.get(f"/staff/cases/{world.reference}"))
+    assert case_page.count("<option") < 100  # before: 2,400, and 1,100 more per meeting
+    assert f'href="/staff/cases/{world.reference}/language"' in case_page
+    assert f'href="/staff/cases/{world.reference}/meetings/new"' in case_page
+    for meeting_id in meeting_ids:
+        assert f'href="/staff/cases/{world.reference}/meetings/{meeting_id}"' in case_page
+
+    # Each page shows its form as it stands, and links back to the case.
+    assert staff.post(f"/staff/cases/{world.reference}/language", data={"language": "qu"}).status_code == 302
+    language_page = _text(staff.get(f"/staff/cases/{world.reference}/language"))
+    assert '<option selected value="qu">' in language_page or '<option value="qu" selected>' in language_page
+    assert f"Back to the case {world.reference}" in language_page
+    new_page = _text(staff.get(f"/staff/cases/{world.reference}/meetings/new"))
+    assert 'name="meeting-date"' in new_page and "Plan and tell the complainant" in new_page
+    change_page = _text(staff.get(f"/staff/cases/{world.reference}/meetings/{meeting_ids[0]}"))
+    assert f'value="{_future(20)}"' in change_page and PLACE in change_page
+    assert "Change and tell the complainant" in change_page
+
+
+def test_a_refused_meeting_is_shown_again_on_its_page_with_an_error_title(world, client_as):
+    staff = client_as("secretariat")
+    response = staff.post(f"/staff/cases/{world.reference}/meetings", data=_meeting(place="", joining=""))
+    assert response.status_code == 400
+    page = _text(response)
+    assert "<title>Error: Plan a dialogue meeting or a hearing" in page
+    assert 'href="#meeting-joining"' in page  # the summary links to the field
+    assert PARTICIPANTS in page  # nothing typed is lost
+    assert "Meetings</h2>" not in page  # the form's own page, not the whole case again
+
+
+def test_a_meeting_is_not_found_under_another_case(app, world, client_as, filed_in):
+    other, _ = filed_in("en", "other@example.org")
+    staff = client_as("secretariat")
+    assert staff.post(f"/staff/cases/{other}/meetings", data=_meeting()).status_code == 302
+    with app.app_context():
+        meeting_id = db.session.scalar(select(Meeting.id).join(Case).where(Case.reference == other))
+    assert staff.get(f"/staff/cases/{world.reference}/meetings/{meeting_id}").status_code == 404
+    assert staff.get(f"/staff/cases/{other}/meetings/{meeting_id}").status_code == 200
