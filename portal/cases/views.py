@@ -15,8 +15,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy import Row, select
+from sqlalchemy.orm import selectinload
 
 from portal.cases import access, bulk, casework, export, labels, mandates, queries, remedy, search, tags, workload
 from portal.cases.attachments import may_download, send_attachment
@@ -319,10 +319,11 @@ def staff_summary(case: Case):
     )
 
 
-def _active(roles) -> list[User]:
-    """Active accounts in ``roles``, for a form's choices (their affiliations are not needed there)."""
-    query = select(User).where(User.role.in_(roles), User.active).options(lazyload(User.affiliations))
-    return list(db.session.scalars(query.order_by(User.name)))
+def _active(roles) -> list[Row]:
+    """(id, name, role) of the active accounts in ``roles``, by name, for a form's choices: plain rows, not accounts
+    (their password hashes and TOTP secrets have no business in a choice list)."""
+    query = select(User.id, User.name, User.role).where(User.role.in_(roles), User.active).order_by(User.name)
+    return list(db.session.execute(query))
 
 
 def _link_form(case: Case | None = None) -> LinkForm:
@@ -388,7 +389,7 @@ def render_case(case: Case, status: int = 200, **forms):
             },
             transitions=TRANSITIONS,
             Ask=Ask,
-            panel_form=forms.get("panel_form") or PanelSeatForm([u for u in people if u.is_in(COMMITTEE)]),
+            panel_form=forms.get("panel_form") or PanelSeatForm([u for u in people if u.role in COMMITTEE]),
             link_form=forms.get("link_form") or _link_form(case),
             assign_form=forms.get("assign_form")
             or AssignForm(
