@@ -10,9 +10,10 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import current_app, session
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, exists, select
 
 from portal.cases.models import Case
 from portal.core.db import utcnow
@@ -50,12 +51,18 @@ def close_case_session() -> None:
         db.session.flush()
 
 
-def _still_valid(holder: dict, now: int) -> bool:
+def _in_time(holder: dict, now: int) -> bool:
     if "sid" not in holder or now - holder.get("since", 0) > _lifetime_seconds():
         return False
-    if now - holder.get("seen", 0) > current_app.config["FOLLOW_UP_IDLE_MINUTES"] * 60:
-        return False
-    return db.session.get(EndedHolderSession, _session_hash(holder["sid"])) is None
+    return now - holder.get("seen", 0) <= current_app.config["FOLLOW_UP_IDLE_MINUTES"] * 60
+
+
+@cache
+def _case_unless_left():
+    """The case of a receipt session unless that session was left: built once per process, run with parameters (the
+    statement is asked for first thing on every follow-up page; building it cost more than running it)."""
+    left = exists().where(EndedHolderSession.session_hash == bindparam("session_hash"))
+    return select(Case).where(Case.id == bindparam("case_id"), ~left)
 
 
 def current_case() -> Case | None:
@@ -64,9 +71,14 @@ def current_case() -> Case | None:
     if not holder:
         return None
     now = int(time.time())
-    if not _still_valid(holder, now):
+    case = None
+    if _in_time(holder, now):
+        # The case and "this session was not left" in one round trip.
+        parameters = {"case_id": holder.get("case"), "session_hash": _session_hash(holder["sid"])}
+        case = db.session.scalar(_case_unless_left(), parameters)
+    if case is None:
         session.pop(_KEY, None)
         return None
     if now - holder.get("seen", 0) >= SEEN_STEP:  # as for staff: a cookie re-signed at most every SEEN_STEP
         session[_KEY] = {**holder, "seen": now}
-    return db.session.get(Case, holder["case"])
+    return case
