@@ -184,6 +184,8 @@ def plan(case: Case):
 @with_case(access.can_manage)
 def meeting_page(case: Case, meeting_id: int):
     meeting = _meeting_of(case, meeting_id)
+    if meeting.cancelled_at is not None:  # nothing left to change: the case page says it was cancelled
+        return back_to_case(case, f"#meeting-{meeting.id}")
     return _meeting_page(case, _meeting_form(case, meeting), meeting)
 
 

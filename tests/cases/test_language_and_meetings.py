@@ -193,6 +193,9 @@ def test_changing_and_cancelling_a_meeting_tell_the_complainant(app, client, wor
     # A cancelled meeting cannot be changed again; the staff page marks it.
     again = staff.post(f"/staff/cases/{reference}/meetings/{meeting_id}", data=changed)
     assert again.status_code == 409
+    # Its page no longer offers a form: back to the case, where it is marked.
+    page = staff.get(f"/staff/cases/{reference}/meetings/{meeting_id}")
+    assert page.status_code == 302 and page.location.endswith(f"/staff/cases/{reference}#meeting-{meeting_id}")
     assert "Cancelled" in _text(staff.get(f"/staff/cases/{reference}"))
 
 
