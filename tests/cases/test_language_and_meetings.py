@@ -306,7 +306,7 @@ def test_the_language_and_meeting_forms_are_pages_of_their_own_and_the_case_page
     # Each page shows its form as it stands, and links back to the case.
     assert staff.post(f"/staff/cases/{world.reference}/language", data={"language": "qu"}).status_code == 302
     language_page = _text(staff.get(f"/staff/cases/{world.reference}/language"))
-    assert '<option selected value="qu">' in language_page or '<option value="qu" selected>' in language_page
+    assert '<option selected value="qu">' in language_page
     assert f"Back to the case {world.reference}" in language_page
     new_page = _text(staff.get(f"/staff/cases/{world.reference}/meetings/new"))
     assert 'name="meeting-date"' in new_page and "Plan and tell the complainant" in new_page
